@@ -1,0 +1,63 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { isManifestPath, type SourceFile } from './source-file.js';
+
+/*
+ * The I/O half of loading: manifest files from the working tree or from a Git commit.
+ * Paths shown to the user are `dir` joined with the file's path below it, as typed.
+ */
+
+/** Every *.yaml / *.yml under `dir`, recursively, in a stable order. Hidden folders and node_modules are skipped. */
+export async function readManifestDir(dir: string): Promise<SourceFile[]> {
+  const root = resolve(dir);
+  const out: SourceFile[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(abs);
+      } else if (entry.isFile() && isManifestPath(entry.name)) {
+        out.push({ path: displayPath(dir, relative(root, abs)), absPath: abs, text: await readFile(abs, 'utf8') });
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/**
+ * The same files as of commit `ref` of the repository containing `dir`, read with
+ * `git show`: the working tree and the index are never touched.
+ */
+export async function readManifestRef(dir: string, ref: string): Promise<SourceFile[]> {
+  const root = resolve(dir);
+  const git = simpleGit(root);
+  const top = (await git.revparse(['--show-toplevel'])).trim();
+  const commit = (await git.revparse(['--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+  const prefix = relative(top, root).split(sep).join('/');
+  const listing = await git.raw(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]);
+  const paths = listing
+    .split('\0')
+    .filter((p) => p !== '' && isManifestPath(p))
+    .filter((p) => !p.split('/').some((part) => part.startsWith('.') || part === 'node_modules'))
+    .sort();
+  const out: SourceFile[] = [];
+  for (const p of paths) {
+    const below = prefix === '' ? p : p.slice(prefix.length + 1);
+    const text = await git.show([`${commit}:${p}`]);
+    out.push({ path: displayPath(dir, below), absPath: join(top, p), text });
+  }
+  return out;
+}
+
+export async function readSourceFile(path: string): Promise<SourceFile> {
+  return { path, absPath: resolve(path), text: await readFile(path, 'utf8') };
+}
+
+function displayPath(dir: string, below: string): string {
+  const rel = below.split(sep).join('/');
+  return dir === '.' || dir === '' ? rel : `${dir.replace(/\/+$/, '')}/${rel}`;
+}

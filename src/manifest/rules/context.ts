@@ -1,0 +1,39 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { EndpointGroup, Fabric, Network, Policy, Tenant } from '../../model/types.js';
+
+/**
+ * What the semantic rules see: every object that passed its schema, duplicates included
+ * (finding them is a rule's job). `broken` names objects whose documents failed their schema,
+ * so a reference to them is not reported a second time as unknown.
+ */
+export interface RuleContext {
+  fabrics: Fabric[];
+  /** Declared tenants plus the implicit `default` when it is not declared. */
+  tenants: Tenant[];
+  networks: Network[];
+  groups: EndpointGroup[];
+  policies: Policy[];
+  broken: Set<string>;
+  /** False when a Fabric comes from --fabric and was reported by its own load. */
+  expectFabricInSet: boolean;
+}
+
+export type SemanticRule = (ctx: RuleContext) => Diagnostic[];
+
+export function objectKey(kind: string, tenant: string, name: string): string {
+  return `${kind}/${tenant}/${name}`;
+}
+
+/** Objects of one tenant by name; the first declaration wins (duplicates are reported elsewhere). */
+export function byName<T extends { tenant: string; name: string }>(items: readonly T[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) {
+    const key = `${item.tenant}/${item.name}`;
+    if (!out.has(key)) out.set(key, item);
+  }
+  return out;
+}
+
+export function where(pos: { file: string; line: number }): string {
+  return `${pos.file}:${pos.line}`;
+}

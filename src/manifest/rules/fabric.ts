@@ -1,0 +1,65 @@
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Host } from '../../model/types.js';
+import type { RuleContext } from './context.js';
+import { where } from './context.js';
+
+const MAX_VNI = 16_777_215;
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+
+/** Exactly one Fabric per manifest set. */
+export function exactlyOneFabric(ctx: RuleContext): Diagnostic[] {
+  if (ctx.fabrics.length === 0) {
+    return ctx.expectFabricInSet
+      ? [error('fabric-missing', 'no Fabric document found: exactly one is needed (the hosts and fabric-wide settings)', undefined, 'add a document of kind: Fabric, or pass --fabric FILE')]
+      : [];
+  }
+  const [first, ...others] = ctx.fabrics;
+  return others.map((f) => error('fabric-duplicate', `a second Fabric "${f.name}": exactly one is allowed (the first is at ${where(first!.source)})`, f.source));
+}
+
+/** Host names, SSH addresses and VTEPs each identify one host. */
+export function uniqueHosts(ctx: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const fabric of ctx.fabrics) {
+    const fields: Array<['name' | 'address' | 'vtep', string]> = [
+      ['name', 'host-name-duplicate'],
+      ['address', 'host-address-duplicate'],
+      ['vtep', 'host-vtep-duplicate'],
+    ];
+    for (const [field, code] of fields) {
+      const seen = new Map<string, Host>();
+      for (const host of fabric.hosts) {
+        const value = host[field];
+        const first = seen.get(value);
+        if (first) {
+          const pos = host.at[field] ?? host.at['address'] ?? host.source;
+          out.push(error(code, `host "${host.name}": ${field} ${value} is already used by host "${first.name}" (${where(first.at[field] ?? first.source)})`, pos));
+        } else {
+          seen.set(value, host);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A host reached by DNS name needs an explicit VXLAN address. */
+export function vtepIsAddress(ctx: RuleContext): Diagnostic[] {
+  return ctx.fabrics.flatMap((fabric) =>
+    fabric.hosts
+      .filter((h) => !IPV4.test(h.vtep))
+      .map((h) =>
+        error('host-vtep-required', `host "${h.name}": address ${h.address} is a DNS name, so vtep (its VXLAN IPv4 address) must be given`, h.at['address'] ?? h.source),
+      ),
+  );
+}
+
+export function vniRangeWellFormed(ctx: RuleContext): Diagnostic[] {
+  return ctx.fabrics.flatMap((fabric) => {
+    const { first, last } = fabric.vniRange;
+    const pos = fabric.at['spec.vniRange'] ?? fabric.source;
+    if (first < 1 || last > MAX_VNI) return [error('vni-range-invalid', `vniRange ${first}-${last} must lie within 1-${MAX_VNI}`, pos)];
+    if (first > last) return [error('vni-range-invalid', `vniRange ${first}-${last} is reversed`, pos, `write ${last}-${first}`)];
+    return [];
+  });
+}
