@@ -1,0 +1,28 @@
+/**
+ * The one script gather runs on every host, as one exec. It is a constant: nothing from a
+ * manifest or a host is interpolated into it, so it cannot carry shell syntax from input.
+ * Output is a sequence of sections, each opened by a line `@@contiv SECTION [ARG]`, parsed
+ * by src/state/parse/gather-output.ts. A section whose command fails still appears, with the
+ * command's exit status in a `@@contiv status N` line, so a parser never confuses
+ * "nothing there" with "could not look".
+ */
+export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'setsid'] as const;
+
+export const GATHER_SCRIPT = `
+export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+section() { printf '\\n@@contiv %s\\n' "$*"; }
+run() { "$@"; printf '\\n@@contiv status %s\\n' "$?"; }
+section hostname; run cat /proc/sys/kernel/hostname
+section missing
+for b in ${REQUIRED_BINARIES.join(' ')}; do command -v "$b" >/dev/null 2>&1 || echo "$b"; done
+command -v ovs-vsctl >/dev/null 2>&1 || exit 0
+section ovs-version; run ovs-appctl -t ovs-vswitchd version
+section open-vswitch; run ovs-vsctl --timeout=10 -f json --columns=datapath_types,iface_types list Open_vSwitch
+section bridges; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,datapath_type,fail_mode,external_ids,ports list Bridge
+section ports; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,interfaces,external_ids,protected list Port
+section interfaces; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,type,options,ofport,ofport_request,external_ids,mtu,mtu_request,mac_in_use list Interface
+for br in $(ovs-vsctl --timeout=10 --bare --columns=name find Bridge external_ids:contiv.owner=contiv); do
+  section flows "$br"; run ovs-ofctl -O OpenFlow14 --timeout=10 dump-flows --no-stats "$br"
+done
+section links; run ip -d -j addr show
+`;
