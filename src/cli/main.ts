@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLab } from './commands/lab.js';
+import { registerShow } from './commands/show.js';
 
 /** Runs the command line and resolves to the process exit status; never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
 
   registerValidate(program, setStatus);
+  registerShow(program, setStatus);
   registerLab(program, setStatus);
 
   try {

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { gatherFleet } from '../../host/gather.js';
+import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
+import { SshTransport } from '../../host/ssh-transport.js';
+import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import { toJson } from '../../render/json.js';
+import { renderShowText } from '../../render/show-text.js';
+import { fingerprintHost } from '../../state/fingerprint.js';
+import { UserError } from '../errors.js';
+import { loadFromCli, useColor } from '../load-model.js';
+import { parseParallelism } from '../options.js';
+
+interface ShowOptions {
+  ref?: string;
+  fabric?: string;
+  host?: string[];
+  format: 'text' | 'json';
+  json?: boolean;
+  parallelism: number;
+  acceptNewHostKeys?: boolean;
+  color?: boolean;
+}
+
+export function registerShow(program: Command, setStatus: (code: number) => void): void {
+  program
+    .command('show')
+    .description('Show the live contiv state of every host: bridges, tunnels, endpoints, flows, unmanaged objects.')
+    .argument('[dir]', 'manifest directory', '.')
+    .option('--ref <rev>', 'read the manifests as of this Git commit')
+    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .option('--host <name...>', 'only these hosts')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--json', 'same as --format json')
+    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
+    .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)')
+    .option('--no-color', 'no colours in text output')
+    .action(async (dir: string, options: ShowOptions) => {
+      const loaded = await loadFromCli(dir, options);
+      if (!loaded.model) {
+        process.stderr.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color: useColor(options.color) })}\n`);
+        setStatus(1);
+        return;
+      }
+      let hosts = loaded.model.fabric.hosts;
+      if (options.host) {
+        const unknown = options.host.filter((h) => !hosts.some((x) => x.name === h));
+        if (unknown.length) throw new UserError(`unknown host ${unknown.join(', ')}; the Fabric has ${hosts.map((h) => h.name).join(', ')}`);
+        hosts = hosts.filter((h) => options.host!.includes(h.name));
+      }
+      const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
+      try {
+        const outcomes = await gatherFleet(transport, hosts, options.parallelism);
+        if (options.json || options.format === 'json') {
+          const body = outcomes.map((o) =>
+            o.ok
+              ? { host: o.host, ok: true, fingerprint: fingerprintHost(o.value.state), ...o.value }
+              : { host: o.host, ok: false, error: { kind: o.error.kind, message: o.error.message, hint: o.error.hint } },
+          );
+          process.stdout.write(`${toJson('show', { hosts: body })}\n`);
+        } else {
+          process.stdout.write(`${renderShowText(outcomes)}\n`);
+        }
+        setStatus(outcomes.every((o) => o.ok) ? 0 : 1);
+      } finally {
+        await transport.close();
+      }
+    });
+}

@@ -1,0 +1,48 @@
+import type { Host } from '../model/types.js';
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** Abort the command (and its connection) after this long. */
+  timeoutMs?: number;
+}
+
+/**
+ * How contiv runs commands on hosts. The script is sent on standard input to `sh -s` as root
+ * (through `sudo -n` for other users), so nothing is ever quoted into a command line.
+ * Tests of pure stages pass a recording fake; integration tests use the real sshd of the lab.
+ */
+export interface Transport {
+  exec(host: Host, script: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Closes every connection; the transport can not be used afterwards. */
+  close(): Promise<void>;
+}
+
+export type HostErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'auth'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'config'
+  | 'sudo'
+  | 'permission'
+  | 'missing-binary'
+  | 'command';
+
+/** A problem with one host. The message names the host and the cause; the others go on. */
+export class HostError extends Error {
+  constructor(
+    readonly host: string,
+    readonly kind: HostErrorKind,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(`${host}: ${message}`);
+    this.name = 'HostError';
+  }
+}
