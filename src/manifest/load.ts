@@ -34,26 +34,37 @@ export function loadManifests(input: LoadInput): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const parsedSet = parseYamlFiles(input.files);
   diagnostics.push(...parsedSet.diagnostics);
-  let documents = parsedSet.documents;
+  let documents: Array<ParsedDocument & { fromFabricFile?: true }> = parsedSet.documents;
+  // Where the Fabric must come from: --fabric when given, else the set. A Fabric lost to a YAML,
+  // envelope or schema error there was reported already, so it is not also called missing.
+  let fabricLost = parsedSet.diagnostics.length > 0;
   if (input.fabricFile) {
     const parsedFabric = parseYamlFiles([input.fabricFile]);
     diagnostics.push(...parsedFabric.diagnostics);
+    fabricLost = parsedFabric.diagnostics.length > 0;
     // The Fabric of the set is replaced, not merged: --fabric points the same manifests at other hosts.
-    documents = [...documents.filter((d) => kindOf(d) !== 'Fabric'), ...parsedFabric.documents.map((d) => ({ ...d, fromFabricFile: true }))];
+    documents = [...documents.filter((d) => kindOf(d) !== 'Fabric'), ...parsedFabric.documents.map((d) => ({ ...d, fromFabricFile: true as const }))];
   }
+  const fabricSource = (parsed: { fromFabricFile?: true }) => (parsed.fromFabricFile === true) === (input.fabricFile !== undefined);
 
-  const ctx: RuleContext = { fabrics: [], tenants: [], networks: [], groups: [], policies: [], broken: new Set(), expectFabricInSet: true };
+  const ctx: RuleContext = { fabrics: [], tenants: [], networks: [], groups: [], policies: [], broken: new Set(), expectFabric: true };
+  if (input.fabricFile) ctx.fabricFile = input.fabricFile.path;
   for (const parsed of documents) {
     const kind = checkEnvelope(parsed, diagnostics);
-    if (!kind) continue;
-    if ('fromFabricFile' in parsed && kind !== 'Fabric') {
+    if (!kind) {
+      if (fabricSource(parsed)) fabricLost = true;
+      continue;
+    }
+    if (parsed.fromFabricFile && kind !== 'Fabric') {
       diagnostics.push(error('fabric-file-kind', `--fabric file holds a ${kind}; it may hold only the Fabric`, locate(parsed, ['kind'])));
+      fabricLost = true;
       continue;
     }
     const schemaProblems = checkSchema(parsed, kind);
     if (schemaProblems.length > 0) {
       diagnostics.push(...schemaProblems);
       ctx.broken.add(brokenKey(parsed, kind));
+      if (kind === 'Fabric') fabricLost = true;
       continue;
     }
     switch (kind) {
@@ -78,8 +89,7 @@ export function loadManifests(input: LoadInput): LoadResult {
     }
   }
   if (!ctx.tenants.some((t) => t.name === DEFAULT_TENANT)) ctx.tenants.unshift(implicitDefaultTenant());
-  // A Fabric lost to a YAML or schema error was reported already: do not also call it missing.
-  ctx.expectFabricInSet = parsedSet.diagnostics.length === 0 && ![...ctx.broken].some((k) => k.startsWith('Fabric/'));
+  ctx.expectFabric = !fabricLost;
 
   for (const rule of SEMANTIC_RULES) diagnostics.push(...rule(ctx));
 

@@ -37,7 +37,9 @@ export async function readManifestRef(dir: string, ref: string): Promise<SourceF
   const git = simpleGit(root);
   const top = (await git.revparse(['--show-toplevel'])).trim();
   const commit = (await git.revparse(['--verify', '--end-of-options', `${ref}^{commit}`])).trim();
-  const prefix = relative(top, root).split(sep).join('/');
+  // Git's own idea of where DIR sits in the repository: relative(top, root) would be wrong when
+  // DIR is reached through a symlink (top is a real path, root may not be).
+  const prefix = (await git.revparse(['--show-prefix'])).trim().replace(/\/+$/, '');
   const listing = await git.raw(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]);
   const paths = listing
     .split('\0')

@@ -46,6 +46,9 @@ function toDiagnostics(parsed: ParsedDocument, errors: ErrorObject[]): Diagnosti
   const out: Diagnostic[] = [];
   for (const e of errors) {
     if (e.keyword === 'if') continue;
+    // A key failing propertyNames comes with the inner error too (e.g. its pattern, reported
+    // as a bad value at the mapping); the propertyNames error alone points at the key.
+    if (e.propertyName !== undefined && e.keyword !== 'propertyNames') continue;
     if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath) && e.schemaPath.includes('/anyOf/')) continue;
     const d = toDiagnostic(parsed, e);
     const key = `${d.code}|${d.source?.line}|${d.source?.col}|${d.message}`;

@@ -14,8 +14,13 @@ export interface RuleContext {
   groups: EndpointGroup[];
   policies: Policy[];
   broken: Set<string>;
-  /** False when a Fabric comes from --fabric and was reported by its own load. */
-  expectFabricInSet: boolean;
+  /**
+   * False when the Fabric may be among the documents that could not be read (a YAML, envelope
+   * or schema error in the file(s) the Fabric comes from): that problem is reported already.
+   */
+  expectFabric: boolean;
+  /** Display path of the `--fabric FILE`, when one is given: the Fabric must come from it. */
+  fabricFile?: string;
 }
 
 export type SemanticRule = (ctx: RuleContext) => Diagnostic[];

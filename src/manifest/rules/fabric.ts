@@ -9,9 +9,12 @@ const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
 /** Exactly one Fabric per manifest set. */
 export function exactlyOneFabric(ctx: RuleContext): Diagnostic[] {
   if (ctx.fabrics.length === 0) {
-    return ctx.expectFabricInSet
-      ? [error('fabric-missing', 'no Fabric document found: exactly one is needed (the hosts and fabric-wide settings)', undefined, 'add a document of kind: Fabric, or pass --fabric FILE')]
-      : [];
+    if (!ctx.expectFabric) return [];
+    // With --fabric the set's own Fabric is ignored, so an empty --fabric file leaves none.
+    if (ctx.fabricFile !== undefined) {
+      return [error('fabric-missing', `the --fabric file holds no Fabric document`, { file: ctx.fabricFile, line: 1, col: 1 }, 'point --fabric at a file with a document of kind: Fabric')];
+    }
+    return [error('fabric-missing', 'no Fabric document found: exactly one is needed (the hosts and fabric-wide settings)', undefined, 'add a document of kind: Fabric, or pass --fabric FILE')];
   }
   const [first, ...others] = ctx.fabrics;
   return others.map((f) => error('fabric-duplicate', `a second Fabric "${f.name}": exactly one is allowed (the first is at ${where(first!.source)})`, f.source));
@@ -31,6 +34,8 @@ export function uniqueHosts(ctx: RuleContext): Diagnostic[] {
       for (const host of fabric.hosts) {
         const value = host[field];
         const first = seen.get(value);
+        // Two hosts that both default their vtep to one address: the address duplicate says it.
+        if (first && field === 'vtep' && defaultVtep(host) && defaultVtep(first)) continue;
         if (first) {
           const pos = host.at[field] ?? host.at['address'] ?? host.source;
           out.push(error(code, `host "${host.name}": ${field} ${value} is already used by host "${first.name}" (${where(first.at[field] ?? first.source)})`, pos));
@@ -41,6 +46,11 @@ export function uniqueHosts(ctx: RuleContext): Diagnostic[] {
     }
   }
   return out;
+}
+
+/** The vtep was left out, so it is the host's address. */
+function defaultVtep(host: Host): boolean {
+  return host.at['vtep'] === undefined;
 }
 
 /** A host reached by DNS name needs an explicit VXLAN address. */

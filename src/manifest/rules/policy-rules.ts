@@ -17,16 +17,21 @@ interface RawRule {
   to?: Record<string, unknown>;
 }
 
-type RuleCheck = (rule: RawRule, name: string, at: (...field: string[]) => Diagnostic['source']) => Diagnostic[];
+/** Position of a field of the rule: its value, or with `key` its key. */
+type At = (field: string[], options?: { key: boolean }) => Diagnostic['source'];
+type RuleCheck = (rule: RawRule, name: string, at: At) => Diagnostic[];
 
-/** in → `from` only, out → `to` only; a peer names exactly one kind; a CIDR is a network address. */
+/**
+ * in → `from` only, out → `to` only (reported at the key: the side is what is wrong); a peer
+ * names exactly one kind; a CIDR is a network address.
+ */
 const rulePeers: RuleCheck = (rule, name, at) => {
   const out: Diagnostic[] = [];
   const right = rule.direction === 'in' ? 'from' : 'to';
   const wrong = rule.direction === 'in' ? 'to' : 'from';
   if (rule[wrong] !== undefined) {
     out.push(
-      error('rule-peer-direction', `${name}: an "${rule.direction}" rule takes "${right}", not "${wrong}"`, at(wrong), `"${right}" names the peer ${rule.direction === 'in' ? 'that opens connections into' : 'that receives connections from'} the group`),
+      error('rule-peer-direction', `${name}: an "${rule.direction}" rule takes "${right}", not "${wrong}"`, at([wrong], { key: true }), `"${right}" names the peer ${rule.direction === 'in' ? 'that opens connections into' : 'that receives connections from'} the group`),
     );
   }
   for (const side of ['from', 'to'] as const) {
@@ -35,14 +40,14 @@ const rulePeers: RuleCheck = (rule, name, at) => {
     const kinds = Object.keys(peer);
     if (kinds.length !== 1) {
       out.push(
-        error('rule-peer-count', `${name}: "${side}" must name exactly one of group, network or cidr${kinds.length ? ` (it names ${kinds.join(' and ')})` : ''}`, at(side), 'leave it out to match any peer; write one rule per peer'),
+        error('rule-peer-count', `${name}: "${side}" must name exactly one of group, network or cidr${kinds.length ? ` (it names ${kinds.join(' and ')})` : ''}`, at([side]), 'leave it out to match any peer; write one rule per peer'),
       );
     }
     if (typeof peer['cidr'] === 'string') {
       const { address, prefix } = parseCidr(peer['cidr']);
       const canonical = networkAddress(address, prefix);
       if (canonical !== address) {
-        out.push(error('rule-cidr-not-network-address', `${name}: cidr ${address}/${prefix} has host bits set`, at(side, 'cidr'), `did you mean ${formatCidr({ address: canonical, prefix })}?`));
+        out.push(error('rule-cidr-not-network-address', `${name}: cidr ${address}/${prefix} has host bits set`, at([side, 'cidr']), `did you mean ${formatCidr({ address: canonical, prefix })}?`));
       }
     }
   }
@@ -54,12 +59,12 @@ const rulePorts: RuleCheck = (rule, name, at) => {
   if (rule.port === undefined) return [];
   const protocol = rule.protocol ?? 'any';
   if (!['tcp', 'udp', 6, 17].includes(protocol)) {
-    return [error('rule-port-protocol', `${name}: a port needs protocol tcp or udp (protocol is ${protocol})`, at('port'))];
+    return [error('rule-port-protocol', `${name}: a port needs protocol tcp or udp (protocol is ${protocol})`, at(['port']))];
   }
   if (typeof rule.port === 'string') {
     const [first, last] = rule.port.split('-').map(Number) as [number, number];
-    if (first > last) return [error('rule-port-range-order', `${name}: port range ${rule.port} is reversed`, at('port'), `write ${last}-${first}`)];
-    if (first < 1 || last > 65535) return [error('rule-port-range-bounds', `${name}: port range ${rule.port} must lie within 1-65535`, at('port'))];
+    if (first > last) return [error('rule-port-range-order', `${name}: port range ${rule.port} is reversed`, at(['port']), `write ${last}-${first}`)];
+    if (first < 1 || last > 65535) return [error('rule-port-range-bounds', `${name}: port range ${rule.port} must lie within 1-65535`, at(['port']))];
   }
   return [];
 };
@@ -85,7 +90,7 @@ export function checkPolicyDocument(parsed: ParsedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   raw.spec.rules.forEach((rule, i) => {
     const name = `rule ${String(rule.id)} of policy "${policy}"`;
-    const at = (...field: string[]) => locate(parsed, ['spec', 'rules', i, ...field]);
+    const at: At = (field, options) => locate(parsed, ['spec', 'rules', i, ...field], options);
     out.push(...rulePeers(rule, name, at), ...rulePorts(rule, name, at));
   });
   out.push(...ruleIdsUnique(raw.spec.rules, policy, (i) => locate(parsed, ['spec', 'rules', i, 'id'])));
