@@ -35,8 +35,13 @@ export async function readManifestDir(dir: string): Promise<SourceFile[]> {
 export async function readManifestRef(dir: string, ref: string): Promise<SourceFile[]> {
   const root = resolve(dir);
   const git = simpleGit(root);
-  const top = (await git.revparse(['--show-toplevel'])).trim();
-  const commit = (await git.revparse(['--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+  // git's reason is kept here: it may be something else, such as safe.directory ownership.
+  const top = await gitOr(git.revparse(['--show-toplevel']), (why) => `${dir} is not inside a usable Git repository${why ? ` (${why})` : ''}`);
+  // git's own message for an unknown ref ("Needed a single revision") says little.
+  const commit = await gitOr(
+    git.revparse(['--verify', '--end-of-options', `${ref}^{commit}`]),
+    () => `"${ref}" is not a commit of the repository at ${top} (no branch, tag or commit id by that name)`,
+  );
   // Git's own idea of where DIR sits in the repository: relative(top, root) would be wrong when
   // DIR is reached through a symlink (top is a real path, root may not be).
   const prefix = (await git.revparse(['--show-prefix'])).trim().replace(/\/+$/, '');
@@ -53,6 +58,20 @@ export async function readManifestRef(dir: string, ref: string): Promise<SourceF
     out.push({ path: displayPath(dir, below), absPath: join(top, p), text });
   }
   return out;
+}
+
+/** The trimmed output of a git command that prints one line, or an Error with `message` when it fails. */
+async function gitOr(output: Promise<string>, message: (why: string) => string): Promise<string> {
+  let text: string;
+  try {
+    text = (await output).trim();
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).trim().split('\n')[0] ?? '';
+    throw new Error(message(why.replace(/^fatal: /, '')));
+  }
+  // simple-git resolves a failed command that wrote nothing to stderr with empty output.
+  if (text === '') throw new Error(message(''));
+  return text;
 }
 
 export async function readSourceFile(path: string): Promise<SourceFile> {
