@@ -159,7 +159,13 @@ export class SshTransport implements Transport {
         client.destroy();
         reject(keyProblem ?? classifyConnectError(host, err));
       });
-      client.connect(config);
+      try {
+        client.connect(config);
+      } catch (e) {
+        // ssh2 throws synchronously for a key it cannot parse.
+        client.destroy();
+        reject(classifyConnectError(host, e as Error));
+      }
     });
   }
 }
@@ -181,7 +187,7 @@ function classifyConnectError(host: Host, err: Error & { level?: string; code?: 
   if (err.code && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(err.code)) {
     return new HostError(host.name, 'unreachable', `cannot connect to ${target}: ${err.code}`);
   }
-  if (/private key|passphrase|unsupported key/i.test(err.message)) {
+  if (/privatekey|private key|passphrase|unsupported key/i.test(err.message)) {
     return new HostError(host.name, 'config', `cannot use identityFile ${host.ssh.identityFile}: ${err.message}`);
   }
   return new HostError(host.name, 'unreachable', `SSH to ${target} failed: ${err.message}`);
