@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { hostNetns, recordedPidAlive } from './health.js';
 import { labPaths, labsDir } from './paths.js';
-import { fileInode, killPids, processesInNamespaces, run, sleep } from './proc.js';
+import { fileInode, killPids, nsInode, processesInNamespaces, run, sleep } from './proc.js';
 import { type LabRecord, lockLab, readRecord } from './record.js';
 import { releaseLabUser } from './user.js';
 
@@ -37,32 +37,75 @@ export async function labDown(name: string, log: (line: string) => void = () => 
   }
 }
 
+/**
+ * The processes of a lab: its recorded daemons (checked to still run in their host's namespace,
+ * so a reused pid is never hit) and every process in one of its namespaces. Namespace inodes are
+ * reused by the kernel once a namespace is freed, so only inodes proven current are used: a
+ * named namespace whose file still exists (it pins the namespace); the mount namespaces of the
+ * processes found there; a container namespace seen through its live host's mount namespace.
+ */
+export function findLabProcesses(rec: LabRecord): number[] {
+  const netInodes = new Set<number>();
+  for (const o of rec.objects) {
+    if (o.kind !== 'netns') continue;
+    const current = fileInode(`/run/netns/${o.name}`);
+    if (current !== undefined && (o.inode === undefined || o.inode === current)) netInodes.add(current);
+  }
+  const pids = new Set<number>(processesInNamespaces(netInodes, new Set()));
+  // Mount namespaces of the lab's hosts (and those cloned from them, as `ip netns exec` does):
+  // each shows the host's own etc-hosts file, bind-mounted from the lab directory, at /etc/hosts.
+  const marks = new Set<string>();
+  for (const o of rec.objects) {
+    if (o.kind !== 'netns' || o.role !== 'host' || !o.host) continue;
+    const id = fileId(labPaths(rec.name).host(o.host).etcHosts);
+    if (id) marks.add(id);
+  }
+  if (marks.size) for (const pid of processesInLabMounts(marks)) pids.add(pid);
+  for (const o of rec.objects) {
+    if (o.kind === 'process' && o.pid !== undefined && recordedPidAlive(o.pid, hostNetns(rec, o.host))) pids.add(o.pid);
+  }
+  return [...pids];
+}
+
+function fileId(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes whose mount namespace shows one of `marks` (dev:ino) at /etc/hosts. */
+function processesInLabMounts(marks: Set<string>): number[] {
+  const selfMnt = nsInode(process.pid, 'mnt');
+  const byMnt = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid <= 1 || pid === process.pid) continue;
+    const mnt = nsInode(pid, 'mnt');
+    if (mnt === undefined || mnt === selfMnt) continue;
+    const group = byMnt.get(mnt);
+    if (group) group.push(pid);
+    else byMnt.set(mnt, [pid]);
+  }
+  const found: number[] = [];
+  for (const group of byMnt.values()) {
+    const id = group.map((pid) => fileId(`/proc/${pid}/root/etc/hosts`)).find((x) => x !== undefined);
+    if (id && marks.has(id)) found.push(...group);
+  }
+  return found;
+}
+
 /** The teardown itself (the caller holds the lab's lock). Used by down and by up on a stale lab. */
 export async function removeByRecord(rec: LabRecord, log: (line: string) => void): Promise<DownResult> {
   const result: DownResult = { found: true, processes: 0, namespaces: 0, links: 0, extra: [], warnings: [] };
   const netnsObjs = rec.objects.filter((o) => o.kind === 'netns');
 
-  // 1. Processes: the recorded daemons (checked to still run in their host's namespace, so a
-  //    reused pid is never hit), then anything else left in the lab's namespaces — ssh sessions,
-  //    listeners in containers — found by the namespace inodes in the record.
-  const pids = new Set<number>();
-  const netInodes = new Set<number>();
-  const mntInodes = new Set<number>();
-  for (const o of rec.objects) {
-    if (o.kind === 'netns') {
-      const current = fileInode(`/run/netns/${o.name}`);
-      if (o.inode !== undefined) netInodes.add(o.inode);
-      else if (current !== undefined) netInodes.add(current);
-      if (o.mntInode !== undefined) mntInodes.add(o.mntInode);
-    }
-    if (o.kind === 'container' && o.inode !== undefined) netInodes.add(o.inode);
-  }
-  for (const o of rec.objects) {
-    if (o.kind !== 'process' || o.pid === undefined) continue;
-    if (recordedPidAlive(o.pid, hostNetns(rec, o.host))) pids.add(o.pid);
-  }
-  for (const pid of processesInNamespaces(netInodes, mntInodes)) pids.add(pid);
-  result.processes = await killPids([...pids]);
+  // 1. Processes: the recorded daemons and anything else left in the lab's namespaces (ssh
+  //    sessions, listeners in containers).
+  result.processes = await killPids(findLabProcesses(rec));
   if (result.processes) log(`stopped ${result.processes} processes`);
 
   // 2. Links in the root namespace, newest first.

@@ -126,7 +126,8 @@ export function registerLab(program: Command, setStatus: (code: number) => void)
     .passThroughOptions()
     .action(async (target: string, cmd: string[], o: { name: string }) => {
       checkRoot();
-      setStatus(await labExec(o.name, target, cmd));
+      // `exec --name L T -- CMD` keeps the `--` among the pass-through arguments.
+      setStatus(await labExec(o.name, target, cmd[0] === '--' ? cmd.slice(1) : cmd));
     });
 }
 
