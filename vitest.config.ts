@@ -9,13 +9,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          globalSetup: ['test/support/build.ts'],
         },
       },
       {
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
-          globalSetup: ['test/harness/global-setup.ts'],
+          globalSetup: ['test/support/build.ts', 'test/harness/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 600_000,
