@@ -14,6 +14,14 @@ export function intToIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const DOTTED_QUAD = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
+/** A dotted-quad IPv4 address as the schemas accept it (no leading zeros, each octet 0-255). */
+export function isIpv4(text: string): boolean {
+  return DOTTED_QUAD.test(text);
+}
+
 /** Parses `a.b.c.d/p`, keeping the address as written (host bits may be set). */
 export function parseCidr(text: string): { address: string; prefix: number } {
   const [address, prefix] = ipaddr.IPv4.parseCIDR(text);

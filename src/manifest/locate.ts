@@ -30,19 +30,47 @@ export function locate(parsed: ParsedDocument, path: DataPath, options: { key?: 
   return positionAt(parsed.file, parsed.lineCounter, offset);
 }
 
-function findPair(parsed: ParsedDocument, node: Node, step: string | number): { key: Node | null; value: Node | null } | undefined {
+function findPair(parsed: ParsedDocument, node: Node, step: string | number, depth = 0): { key: Node | null; value: Node | null } | undefined {
   if (isMap(node)) {
-    const pair = (node.items as Pair<Node | null, Node | null>[]).find((p) => {
+    const pairs = node.items as Pair<Node | null, Node | null>[];
+    const pair = pairs.find((p) => {
       const k = resolve(parsed, p.key);
-      return isScalar(k) && String(k.value) === String(step);
+      return !isMergeKey(k) && isScalar(k) && String(k.value) === String(step);
     });
-    return pair ? { key: pair.key, value: pair.value } : undefined;
+    if (pair) return { key: pair.key, value: pair.value };
+    // A field that comes from a merge key (`<<: *defaults`) is where the anchor wrote it.
+    if (depth > 8 || typeof step !== 'string') return undefined;
+    for (const merged of mergeSources(parsed, pairs)) {
+      const found = findPair(parsed, merged, step, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   }
   if (isSeq(node) && typeof step === 'number') {
     const item = node.items[step] as Node | null | undefined;
     return item === undefined ? undefined : { key: null, value: item };
   }
   return undefined;
+}
+
+/** A plain `<<` key: with the `merge` option yaml merges its value into the mapping. */
+function isMergeKey(key: Node | null): boolean {
+  return isScalar(key) && key.source === '<<' && key.type === 'PLAIN';
+}
+
+/** The mappings merged into a mapping by its `<<` keys, in precedence order (earlier wins). */
+function mergeSources(parsed: ParsedDocument, pairs: Pair<Node | null, Node | null>[]): Node[] {
+  const out: Node[] = [];
+  for (const pair of pairs) {
+    if (!isMergeKey(pair.key)) continue;
+    const value = resolve(parsed, pair.value);
+    if (isMap(value)) out.push(value);
+    else if (isSeq(value)) for (const item of value.items) {
+      const map = resolve(parsed, item as Node | null);
+      if (isMap(map)) out.push(map);
+    }
+  }
+  return out;
 }
 
 function resolve(parsed: ParsedDocument, node: Node | null | undefined): Node | null {
@@ -57,10 +85,17 @@ export function collectPositions(parsed: ParsedDocument): Record<string, SourceP
   const visit = (node: Node | null, prefix: string, depth: number): void => {
     if (node === null || depth > 32) return;
     if (prefix !== '' && node.range) out[prefix] = positionAt(parsed.file, parsed.lineCounter, node.range[0]);
+    visitEntries(node, prefix, depth);
+  };
+  const visitEntries = (node: Node, prefix: string, depth: number): void => {
     if (isMap(node)) {
-      for (const pair of node.items as Pair<Node | null, Node | null>[]) {
+      const pairs = node.items as Pair<Node | null, Node | null>[];
+      // Merged fields first, in reverse precedence, so explicit keys and earlier sources win;
+      // the mapping's own position (set above) stays its own.
+      for (const merged of mergeSources(parsed, pairs).reverse()) if (depth < 32) visitEntries(merged, prefix, depth + 1);
+      for (const pair of pairs) {
         const k = resolve(parsed, pair.key);
-        if (!isScalar(k)) continue;
+        if (!isScalar(k) || isMergeKey(k)) continue;
         const name = String(k.value);
         const value = resolve(parsed, pair.value);
         const path = prefix === '' ? name : `${prefix}.${name}`;

@@ -2,6 +2,7 @@ import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Host } from '../../model/types.js';
 import type { RuleContext } from './context.js';
 import { where } from './context.js';
+import { isIpv4 } from '../ipv4.js';
 
 const MAX_VNI = 16_777_215;
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
@@ -53,11 +54,25 @@ function defaultVtep(host: Host): boolean {
   return host.at['vtep'] === undefined;
 }
 
+/**
+ * A host address is an IPv4 address or a DNS name. The schema's pattern admits both, so
+ * `999.18.0.11` passes it as a "name"; but an all-numeric name is not a hostname (RFC 3696)
+ * and four numbers are clearly meant as IPv4, so they must be a valid IPv4 address.
+ */
+export function hostAddressWellFormed(ctx: RuleContext): Diagnostic[] {
+  return ctx.fabrics.flatMap((fabric) =>
+    fabric.hosts
+      .filter((h) => /^[0-9.]+$/.test(h.address) && !isIpv4(h.address))
+      .map((h) => error('host-address-invalid', `host "${h.name}": address ${h.address} is neither an IPv4 address nor a DNS name`, h.at['address'] ?? h.source)),
+  );
+}
+
 /** A host reached by DNS name needs an explicit VXLAN address. */
 export function vtepIsAddress(ctx: RuleContext): Diagnostic[] {
   return ctx.fabrics.flatMap((fabric) =>
     fabric.hosts
-      .filter((h) => !IPV4.test(h.vtep))
+      // An address of digits and dots is IPv4 or reported by hostAddressWellFormed.
+      .filter((h) => !IPV4.test(h.vtep) && !/^[0-9.]+$/.test(h.vtep))
       .map((h) =>
         error('host-vtep-required', `host "${h.name}": address ${h.address} is a DNS name, so vtep (its VXLAN IPv4 address) must be given`, h.at['address'] ?? h.source),
       ),
