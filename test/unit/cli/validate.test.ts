@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,9 +65,26 @@ function expectCleanError(run: Run, pattern: RegExp): void {
   expect(lines[0]).toMatch(pattern);
 }
 
+/** A repository of its own for --ref (the project checkout may belong to another user in CI). */
+let repo: string;
+
+function git(...args: string[]): void {
+  execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+}
+
 beforeAll(() => {
   ensureBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'contiv-validate-'));
+  repo = join(tmp, 'repo');
+  cpSync('examples/quickstart', join(repo, 'manifests'), { recursive: true });
+  git('init', '-q');
+  git('config', 'user.name', 'contiv test');
+  git('config', 'user.email', 'test@contiv.invalid');
+  git('config', 'commit.gpgsign', 'false');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'quickstart');
+  // The working tree breaks after the commit: --ref HEAD must not see it.
+  writeFileSync(join(repo, 'manifests', 'tenants.yaml'), 'not: [valid\n');
 }, 120_000);
 
 afterAll(() => {
@@ -164,7 +181,7 @@ describe('contiv validate', () => {
   });
 
   it('--ref with an unknown ref is one clear line on stderr, exit 1', () => {
-    expectCleanError(contiv('validate', 'examples/quickstart', '--ref', 'no-such-ref-4f3a'), /no-such-ref-4f3a/);
+    expectCleanError(contiv('validate', join(repo, 'manifests'), '--ref', 'no-such-ref-4f3a'), /"no-such-ref-4f3a" is not a commit/);
   });
 
   it('--ref outside a Git repository is one clear line on stderr, exit 1', () => {
@@ -174,9 +191,11 @@ describe('contiv validate', () => {
     expectCleanError(contiv('validate', dir, '--ref', 'HEAD'), /not inside a usable Git repository/);
   });
 
-  it('--ref HEAD reads the committed example', () => {
-    const run = contiv('validate', 'examples/quickstart', '--ref', 'HEAD');
+  it('--ref HEAD reads the committed manifests, not the broken working tree', () => {
+    expect(contiv('validate', join(repo, 'manifests')).status).toBe(1);
+    const run = contiv('validate', join(repo, 'manifests'), '--ref', 'HEAD');
     expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Valid: 5 files/m);
     expect(run.status).toBe(0);
   });
 
