@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { UserError } from '../cli/errors.js';
@@ -62,6 +62,8 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
     await checkMachineRoutes(plan);
 
     const paths = labPaths(plan.name);
+    // A lab directory without a record: a crash between its mkdir and the first record write.
+    if (!existsSync(paths.record) && existsSync(paths.dir)) rmSync(paths.dir, { recursive: true, force: true });
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     const rec: LabRecord = {
       version: 1,
