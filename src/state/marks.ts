@@ -29,6 +29,8 @@ export const FLOW_OWNER_KINDS = {
   endpoint: 4,
   group: 5,
   rule: 6,
+  /** Flows the datapath learns by itself (remote MACs): ours, dynamic, never diffed. */
+  learned: 7,
 } as const;
 export type FlowOwnerKind = keyof typeof FLOW_OWNER_KINDS;
 

@@ -114,8 +114,9 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
     if (!line.includes('actions=')) continue;
     const flow = parseFlowLine(line);
     if (!flow) continue;
-    if (decodeCookie(flow.cookie).ours) managed[flowKey(flow)] = flow;
-    else foreign++;
+    const owner = decodeCookie(flow.cookie);
+    if (!owner.ours) foreign++;
+    else if (owner.kind !== 'learned') managed[flowKey(flow)] = flow;
   }
   return { managed, foreign };
 }

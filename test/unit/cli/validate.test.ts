@@ -1,45 +1,21 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contiv as runCli, type CliRun } from '../../support/cli.js';
 
 /*
- * `contiv validate` end to end: the built CLI (bin/contiv.js → dist/) run as a user runs it.
- * CI builds dist/ in `npm ci` (prepare); locally it is rebuilt here when missing or older
- * than src/, so the test never runs a stale CLI.
+ * `contiv validate` end to end: the built CLI (bin/contiv.js → dist/) run as a user runs it;
+ * test/support/build.ts keeps dist/ current.
  */
 
-const MAIN = 'dist/cli/main.js';
 let tmp: string;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function contiv(...args: string[]): Run {
-  const r = spawnSync('node', ['bin/contiv.js', ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { ...process.env, NO_COLOR: '1', HOME: '/home/user' },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestMtime('src')) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npx tsc failed:\n${r.stdout}${r.stderr}`);
+  return runCli(args, { env: { HOME: '/home/user' }, timeoutMs: 30_000 });
 }
 
 /** A copy of an example in a temporary folder, with `edit` applied to one file. */
@@ -73,7 +49,6 @@ function git(...args: string[]): void {
 }
 
 beforeAll(() => {
-  ensureBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'contiv-validate-'));
   repo = join(tmp, 'repo');
   cpSync('examples/quickstart', join(repo, 'manifests'), { recursive: true });
