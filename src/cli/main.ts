@@ -3,6 +3,9 @@ import { UserError } from './errors.js';
 import { registerValidate } from './commands/validate.js';
 import { registerLab } from './commands/lab.js';
 import { registerShow } from './commands/show.js';
+import { registerPlan } from './commands/plan.js';
+import { registerApply } from './commands/apply.js';
+import { registerEndpointCommands } from './commands/endpoint.js';
 
 /** Runs the command line and resolves to the process exit status; never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
@@ -18,7 +21,10 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
 
   registerValidate(program, setStatus);
+  registerPlan(program, setStatus);
+  registerApply(program, setStatus);
   registerShow(program, setStatus);
+  registerEndpointCommands(program, setStatus);
   registerLab(program, setStatus);
 
   try {

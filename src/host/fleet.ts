@@ -1,6 +1,5 @@
 import pLimit from 'p-limit';
-import type { Host } from '../model/types.js';
-import { HostError } from './transport.js';
+import { HostError, type HostTarget } from './transport.js';
 
 export const DEFAULT_PARALLELISM = 32;
 
@@ -11,7 +10,7 @@ export type HostOutcome<T> = { host: string; ok: true; value: T } | { host: stri
  * others: every host gets an outcome, in the order of `hosts`. An unexpected exception (a bug)
  * becomes that host's error too, with its message, so one bad host cannot hide the rest.
  */
-export async function forEachHost<T>(hosts: readonly Host[], parallelism: number, task: (host: Host) => Promise<T>): Promise<HostOutcome<T>[]> {
+export async function forEachHost<T>(hosts: readonly HostTarget[], parallelism: number, task: (host: HostTarget) => Promise<T>): Promise<HostOutcome<T>[]> {
   const limit = pLimit(Math.max(1, parallelism));
   return Promise.all(
     hosts.map((host) =>

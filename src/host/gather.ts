@@ -1,15 +1,14 @@
-import type { Host } from '../model/types.js';
 import type { LiveHost } from '../state/host-state.js';
 import { GatherParseError, parseGatherOutput } from '../state/parse/live-host.js';
 import { forEachHost, type HostOutcome } from './fleet.js';
 import { GATHER_SCRIPT } from './gather-script.js';
-import { HostError, type Transport } from './transport.js';
+import { HostError, type HostTarget, type Transport } from './transport.js';
 
 /** Binaries without which contiv cannot read a host at all (the rest are needed by apply). */
 const NEEDED_FOR_GATHER = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip'];
 
 /** One exec on one host → its LiveHost. Throws HostError naming the host and the cause. */
-export async function gatherHost(transport: Transport, host: Host): Promise<LiveHost> {
+export async function gatherHost(transport: Transport, host: HostTarget): Promise<LiveHost> {
   const result = await transport.exec(host, GATHER_SCRIPT);
   if (result.code !== 0) {
     throw new HostError(host.name, 'command', `gather failed (exit ${result.code}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
@@ -32,6 +31,6 @@ export async function gatherHost(transport: Transport, host: Host): Promise<Live
 }
 
 /** Gathers every host, `parallelism` at once; unreachable hosts are reported, the others still gathered. */
-export function gatherFleet(transport: Transport, hosts: readonly Host[], parallelism: number): Promise<HostOutcome<LiveHost>[]> {
+export function gatherFleet(transport: Transport, hosts: readonly HostTarget[], parallelism: number): Promise<HostOutcome<LiveHost>[]> {
   return forEachHost(hosts, parallelism, (host) => gatherHost(transport, host));
 }

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client, type ConnectConfig } from 'ssh2';
-import type { Host } from '../model/types.js';
 import { appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
-import { HostError, type ExecOptions, type ExecResult, type Transport } from './transport.js';
+import { HostError, type ExecOptions, type ExecResult, type HostTarget, type Transport } from './transport.js';
 
 export interface SshTransportOptions {
   /** Record keys of hosts never seen before (never a changed key). */
@@ -30,7 +29,7 @@ export class SshTransport implements Transport {
 
   constructor(private readonly options: SshTransportOptions = {}) {}
 
-  async exec(host: Host, script: string, options: ExecOptions = {}): Promise<ExecResult> {
+  async exec(host: HostTarget, script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new Error('transport is closed');
     const client = await this.connection(host);
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 120_000;
@@ -65,12 +64,12 @@ export class SshTransport implements Transport {
     await Promise.all(all.map((p) => p.then((c) => c.end(), () => undefined)));
   }
 
-  private drop(host: Host, client: Client): void {
+  private drop(host: HostTarget, client: Client): void {
     this.connections.delete(host.name);
     client.destroy();
   }
 
-  private connection(host: Host): Promise<Client> {
+  private connection(host: HostTarget): Promise<Client> {
     let pending = this.connections.get(host.name);
     if (!pending) {
       pending = this.connect(host);
@@ -89,7 +88,7 @@ export class SshTransport implements Transport {
     return pending;
   }
 
-  private async connect(host: Host): Promise<Client> {
+  private async connect(host: HostTarget): Promise<Client> {
     const name = lookupName(host.address, host.ssh.port);
     let entries: KnownHostEntry[];
     try {
@@ -176,7 +175,7 @@ function orderHostKeyTypes(known: string[]): string[] {
   return [...new Set([...preferred.filter((t) => HOST_KEY_TYPES.includes(t)), ...HOST_KEY_TYPES])];
 }
 
-function classifyConnectError(host: Host, err: Error & { level?: string; code?: string }): HostError {
+function classifyConnectError(host: HostTarget, err: Error & { level?: string; code?: string }): HostError {
   const target = `${host.ssh.user}@${host.address}:${host.ssh.port}`;
   if (err.level === 'client-authentication') {
     return new HostError(host.name, 'auth', `authentication failed for ${target} (${host.ssh.identityFile ? `key ${host.ssh.identityFile}` : 'ssh-agent keys'})`, 'check the user and that its authorized_keys holds the public key');
@@ -193,7 +192,7 @@ function classifyConnectError(host: Host, err: Error & { level?: string; code?: 
   return new HostError(host.name, 'unreachable', `SSH to ${target} failed: ${err.message}`);
 }
 
-function checkSudo(host: Host, result: ExecResult): void {
+function checkSudo(host: HostTarget, result: ExecResult): void {
   if (result.code === 0) return;
   if (/a password is required|a terminal is required/.test(result.stderr)) {
     throw new HostError(host.name, 'sudo', `user ${host.ssh.user} needs a password for sudo`, 'allow it passwordless sudo (NOPASSWD) for contiv, or connect as root');

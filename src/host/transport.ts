@@ -1,5 +1,8 @@
 import type { Host } from '../model/types.js';
 
+/** What a transport needs of a host: its name (for messages), where to connect and how. */
+export type HostTarget = Pick<Host, 'name' | 'address' | 'ssh'>;
+
 export interface ExecResult {
   code: number;
   stdout: string;
@@ -17,7 +20,7 @@ export interface ExecOptions {
  * Tests of pure stages pass a recording fake; integration tests use the real sshd of the lab.
  */
 export interface Transport {
-  exec(host: Host, script: string, options?: ExecOptions): Promise<ExecResult>;
+  exec(host: HostTarget, script: string, options?: ExecOptions): Promise<ExecResult>;
   /** Closes every connection; the transport can not be used afterwards. */
   close(): Promise<void>;
 }

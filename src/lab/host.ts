@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostPlan, LabPlan } from './plan.js';
+import { UNDERLAY_MTU, type HostPlan, type LabPlan } from './plan.js';
 import { labPaths } from './paths.js';
 import { fileInode, nsInode, readPidFile, runOk, waitForPidFile, waitForSsh } from './proc.js';
 import { type LabRecord, recordObject, updateObject } from './record.js';
@@ -13,7 +13,7 @@ import { etcHosts, LAB_USER, sshdConfig } from './texts.js';
  */
 const START_SCRIPT = String.raw`
 set -eu
-host=$1 dir=$2 mgmt_ip=$3 mgmt_prefix=$4 vtep=$5 ul_prefix=$6 mac=$7 user_home=$8
+host=$1 dir=$2 mgmt_ip=$3 mgmt_prefix=$4 vtep=$5 ul_prefix=$6 mac=$7 user_home=$8 ul_mtu=$9
 hostname "$host"
 # This host's own /run (sshd, sudo, netns of its containers) and /var/log; the machine's stay hidden.
 umount -l /run/netns 2>/dev/null || true
@@ -43,7 +43,7 @@ ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile --detach --no-chdir --log-f
 # The host's physical underlay: br-phy (netdev) holds the underlay veth; the VTEP address sits on
 # br-phy's internal port, so userspace VXLAN can route and ARP from it.
 ovs-vsctl --timeout=30 add-br br-phy -- set bridge br-phy datapath_type=netdev \
-  other_config:hwaddr="$mac" -- add-port br-phy ul0
+  other_config:hwaddr="$mac" -- set interface br-phy mtu_request="$ul_mtu" -- add-port br-phy ul0
 ip addr add "$vtep/$ul_prefix" dev br-phy
 ip link set br-phy up
 /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log" </dev/null >/dev/null 2>&1
@@ -69,7 +69,7 @@ export async function setupHost(ctx: HostSetupContext, host: HostPlan): Promise<
 
   // Both veths go straight from the fabric namespace into the host: none touches the root namespace.
   await runOk(['ip', '-n', plan.fabricNs, 'link', 'add', host.fabricMgmtPort, 'type', 'veth', 'peer', 'name', host.mgmtIf, 'netns', host.netns]);
-  await runOk(['ip', '-n', plan.fabricNs, 'link', 'add', host.fabricUnderlayPort, 'type', 'veth', 'peer', 'name', host.underlayIf, 'netns', host.netns]);
+  await runOk(['ip', '-n', plan.fabricNs, 'link', 'add', host.fabricUnderlayPort, 'mtu', String(UNDERLAY_MTU), 'type', 'veth', 'peer', 'name', host.underlayIf, 'mtu', String(UNDERLAY_MTU), 'netns', host.netns]);
   await runOk(['ip', '-n', plan.fabricNs, 'link', 'set', host.fabricMgmtPort, 'master', plan.fabricMgmtBridge, 'up']);
   await runOk(['ip', '-n', plan.fabricNs, 'link', 'set', host.fabricUnderlayPort, 'master', plan.fabricUnderlayBridge, 'up']);
 
@@ -99,7 +99,7 @@ export async function setupHost(ctx: HostSetupContext, host: HostPlan): Promise<
         'ip', 'netns', 'exec', host.netns,
         'unshare', '--mount', '--propagation', 'slave', '--uts', '--',
         'sh', '-c', START_SCRIPT, 'contiv-lab-host',
-        host.name, hp.dir, host.mgmtIp, String(plan.mgmt.prefix), host.vtep, String(plan.underlay.prefix), host.vtepMac, ctx.userHome,
+        host.name, hp.dir, host.mgmtIp, String(plan.mgmt.prefix), host.vtep, String(plan.underlay.prefix), host.vtepMac, ctx.userHome, String(UNDERLAY_MTU),
       ],
       { timeoutMs: 90_000 },
     );

@@ -21,6 +21,12 @@ export const DEFAULT_UNDERLAY_SUBNET = '198.19.0.0/24';
 /** Host hN gets address network + HOST_OFFSET + N; .1 is the machine, .2–.10 stay free. */
 export const HOST_OFFSET = 10;
 
+/**
+ * MTU of the lab's underlay (veths, the fabric bridge, br-phy): room for an endpoint's 1450-byte
+ * packets plus VXLAN and contiv's group tag (54 bytes), as a real VXLAN fabric has.
+ */
+export const UNDERLAY_MTU = 1600;
+
 export interface Subnet {
   /** Network address, dotted quad. */
   network: string;

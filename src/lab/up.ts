@@ -7,7 +7,7 @@ import { labHealth } from './health.js';
 import { unixctl } from './unixctl.js';
 import { hostPublicKey, setupHost } from './host.js';
 import { labPaths, labsDir, tildePath } from './paths.js';
-import { type LabOptions, type LabPlan, parseSubnet, planLab, subnetsOverlap } from './plan.js';
+import { type LabOptions, type LabPlan, parseSubnet, planLab, subnetsOverlap, UNDERLAY_MTU } from './plan.js';
 import { preflight } from './preflight.js';
 import { fileInode, readPidFile, run, runOk } from './proc.js';
 import { type LabRecord, lockLab, readRecord, recordObject, updateObject, writeRecord } from './record.js';
@@ -108,7 +108,7 @@ async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, log: (line:
   const inFab = (...args: string[]): Promise<string> => runOk(['ip', '-n', plan.fabricNs, ...args]);
   await inFab('link', 'set', 'lo', 'up');
   await inFab('link', 'add', plan.fabricMgmtBridge, 'type', 'bridge');
-  await inFab('link', 'add', plan.fabricUnderlayBridge, 'type', 'bridge');
+  await inFab('link', 'add', plan.fabricUnderlayBridge, 'mtu', String(UNDERLAY_MTU), 'type', 'bridge');
   await inFab('link', 'set', plan.fabricMgmtBridge, 'up');
   await inFab('link', 'set', plan.fabricUnderlayBridge, 'up');
   recordObject(rec, { kind: 'link', name: plan.rootIf });

@@ -1,0 +1,111 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { applyPlan, type ApplyEvent } from '../../apply/execute.js';
+import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
+import { SshTransport } from '../../host/ssh-transport.js';
+import { parsePlan } from '../../plan/plan-file.js';
+import { selectHosts } from '../../plan/target.js';
+import { countChanges, type Plan } from '../../plan/types.js';
+import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { UserError } from '../errors.js';
+import { planFleet } from '../fleet-plan.js';
+import { loadFromCli, useColor } from '../load-model.js';
+import { collect, parseParallelism } from '../options.js';
+import { confirm } from '../prompt.js';
+
+interface ApplyOptions {
+  ref?: string;
+  fabric?: string;
+  autoApprove?: boolean;
+  parallelism: number;
+  target: string[];
+  acceptNewHostKeys?: boolean;
+  color?: boolean;
+}
+
+export function registerApply(program: Command, setStatus: (code: number) => void): void {
+  program
+    .command('apply')
+    .description('Make every host match the manifests (DIR), or apply a saved plan exactly (PLANFILE).')
+    .argument('[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`', '.')
+    .option('--ref <rev>', 'read the manifests as of this Git commit')
+    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .option('--auto-approve', 'apply without asking')
+    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
+    .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
+    .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)')
+    .option('--no-color', 'no colours in text output')
+    .action(async (arg: string, options: ApplyOptions) => {
+      const color = useColor(options.color);
+      const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
+      try {
+        const info = await stat(arg).catch(() => undefined);
+        let plan: Plan;
+        if (info?.isFile()) {
+          // A saved plan is the approval: applied exactly as shown, or refused per host if that host moved.
+          const parsed = parsePlan(await readFile(arg, 'utf8'));
+          if (!parsed.plan) throw new UserError(`${arg}: ${parsed.problem}`);
+          plan = parsed.plan;
+          if (options.target.length) {
+            const { names, unmatched } = selectHosts(plan.connections, options.target);
+            if (unmatched.length) throw new UserError(`--target ${unmatched.join(', ')} matches no host of the plan`);
+            plan = { ...plan, hosts: plan.hosts.map((h) => (names.has(h.host) ? h : { ...h, changes: [] })) };
+          }
+        } else {
+          const loaded = await loadFromCli(arg, options);
+          if (!loaded.model) {
+            process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
+            setStatus(1);
+            return;
+          }
+          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) } });
+          if (!result.ok) {
+            process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);
+            setStatus(1);
+            return;
+          }
+          plan = result.plan;
+        }
+        process.stdout.write(`${renderPlanText(plan, { color })}\n`);
+        const counts = countChanges(plan);
+        if (counts.add + counts.change + counts.destroy === 0) {
+          setStatus(0);
+          return;
+        }
+        if (!info?.isFile() && !options.autoApprove) {
+          if (!process.stdin.isTTY) throw new UserError('no terminal to ask for approval: pass --auto-approve, or apply a saved plan (contiv plan --out FILE, then contiv apply FILE)');
+          if (!(await confirm('\nApply these changes? Only "yes" is accepted: '))) {
+            process.stdout.write('Apply cancelled.\n');
+            setStatus(1);
+            return;
+          }
+        }
+        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent: printEvent });
+        const failed = outcomes.filter((o) => !o.ok);
+        const done = outcomes.length - failed.length;
+        process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failed.length} failed and rolled back` : ''}.\n`);
+        setStatus(failed.length ? 1 : 0);
+      } finally {
+        await transport.close();
+      }
+    });
+}
+
+function printEvent(e: ApplyEvent): void {
+  switch (e.type) {
+    case 'host-started':
+      process.stdout.write(`${e.host}: applying ${e.changes} change${e.changes === 1 ? '' : 's'}…\n`);
+      break;
+    case 'host-applied':
+      process.stdout.write(`${e.host}: done and verified in ${(e.ms / 1000).toFixed(1)} s\n`);
+      break;
+    case 'host-failed':
+      process.stdout.write(`${e.host}: FAILED: ${e.message}\n`);
+      break;
+    case 'rolled-back':
+      process.stdout.write(`${e.host}: ${e.ok ? 'rolled back to its state before the apply' : `ROLLBACK INCOMPLETE: ${e.message ?? ''}`}\n`);
+      break;
+  }
+}

@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { attachScript, detachScript, runEndpointScript } from '../../apply/endpoint-exec.js';
+import { allocate } from '../../compile/allocate.js';
+import { compileHost } from '../../compile/compile.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { gatherFleet, gatherHost } from '../../host/gather.js';
+import { SshTransport } from '../../host/ssh-transport.js';
+import type { Model } from '../../model/types.js';
+import { DEFAULT_TENANT } from '../../model/types.js';
+import { diffHost } from '../../plan/diff.js';
+import { planAttach, planDetach } from '../../plan/endpoint-plan.js';
+import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import type { HostState } from '../../state/host-state.js';
+import { UserError } from '../errors.js';
+import { loadFromCli, useColor } from '../load-model.js';
+import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
+
+interface EndpointOptions {
+  fabric?: string;
+  host: string;
+  netns: string;
+  tenant: string;
+  network: string;
+  group?: string;
+  ip?: string;
+  color?: boolean;
+}
+
+/** How often attach plans again when another attach took its address or port number meanwhile. */
+const ATTEMPTS = 5;
+
+async function liveFleet(model: Model, transport: SshTransport): Promise<{ live?: Record<string, HostState>; diagnostics: Diagnostic[] }> {
+  const outcomes = await gatherFleet(transport, model.fabric.hosts, DEFAULT_PARALLELISM);
+  const failed = outcomes.flatMap((o) => (o.ok ? [] : [{ severity: 'error' as const, code: `host-${o.error.kind}`, message: o.error.message, address: o.host }]));
+  if (failed.length) return { diagnostics: failed };
+  return { live: Object.fromEntries(outcomes.map((o) => [o.host, (o as { value: { state: HostState } }).value.state])), diagnostics: [] };
+}
+
+/** After attach or detach the host must match the manifests exactly (a plan says No changes). */
+async function converged(model: Model, transport: SshTransport, live: Record<string, HostState>, host: string): Promise<number> {
+  const hostModel = model.fabric.hosts.find((h) => h.name === host)!;
+  const now = (await gatherHost(transport, hostModel)).state;
+  const { allocations } = allocate(model, Object.values({ ...live, [host]: now }));
+  return diffHost(compileHost({ model, allocations, live: { [host]: now } }, hostModel), now).length;
+}
+
+export function registerEndpointCommands(program: Command, setStatus: (code: number) => void): void {
+  program
+    .command('attach')
+    .description("Connect a container's network namespace on a host to a network: veth, address, OVS port and flows.")
+    .argument('[dir]', 'manifest directory', '.')
+    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .requiredOption('--host <name>', 'the host the namespace is on')
+    .requiredOption('--netns <name>', 'the network namespace (a name under /run/netns on that host)')
+    .option('--tenant <name>', 'tenant of the network', DEFAULT_TENANT)
+    .requiredOption('--network <name>', 'the network')
+    .option('--group <name>', 'endpoint group (on that network)')
+    .option('--ip <address>', 'a free address of the subnet (or of the group\'s ipPool); default: the next free one of the host\'s block')
+    .option('--no-color', 'no colours')
+    .action(async (dir: string, options: EndpointOptions) => {
+      const color = useColor(options.color);
+      const loaded = await loadFromCli(dir, options);
+      if (!loaded.model) {
+        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
+        return setStatus(1);
+      }
+      const model = loaded.model;
+      const transport = new SshTransport();
+      try {
+        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+          const fleet = await liveFleet(model, transport);
+          if (!fleet.live) {
+            process.stdout.write(`${renderDiagnostics(fleet.diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
+            return setStatus(1);
+          }
+          const request = { host: options.host, netns: options.netns, tenant: options.tenant, network: options.network, ...(options.group ? { group: options.group } : {}), ...(options.ip ? { ip: options.ip } : {}) };
+          const planned = planAttach(model, fleet.live, request);
+          if (!planned.plan) {
+            process.stdout.write(`${renderDiagnostics(planned.diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
+            return setStatus(1);
+          }
+          const hostModel = model.fabric.hosts.find((h) => h.name === options.host)!;
+          if ((await runEndpointScript(transport, hostModel, attachScript(planned.plan))) === 'raced') continue;
+          const left = await converged(model, transport, fleet.live, options.host);
+          if (left > 0) {
+            await runEndpointScript(transport, hostModel, detachScript(planned.plan.endpoint, []));
+            throw new UserError(`${options.host}: the endpoint did not verify (${left} difference(s) after attach); undone`);
+          }
+          const e = planned.plan.endpoint;
+          process.stdout.write(`Attached ${e.netns} on ${e.host} to ${e.tenant}/${e.network}${e.group ? ` (group ${e.group})` : ''}: ${e.ip}/${planned.plan.prefix}, mac ${e.mac}, port ${e.port}.\n`);
+          return setStatus(0);
+        }
+        throw new UserError(`${options.host}: other attaches kept taking the chosen address; try again`);
+      } finally {
+        await transport.close();
+      }
+    });
+
+  program
+    .command('detach')
+    .description('Disconnect a container\'s namespace: its flows, OVS port and veth go; its address is free again.')
+    .argument('[dir]', 'manifest directory', '.')
+    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .requiredOption('--host <name>', 'the host the namespace is on')
+    .requiredOption('--netns <name>', 'the network namespace')
+    .option('--no-color', 'no colours')
+    .action(async (dir: string, options: Pick<EndpointOptions, 'fabric' | 'host' | 'netns' | 'color'>) => {
+      const color = useColor(options.color);
+      const loaded = await loadFromCli(dir, options);
+      if (!loaded.model) {
+        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
+        return setStatus(1);
+      }
+      const model = loaded.model;
+      const transport = new SshTransport();
+      try {
+        const fleet = await liveFleet(model, transport);
+        const planned = fleet.live ? planDetach(model, fleet.live, options.host, options.netns) : { diagnostics: fleet.diagnostics };
+        if (!planned.plan) {
+          process.stdout.write(`${renderDiagnostics(planned.diagnostics, loaded.sources, { color })}\n\nNothing detached.\n`);
+          return setStatus(1);
+        }
+        const hostModel = model.fabric.hosts.find((h) => h.name === options.host)!;
+        await runEndpointScript(transport, hostModel, detachScript(planned.plan.endpoint, planned.plan.changes));
+        const e = planned.plan.endpoint;
+        process.stdout.write(`Detached ${e.netns} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);
+        return setStatus(0);
+      } finally {
+        await transport.close();
+      }
+    });
+}

@@ -1,0 +1,154 @@
+import type { CompiledHost } from '../compile/compile.js';
+import type { BridgeState, Flow, HostState, PortState } from '../state/host-state.js';
+import { flowKey } from '../state/host-state.js';
+import { decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
+import type { BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
+
+/**
+ * Pure: desired vs live state of one host → the changes that make live equal desired.
+ * Order: bridge and port creations/updates, then flow changes, then port and bridge deletions.
+ * Endpoint ports are never created or deleted here (attach and detach own them).
+ */
+export function diffHost(desired: CompiledHost, live: HostState | undefined): Change[] {
+  const host = desired.state.host;
+  const first: Change[] = [];
+  const flows: Change[] = [];
+  const last: Change[] = [];
+  const liveBridges = live?.bridges ?? {};
+  for (const [name, want] of Object.entries(desired.state.bridges)) {
+    const have = liveBridges[name];
+    const bridgeChange = diffBridge(host, want, have);
+    if (bridgeChange) first.push(bridgeChange);
+    for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
+    flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, desired.owners));
+  }
+  for (const [name, have] of Object.entries(liveBridges)) {
+    if (desired.state.bridges[name]) continue;
+    last.push({
+      type: 'bridge',
+      action: 'delete',
+      host,
+      address: `${host}/bridge/${name}`,
+      bridge: name,
+      before: bridgeFields(have),
+      reason: `no longer in the manifests (${Object.keys(have.ports).length} ports and ${Object.keys(have.flows).length} flows go with it)`,
+    });
+  }
+  return [...first, ...flows, ...last.reverse()];
+}
+
+export function bridgeFields(b: BridgeState): BridgeFields {
+  return { name: b.name, datapathType: b.datapathType, failMode: b.failMode, externalIds: b.externalIds };
+}
+
+function diffBridge(host: string, want: BridgeState, have: BridgeState | undefined): BridgeChange | undefined {
+  const address = `${host}/bridge/${want.name}`;
+  const after = bridgeFields(want);
+  if (!have) return { type: 'bridge', action: 'create', host, address, bridge: want.name, after, reason: 'not on the host yet' };
+  const before = bridgeFields(have);
+  const differs = fieldDifferences(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+  if (differs.length === 0) return undefined;
+  return { type: 'bridge', action: 'update', host, address, bridge: want.name, before, after, reason: `${differs.join(', ')} differ` };
+}
+
+function portAddress(host: string, port: PortState): string {
+  return port.externalIds[ADDRESS_KEY] ?? `${host}/port/${port.name}`;
+}
+
+function diffPorts(host: string, want: BridgeState, have: BridgeState | undefined): PortChange[] {
+  const out: PortChange[] = [];
+  const livePorts = have?.ports ?? {};
+  for (const [name, after] of Object.entries(want.ports)) {
+    const before = livePorts[name];
+    const base = { type: 'port' as const, host, address: portAddress(host, after), bridge: want.name, port: name };
+    if (!before) {
+      if (after.externalIds[KIND_KEY] === 'endpoint') continue;
+      out.push({ ...base, action: 'create', after, reason: 'not on the host yet' });
+      continue;
+    }
+    const differs = fieldDifferences(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+    if (differs.length === 0) continue;
+    // A port of another type is another device: the only change that replaces.
+    const action = before.type !== after.type ? 'replace' : 'update';
+    out.push({ ...base, action, before, after, reason: `${differs.join(', ')} differ` });
+  }
+  for (const [name, before] of Object.entries(livePorts)) {
+    if (want.ports[name] || before.externalIds[KIND_KEY] === 'endpoint') continue;
+    out.push({ type: 'port', host, address: portAddress(host, before), bridge: want.name, port: name, action: 'delete', before, reason: 'no longer in the manifests' });
+  }
+  return out;
+}
+
+/** Names of the top-level fields that differ, and for records the keys within them. */
+function fieldDifferences(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[field];
+    const b = after[field];
+    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+      const ra = a as Record<string, unknown>;
+      const rb = b as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) if (JSON.stringify(ra[k]) !== JSON.stringify(rb[k])) out.push(`${field}.${k}`);
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      out.push(field);
+    }
+  }
+  return out;
+}
+
+/**
+ * Flow changes grouped by owner (cookie). A flow whose key stays but whose actions change is
+ * modified in place; a key that moves to another owner is re-added under the new cookie (an
+ * `add` of an existing key replaces it atomically), never deleted and re-added.
+ */
+function diffFlows(host: string, bridge: string, want: Record<string, Flow>, have: Record<string, Flow>, owners: Record<string, string>): FlowsChange[] {
+  const byOwner = new Map<string, FlowsChange>();
+  const change = (cookie: string): FlowsChange => {
+    let c = byOwner.get(cookie);
+    if (!c) {
+      const owner = owners[cookie] ?? unknownOwner(cookie);
+      c = { type: 'flows', action: 'update', host, address: `${host}/flows/${owner}`, bridge, owner, add: [], modify: [], modifyBefore: [], remove: [], reason: '' };
+      byOwner.set(cookie, c);
+    }
+    return c;
+  };
+  for (const [key, flow] of Object.entries(want)) {
+    const old = have[key];
+    if (!old) change(flow.cookie).add.push(flow);
+    else if (old.cookie !== flow.cookie) change(flow.cookie).add.push(flow);
+    else if (old.actions !== flow.actions) {
+      const c = change(flow.cookie);
+      c.modify.push(flow);
+      c.modifyBefore.push(old);
+    }
+  }
+  for (const [key, flow] of Object.entries(have)) if (!want[key]) change(flow.cookie).remove.push(flow);
+
+  const liveCookies = new Set(Object.values(have).map((f) => f.cookie));
+  const wantCookies = new Set(Object.values(want).map((f) => f.cookie));
+  const out = [...byOwner.entries()].map(([cookie, c]) => {
+    const sort = (fs: Flow[]) => fs.sort((a, b) => a.table - b.table || b.priority - a.priority || (flowKey(a) < flowKey(b) ? -1 : 1));
+    sort(c.add);
+    sort(c.modify);
+    sort(c.modifyBefore);
+    sort(c.remove);
+    if (!liveCookies.has(cookie)) {
+      c.action = 'create';
+      c.reason = 'not on the host yet';
+    } else if (!wantCookies.has(cookie)) {
+      c.action = 'delete';
+      c.reason = 'its owner is no longer in the manifests';
+    } else {
+      c.action = 'update';
+      const parts = [c.add.length && `${c.add.length} to add`, c.modify.length && `${c.modify.length} to change`, c.remove.length && `${c.remove.length} to remove`].filter(Boolean);
+      c.reason = parts.join(', ');
+    }
+    return c;
+  });
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+function unknownOwner(cookie: string): string {
+  const d = decodeCookie(cookie);
+  return `${d.kind ?? 'unknown'}/${d.owner ?? cookie}`;
+}

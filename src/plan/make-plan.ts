@@ -1,0 +1,48 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { allocate } from '../compile/allocate.js';
+import { compileFabric, type CompiledHost } from '../compile/compile.js';
+import type { Model } from '../model/types.js';
+import { fingerprintHost } from '../state/fingerprint.js';
+import type { HostState, LiveHost } from '../state/host-state.js';
+import { endpointsKeepTheirNetwork, fullTunnelMesh, underlayReady } from './checks.js';
+import { diffHost } from './diff.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+
+export interface PlanInput {
+  model: Model;
+  /** Gathered state of every host of the Fabric. */
+  live: Record<string, LiveHost>;
+  source: Plan['source'];
+}
+
+export interface PlanResult {
+  plan?: Plan;
+  desired?: Record<string, CompiledHost>;
+  diagnostics: Diagnostic[];
+}
+
+/** Pure: model + live state of every host → allocations → desired state → the plan. */
+export function makePlan(input: PlanInput): PlanResult {
+  const { model, live } = input;
+  const diagnostics: Diagnostic[] = [...endpointsKeepTheirNetwork(model, live), ...underlayReady(model, live)];
+  const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
+  const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
+  diagnostics.push(...allocationProblems);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const desired = compileFabric({ model, allocations, live: liveStates });
+  diagnostics.push(...fullTunnelMesh(model, desired));
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const plan: Plan = {
+    format_version: PLAN_FORMAT_VERSION,
+    source: input.source,
+    connections: model.fabric.hosts.map(({ at: _at, source: _source, ...connection }) => connection),
+    hosts: model.fabric.hosts.map((h) => ({
+      host: h.name,
+      fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }),
+      changes: diffHost(desired[h.name]!, liveStates[h.name]),
+    })),
+    diagnostics,
+  };
+  return { plan, desired, diagnostics };
+}

@@ -1,0 +1,120 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Host } from '../model/types.js';
+import type { BridgeState, Flow, PortState } from '../state/host-state.js';
+
+/*
+ * The plan: plain, serialisable data. `contiv plan --out FILE` writes it as JSON and
+ * `contiv apply FILE` reads it back and applies exactly these changes. Every switch over a
+ * Change ends in an exhaustiveness check (assertNever).
+ */
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Action = 'create' | 'update' | 'delete' | 'replace';
+
+/** A bridge's own fields (its ports and flows are separate changes). */
+export type BridgeFields = Omit<BridgeState, 'ports' | 'flows'>;
+
+export interface BridgeChange {
+  type: 'bridge';
+  action: Action;
+  host: string;
+  /** `h1/bridge/contiv0` */
+  address: string;
+  bridge: string;
+  before?: BridgeFields;
+  after?: BridgeFields;
+  reason: string;
+}
+
+export interface PortChange {
+  type: 'port';
+  action: Action;
+  host: string;
+  /** `h1/tunnel/h2`, `h1/endpoint/web-1` */
+  address: string;
+  bridge: string;
+  port: string;
+  before?: PortState;
+  after?: PortState;
+  reason: string;
+}
+
+/** The flows of one owner on one bridge: applied with the bridge's other flow changes in one bundle. */
+export interface FlowsChange {
+  type: 'flows';
+  action: Action;
+  host: string;
+  /** `h1/flows/net/blue/contiv-net` */
+  address: string;
+  bridge: string;
+  owner: string;
+  add: Flow[];
+  /** New versions of flows whose match stays (modify_strict). */
+  modify: Flow[];
+  /** Old versions of the modified flows, for the plan's line diff and for rollback. */
+  modifyBefore: Flow[];
+  remove: Flow[];
+  reason: string;
+}
+
+export type Change = BridgeChange | PortChange | FlowsChange;
+
+export interface HostPlan {
+  host: string;
+  /** Fingerprint of the host's managed infrastructure when the plan was made. */
+  fingerprint: string;
+  /** In apply order: creations and updates first (bridge, ports, flows), deletions last in reverse. */
+  changes: Change[];
+}
+
+/** How to reach a host: what `contiv apply PLANFILE` needs without the manifests. */
+export type HostConnection = Omit<Host, 'at' | 'source'>;
+
+export interface Plan {
+  format_version: number;
+  /** Where the manifests came from, for the user. */
+  source: { dir: string; ref?: string };
+  /** Every host of the Fabric the plan was made for. */
+  connections: HostConnection[];
+  hosts: HostPlan[];
+  /** Warnings found while planning (errors stop a plan before it exists). */
+  diagnostics: Diagnostic[];
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}
+
+export interface PlanCounts {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/** Terraform's tally: a replace counts as one add and one destroy. */
+export function countChanges(plan: Plan): PlanCounts {
+  const counts: PlanCounts = { add: 0, change: 0, destroy: 0 };
+  for (const host of plan.hosts) {
+    for (const c of host.changes) {
+      switch (c.action) {
+        case 'create':
+          counts.add++;
+          break;
+        case 'update':
+          counts.change++;
+          break;
+        case 'delete':
+          counts.destroy++;
+          break;
+        case 'replace':
+          counts.add++;
+          counts.destroy++;
+          break;
+        default:
+          assertNever(c.action);
+      }
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,125 @@
+import { diffArrays } from 'diff';
+import { formatFlow } from '../state/flow-canonical.js';
+import type { Flow } from '../state/host-state.js';
+import { assertNever, countChanges, type Action, type BridgeChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+
+export interface PlanTextStyle {
+  color: boolean;
+  /** Flow lines shown per flow change before "… N more". */
+  maxFlowLines?: number;
+}
+
+const COLORS: Record<Action, string> = { create: '\u001b[32m', update: '\u001b[33m', delete: '\u001b[31m', replace: '\u001b[35m' };
+const RESET = '\u001b[0m';
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
+
+/** The plan as terraform-style text: grouped per host, symbols, what differs; the last line counts. */
+export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
+  const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
+  const lines: string[] = [];
+  for (const host of plan.hosts) {
+    if (host.changes.length === 0) continue;
+    lines.push(`${host.host}:`);
+    for (const c of host.changes) {
+      lines.push(`  ${paint(c.action, SYMBOL[c.action].padEnd(3))} ${headline(c)}`);
+      for (const d of details(c, style.maxFlowLines ?? 12)) lines.push(`        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`);
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(plan));
+  return lines.join('\n');
+}
+
+export function summaryLine(plan: Plan): string {
+  const c = countChanges(plan);
+  if (c.add + c.change + c.destroy === 0) return 'No changes. The hosts match the manifests.';
+  return `Plan: ${c.add} to add, ${c.change} to change, ${c.destroy} to destroy.`;
+}
+
+export function headline(c: Change): string {
+  switch (c.type) {
+    case 'bridge':
+      return bridgeHeadline(c);
+    case 'port':
+      return portHeadline(c);
+    case 'flows':
+      return flowsHeadline(c);
+    default:
+      return assertNever(c);
+  }
+}
+
+function bridgeHeadline(c: BridgeChange): string {
+  const b = c.after ?? c.before!;
+  if (c.action === 'delete') return `bridge ${c.bridge} (${c.reason})`;
+  return `bridge ${c.bridge} (${b.datapathType}, fail_mode ${b.failMode})`;
+}
+
+function portHeadline(c: PortChange): string {
+  const p = c.after ?? c.before!;
+  const kind = p.externalIds['contiv.kind'] ?? 'port';
+  const what = kind === 'tunnel' ? `tunnel ${c.port} → ${p.options['remote_ip'] ?? '?'} (ofport ${p.ofport})` : `${kind} ${c.port}`;
+  return c.action === 'delete' ? `${what}: ${c.reason}` : what;
+}
+
+function flowsHeadline(c: FlowsChange): string {
+  const n = (x: number) => `${x} flow${x === 1 ? '' : 's'}`;
+  switch (c.action) {
+    case 'create':
+      return `flows of ${c.owner}: ${n(c.add.length)}`;
+    case 'delete':
+      return `flows of ${c.owner}: ${n(c.remove.length)} (${c.reason})`;
+    default:
+      return `flows of ${c.owner}: ${c.reason}`;
+  }
+}
+
+/** Field-by-field for bridges and ports; a compact line diff for flows. */
+export function details(c: Change, maxFlowLines: number): string[] {
+  switch (c.type) {
+    case 'bridge':
+    case 'port':
+      return c.action === 'update' || c.action === 'replace' ? fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>) : [];
+    case 'flows':
+      return c.action === 'update' ? flowLines(c, maxFlowLines) : [];
+    default:
+      return assertNever(c);
+  }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function fieldLines(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[field];
+    const b = after[field];
+    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+      const ra = a as Record<string, unknown>;
+      const rb = b as Record<string, unknown>;
+      for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
+        if (JSON.stringify(ra[k]) !== JSON.stringify(rb[k])) out.push(`~ ${field}.${k}: ${show(ra[k])} → ${show(rb[k])}`);
+      }
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      out.push(`~ ${field}: ${show(a)} → ${show(b)}`);
+    }
+  }
+  return out;
+}
+
+function line(f: Flow): string {
+  return formatFlow(f).replace(/^cookie=0x[0-9a-f]+,/, '');
+}
+
+function flowLines(c: FlowsChange, max: number): string[] {
+  const before = [...c.modifyBefore, ...c.remove].map(line).sort();
+  const after = [...c.modify, ...c.add].map(line).sort();
+  const out: string[] = [];
+  for (const part of diffArrays(before, after)) {
+    if (part.added) out.push(...part.value.map((l) => `+ ${l}`));
+    else if (part.removed) out.push(...part.value.map((l) => `- ${l}`));
+  }
+  return out.length > max ? [...out.slice(0, max), `… and ${out.length - max} more lines`] : out;
+}
