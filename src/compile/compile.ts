@@ -8,6 +8,7 @@ import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T } f
 import { recordKey } from './records.js';
 import { tunnelOfports, tunnelPortName } from './tunnels.js';
 import { cookieFor } from '../state/marks.js';
+import { policyFlows } from './policy.js';
 
 /** What compile makes for one host: its desired state and who owns each flow cookie. */
 export interface CompiledHost {
@@ -69,6 +70,7 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     networkFlows(flows, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, local.map((e) => e.ofport));
   }
   for (const e of endpoints) endpointFlows(flows, e, allocations);
+  policyFlows(flows, model, allocations);
 
   const bridge: BridgeState = {
     name: BRIDGE,

@@ -24,6 +24,18 @@ export class FlowSet {
     if (this.flows[key]) throw new Error(`compile produced two flows with key ${key} (owners ${this.owners[this.flows[key]!.cookie]} and ${owner.address})`);
     this.flows[key] = flow;
   }
+
+  /**
+   * Like add, but a flow that another owner already installed with the same match, priority
+   * and actions is kept as it is (two policies of one group may hold the same rule): the
+   * switch can hold only one flow per match and priority, and either owner's is right.
+   */
+  addShared(owner: FlowOwner, table: number, priority: number, match: readonly string[], actions: readonly string[]): void {
+    const probe: Flow = { cookie: '', table, priority, match: canonicalMatch(match), actions: canonicalActions(actions.join(',')) };
+    const existing = this.flows[flowKey(probe)];
+    if (existing && existing.actions === probe.actions) return;
+    this.add(owner, table, priority, match, actions);
+  }
 }
 
 export const ZONE_FIELD = 'NXM_NX_REG6[0..15]';
