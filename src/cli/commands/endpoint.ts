@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { attachScript, detachScript, runEndpointScript } from '../../apply/endpoint-exec.js';
 import { allocate } from '../../compile/allocate.js';
@@ -5,11 +6,13 @@ import { compileHost } from '../../compile/compile.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { gatherFleet, gatherHost } from '../../host/gather.js';
 import { SshTransport } from '../../host/ssh-transport.js';
+import { HostError } from '../../host/transport.js';
 import type { Model } from '../../model/types.js';
 import { DEFAULT_TENANT } from '../../model/types.js';
 import { diffHost } from '../../plan/diff.js';
 import { planAttach, planDetach } from '../../plan/endpoint-plan.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import { endpointsOf, type Endpoint } from '../../state/endpoint.js';
 import type { HostState } from '../../state/host-state.js';
 import { UserError } from '../errors.js';
 import { loadFromCli, useColor } from '../load-model.js';
@@ -44,6 +47,26 @@ async function converged(model: Model, transport: SshTransport, live: Record<str
   return diffHost(compileHost({ model, allocations, live: { [host]: now } }, hostModel), now).length;
 }
 
+/**
+ * Another endpoint of the same network with the same address, anywhere in the fleet. Each
+ * host's lock only guards that host: two attaches asking for one --ip on two hosts at the same
+ * moment both pass their checks. Each looks again after making its endpoint; of two that
+ * overlapped, at least the later one sees the other (it read after the earlier one wrote), so
+ * whoever sees a twin undoes its own: never two endpoints with one address (at worst both undo).
+ */
+function twinOf(live: Record<string, HostState>, mine: Endpoint): Endpoint | undefined {
+  return Object.values(live)
+    .flatMap((s) => endpointsOf(s))
+    .find((e) => e.tenant === mine.tenant && e.network === mine.network && e.ip === mine.ip && !(e.host === mine.host && e.netns === mine.netns));
+}
+
+/** A host that fails (unreachable, missing namespace, lock held) is the user's to fix: a diagnostic, not a stack. */
+function hostProblem(e: unknown): Diagnostic[] {
+  if (!(e instanceof HostError)) throw e;
+  const message = e.message.startsWith(`${e.host}: `) ? e.message.slice(e.host.length + 2) : e.message;
+  return [{ severity: 'error', code: `host-${e.kind}`, message, address: e.host, ...(e.hint ? { hint: e.hint } : {}) }];
+}
+
 export function registerEndpointCommands(program: Command, setStatus: (code: number) => void): void {
   program
     .command('attach')
@@ -66,6 +89,10 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
       }
       const model = loaded.model;
       const transport = new SshTransport();
+      const failed = (diagnostics: Diagnostic[]): void => {
+        process.stdout.write(`${renderDiagnostics(diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
+        setStatus(1);
+      };
       try {
         for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
           const fleet = await liveFleet(model, transport);
@@ -87,10 +114,24 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
             throw new UserError(`${options.host}: the endpoint did not verify (${left} difference(s) after attach); undone`);
           }
           const e = planned.plan.endpoint;
+          const after = await liveFleet(model, transport);
+          const twin = after.live ? twinOf(after.live, e) : undefined;
+          if (twin || !after.live) {
+            // Undo with the flows a detach would remove now (the fleet as it is after our attach).
+            const undo = after.live ? planDetach(model, after.live, e.host, e.netns).plan?.changes : undefined;
+            await runEndpointScript(transport, hostModel, detachScript(e, undo ?? []));
+            if (!after.live) return failed(after.diagnostics);
+            // Both may have undone: wait a random moment so that one of them plans first next time
+            // (the other is then refused with ip-in-use, or gets another address).
+            await sleep(100 + Math.random() * 900);
+            continue;
+          }
           process.stdout.write(`Attached ${e.netns} on ${e.host} to ${e.tenant}/${e.network}${e.group ? ` (group ${e.group})` : ''}: ${e.ip}/${planned.plan.prefix}, mac ${e.mac}, port ${e.port}.\n`);
           return setStatus(0);
         }
         throw new UserError(`${options.host}: other attaches kept taking the chosen address; try again`);
+      } catch (e) {
+        return failed(hostProblem(e));
       } finally {
         await transport.close();
       }
@@ -125,6 +166,9 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
         const e = planned.plan.endpoint;
         process.stdout.write(`Detached ${e.netns} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);
         return setStatus(0);
+      } catch (e) {
+        process.stdout.write(`${renderDiagnostics(hostProblem(e), loaded.sources, { color })}\n\nNothing detached.\n`);
+        return setStatus(1);
       } finally {
         await transport.close();
       }
