@@ -82,15 +82,28 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
             return;
           }
         }
-        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent: printEvent });
+        // Only hosts that were changed are rolled back; a host refused before any change (it
+        // moved since the plan, its lock was held) was never touched, and the summary says so.
+        const rolledBack = new Set<string>();
+        const onEvent = (e: ApplyEvent): void => {
+          if (e.type === 'rolled-back') rolledBack.add(e.host);
+          printEvent(e);
+        };
+        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent });
         const failed = outcomes.filter((o) => !o.ok);
         const done = outcomes.length - failed.length;
-        process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failed.length} failed and rolled back` : ''}.\n`);
+        process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failureSummary(failed.length, rolledBack.size)}` : ''}.\n`);
         setStatus(failed.length ? 1 : 0);
       } finally {
         await transport.close();
       }
     });
+}
+
+function failureSummary(failed: number, rolledBack: number): string {
+  const untouched = failed - rolledBack;
+  const parts = [rolledBack ? `${rolledBack} rolled back` : '', untouched ? `${untouched} left untouched` : ''].filter(Boolean);
+  return `${failed} failed (${parts.join(', ')})`;
 }
 
 function printEvent(e: ApplyEvent): void {
