@@ -189,7 +189,9 @@ function allocateBlocks(model: Model, recorded: Map<string, Map<string, string>>
       }
       for (const host of needing) {
         const free = subtract(space.segments, used);
-        const segment = free[0];
+        // The first free segment that holds a whole block; else the largest (a gateway or a
+        // kept block can leave a sliver first, which would make a block of one address).
+        const segment = free.find((s) => s.last - s.first + 1 >= blockSize) ?? [...free].sort((a, b) => b.last - b.first - (a.last - a.first))[0];
         if (!segment) {
           diagnostics.push(error('address-space-full', `no free address block left in ${space.key} for host ${host}`, undefined, 'widen the subnet or the ipPool'));
           continue;
