@@ -5,8 +5,9 @@ import { compileHost, type CompiledHost } from '../compile/compile.js';
 import { BRIDGE, ENDPOINT_PORTS } from '../compile/pipeline.js';
 import { cidrRange, formatCidr, intToIp, ipToInt, poolRange } from '../manifest/ipv4.js';
 import type { Model } from '../model/types.js';
-import { endpointExternalIds, endpointsOf, type Endpoint } from '../state/endpoint.js';
-import type { HostState, PortState } from '../state/host-state.js';
+import { endpointAddress, endpointExternalIds, endpointsOf, type Endpoint } from '../state/endpoint.js';
+import { flowKey, type HostState, type PortState } from '../state/host-state.js';
+import { cookieFor } from '../state/marks.js';
 import { diffHost } from './diff.js';
 import type { Change } from './types.js';
 
@@ -147,7 +148,23 @@ export function planDetach(model: Model, live: Record<string, HostState>, host: 
   if (diagnostics.length) return { diagnostics };
   const after = structuredClone(hostState);
   delete after.bridges[BRIDGE]!.ports[endpoint.port];
-  return { plan: { endpoint, changes: endpointFlowChanges(model, allocations, after, hostState, host) }, diagnostics: [] };
+  const changes = endpointFlowChanges(model, allocations, after, hostState, host);
+  return { plan: { endpoint, changes: [...changes, ...leftoverEndpointFlows(hostState, endpoint, changes)] }, diagnostics: [] };
+}
+
+/**
+ * The endpoint's own flows that the host has and the compiled diff does not remove. When the
+ * manifests no longer have the endpoint's network (detach is how such a network is emptied
+ * before it can go), compile makes no flows for the endpoint, with or without it: its flows
+ * are then found by their cookie on the host, so a detached endpoint never leaves flows behind.
+ */
+function leftoverEndpointFlows(state: HostState, endpoint: Endpoint, changes: readonly Change[]): Change[] {
+  const cookie = cookieFor('endpoint', endpointAddress(endpoint.host, endpoint.netns));
+  const removed = new Set(changes.flatMap((c) => (c.type === 'flows' ? c.remove.map(flowKey) : [])));
+  const flows = Object.values(state.bridges[BRIDGE]?.flows ?? {}).filter((f) => f.cookie.padStart(16, '0') === cookie && !removed.has(flowKey(f)));
+  if (flows.length === 0) return [];
+  const owner = `endpoint/${endpointAddress(endpoint.host, endpoint.netns)}`;
+  return [{ type: 'flows', action: 'delete', host: endpoint.host, address: `${endpoint.host}/flows/${owner}`, bridge: BRIDGE, owner, add: [], modify: [], modifyBefore: [], remove: flows, reason: 'its endpoint is detached' }];
 }
 
 function withPort(state: HostState, port: PortState): HostState {
