@@ -2,7 +2,7 @@ import { UserError } from '../cli/errors.js';
 import { hostAnchorPid } from './health.js';
 import { checkContainerName, checkLabName, hostIndex } from './names.js';
 import { fileInode, runOk } from './proc.js';
-import { type LabRecord, lockLab, readRecord, recordObject, updateObject } from './record.js';
+import { type LabObject, type LabRecord, lockLab, readRecord, recordObject, updateObject, writeRecord } from './record.js';
 
 /** The record of a lab that exists, or a UserError saying how to make one. */
 export function requireRecord(name: string): LabRecord {
@@ -36,12 +36,53 @@ export async function labRun(labName: string, host: string, name: string): Promi
     const rec = requireRecord(labName);
     const anchor = requireHostAnchor(rec, host);
     const taken = rec.objects.find((o) => o.kind === 'container' && o.name === name);
-    if (taken && taken.kind === 'container') throw new UserError(`lab ${labName} already has a container named ${name} (on ${taken.host})`);
+    if (taken && taken.kind === 'container') {
+      // A container whose namespace was deleted by hand is only a stale record: made again.
+      if (containerAlive(rec, taken)) throw new UserError(`lab ${labName} already has a container named ${name} (on ${taken.host})`);
+      forget(rec, taken);
+    }
     const obj = recordObject(rec, { kind: 'container', name, host });
     const inHost = ['nsenter', '--target', String(anchor), '--mount', '--uts', '--net', '--wd=/', '--'];
     await runOk([...inHost, 'ip', 'netns', 'add', name]);
     await runOk([...inHost, 'ip', 'netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
     updateObject(rec, obj, { inode: fileInode(`/proc/${anchor}/root/run/netns/${name}`) });
+  } finally {
+    lock.release();
+  }
+}
+
+type ContainerObj = Extract<LabObject, { kind: 'container' }>;
+
+/** The recorded container still exists: its host runs and holds a namespace of that name with the recorded inode. */
+function containerAlive(rec: LabRecord, c: ContainerObj): boolean {
+  const anchor = hostAnchorPid(rec, c.host);
+  if (anchor === undefined) return false;
+  const ino = fileInode(`/proc/${anchor}/root/run/netns/${c.name}`);
+  return ino !== undefined && ino === c.inode;
+}
+
+function forget(rec: LabRecord, c: ContainerObj): void {
+  rec.objects = rec.objects.filter((o) => o !== c);
+  writeRecord(rec);
+}
+
+/**
+ * Removes a container made by `labRun`: its namespace (processes still in it die with their
+ * last reference; its veth ends go with it) and its record entry. A namespace that is not the
+ * recorded one (another inode) is left alone. Resolves to false when there was no such container.
+ */
+export async function labRemoveContainer(labName: string, name: string): Promise<boolean> {
+  const lock = lockLab(labName);
+  try {
+    const rec = requireRecord(labName);
+    const c = rec.objects.find((o): o is ContainerObj => o.kind === 'container' && o.name === name);
+    if (!c) return false;
+    if (containerAlive(rec, c)) {
+      const anchor = hostAnchorPid(rec, c.host)!;
+      await runOk(['nsenter', '--target', String(anchor), '--mount', '--uts', '--net', '--wd=/', '--', 'ip', 'netns', 'del', name]);
+    }
+    forget(rec, c);
+    return true;
   } finally {
     lock.release();
   }

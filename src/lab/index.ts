@@ -2,7 +2,7 @@
 export { labUp, type UpOptions, type UpResult } from './up.js';
 export { labDown, type DownResult } from './down.js';
 export { labStatus, listLabs, formatStatus, type LabStatus } from './status.js';
-export { labRun } from './container.js';
+export { labRun, labRemoveContainer } from './container.js';
 export { labExec, execArgv } from './exec.js';
 export { planLab, DEFAULT_HOSTS, DEFAULT_MGMT_SUBNET, DEFAULT_UNDERLAY_SUBNET, type LabPlan, type LabOptions } from './plan.js';
 export { DEFAULT_LAB_NAME } from './names.js';
