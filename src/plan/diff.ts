@@ -1,7 +1,8 @@
 import type { CompiledHost } from '../compile/compile.js';
 import type { BridgeState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
-import { decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
+import { parseRecords } from '../compile/records.js';
+import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import type { BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
 
 /**
@@ -15,12 +16,13 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
   const flows: Change[] = [];
   const last: Change[] = [];
   const liveBridges = live?.bridges ?? {};
+  const owners = { ...liveOwners(liveBridges), ...desired.owners };
   for (const [name, want] of Object.entries(desired.state.bridges)) {
     const have = liveBridges[name];
     const bridgeChange = diffBridge(host, want, have);
     if (bridgeChange) first.push(bridgeChange);
     for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
-    flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, desired.owners));
+    flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
   }
   for (const [name, have] of Object.entries(liveBridges)) {
     if (desired.state.bridges[name]) continue;
@@ -146,6 +148,28 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
     return c;
   });
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/**
+ * Owner addresses of what the host has, so flows of an owner that is gone from the manifests
+ * are still named (`net/blue/old-net`, not a hash): networks from the bridge's VNI records,
+ * tunnels and endpoints from their ports' marks. Cookies are one-way; these are the candidates.
+ */
+function liveOwners(bridges: Record<string, BridgeState>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const b of Object.values(bridges)) {
+    for (const r of parseRecords(b.externalIds)) {
+      if (r.kind !== 'vni' || r.parts.length !== 2) continue;
+      const address = `net/${r.parts[0]}/${r.parts[1]}`;
+      out[cookieFor('network', address)] = address;
+    }
+    for (const p of Object.values(b.ports)) {
+      const kind = p.externalIds[KIND_KEY];
+      const address = p.externalIds[ADDRESS_KEY];
+      if (address && (kind === 'tunnel' || kind === 'endpoint')) out[cookieFor(kind, address)] = address;
+    }
+  }
+  return out;
 }
 
 function unknownOwner(cookie: string): string {

@@ -190,7 +190,8 @@ export function defaultFacts(host: string, hostModel: { address: string; vtep: s
     interfaceTypes: ['internal', 'patch', 'system', 'vxlan'],
     links: links ?? (hostModel ? defaultLinks(hostModel) : []),
     missing: [],
-  };
+    netns: [],
+  } as LiveHost['facts'];
 }
 
 export function defaultLinks(host: { address: string; vtep: string }): LinkInfo[] {
@@ -206,6 +207,12 @@ export interface GatherExtras {
   unmanagedPorts?: string[];
   /** Flow lines (dump-flows form) with a foreign cookie, per bridge. */
   foreignFlows?: Record<string, string[]>;
+  /** Namespaces of endpoints that no longer exist on the host. */
+  goneNetns?: string[];
+}
+
+function endpointNetns(state: HostState): string[] {
+  return Object.values(state.bridges).flatMap((b) => Object.values(b.ports).map((p) => p.externalIds['contiv.netns']).filter((n): n is string => n !== undefined));
 }
 
 /**
@@ -276,6 +283,9 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
     '@@contiv links',
     JSON.stringify(links),
     '@@contiv status 0',
+    // Every endpoint's namespace exists unless the case says it is gone.
+    '@@contiv netns',
+    ...[...new Set([...(live.facts.netns ?? []), ...endpointNetns(live.state)])].filter((n) => !(extras.goneNetns ?? []).includes(n)).sort(),
     ...flowSections,
     '',
   ].join('\n');
