@@ -3,6 +3,7 @@ import { HostError, type HostTarget, type Transport } from '../host/transport.js
 import type { EndpointPlan } from '../plan/endpoint-plan.js';
 import type { Change } from '../plan/types.js';
 import type { Endpoint } from '../state/endpoint.js';
+import { intToIp, ipToInt } from '../manifest/ipv4.js';
 import { ovsString, shellQuote } from './quote.js';
 import { bundleLines, EXIT_LOCKED, LOCK_FILE } from './script.js';
 
@@ -55,8 +56,27 @@ export function attachScript(p: EndpointPlan): string {
     ['ip', 'link', 'set', e.port, 'up'].map(q).join(' '),
     ['ovs-vsctl', '--timeout=30', '--', 'add-port', BRIDGE, e.port, '--', 'set', 'interface', e.port, `ofport_request=${e.ofport}`, '--', 'set', 'port', e.port, ...ids].map(q).join(' '),
     ...bundle(p.changes),
+    announce(e.netns, broadcastOf(e.ip, p.prefix)),
     '',
   ].join('\n');
+}
+
+function broadcastOf(ip: string, prefix: number): string {
+  const hostBits = prefix >= 32 ? 0 : 2 ** (32 - prefix) - 1;
+  return intToIp((ipToInt(ip) | hostBits) >>> 0);
+}
+
+/**
+ * One broadcast frame from the new endpoint, so every host of the fabric learns where its MAC
+ * is now. Its MAC follows from its address, so an address detached on one host and attached on
+ * another keeps its MAC: hosts that talked to it still hold a learned entry (T11, refreshed by
+ * their own traffic) pointing at the old host's tunnel, and their unicast to it is black-holed
+ * until that entry ages out. A broadcast is flooded over every tunnel, and each receiving host
+ * re-learns the MAC from it (a gratuitous announcement with the tools every host has: ping -b).
+ * Best effort: receivers ignore broadcast echo requests, and a failure here breaks nothing.
+ */
+function announce(netns: string, broadcast: string): string {
+  return `${['ip', 'netns', 'exec', netns, 'ping', '-b', '-n', '-q', '-c', '1', '-W', '0.2', broadcast].map(shellQuote).join(' ')} >/dev/null 2>&1 || true`;
 }
 
 /** The detach script: flows out first (one bundle), then the port, then the veth (its pair goes with it). */
