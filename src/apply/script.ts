@@ -124,6 +124,8 @@ export function hostScript(changes: readonly Change[]): string {
     `flock -w 30 9 || { echo "another contiv run holds ${LOCK_FILE}" >&2; exit ${EXIT_LOCKED}; }`,
   ];
   if (vsctl.length) out.push(['ovs-vsctl', '--timeout=30', ...vsctl.flatMap((cmd) => ['--', ...cmd])].map(shellQuote).join(' '));
+  // A dead endpoint's host-side veth is normally gone with its namespace; remove it if not.
+  for (const c of changes) if (c.type === 'port' && c.action === 'delete' && c.before?.externalIds['contiv.kind'] === 'endpoint') out.push(`ip link del ${shellQuote(c.port)} 2>/dev/null || true`);
   const bridges = [...new Set(changes.filter((c) => c.type === 'flows').map((c) => c.bridge))].filter((b) => !deletedBridges.has(b));
   for (const bridge of bridges) {
     const lines = bundleLines(changes, bridge);

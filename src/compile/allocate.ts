@@ -30,6 +30,7 @@ export function allocate(model: Model, live: readonly HostState[]): { allocation
   for (const host of live) {
     for (const bridge of Object.values(host.bridges)) {
       for (const r of parseRecords(bridge.externalIds)) {
+        if (r.kind === 'net' || r.kind === 'grp' || r.kind === 'pol') continue; // the model as applied, not allocations
         if (r.kind === 'ipam') {
           const blocks = recordedBlocks.get(host.host) ?? new Map<string, string>();
           blocks.set(r.parts.join('/'), r.value);

@@ -9,6 +9,7 @@ import { recordKey } from './records.js';
 import { tunnelOfports, tunnelPortName } from './tunnels.js';
 import { cookieFor } from '../state/marks.js';
 import { policyFlows } from './policy.js';
+import { modelRecords } from './model-records.js';
 
 /** What compile makes for one host: its desired state and who owns each flow cookie. */
 export interface CompiledHost {
@@ -22,6 +23,8 @@ export interface CompileInput {
   allocations: Allocations;
   /** Live state of every host (for endpoints and tunnel port numbers); a host absent here is new. */
   live: Record<string, HostState>;
+  /** Per host, endpoints (by netns) whose namespace is gone: they are removed, freeing port and address. */
+  gone?: Record<string, readonly string[]>;
 }
 
 /** Pure: Model + allocations + live endpoints → the desired state of every host. */
@@ -45,7 +48,8 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
   const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
   // Endpoints stay as attach made them; an endpoint of a network that no longer exists is
   // refused at plan time (it would be cut off), so here it is simply not given flows.
-  const endpoints = live ? endpointsOf(live).filter((e) => networks.has(`${e.tenant}/${e.network}`)) : [];
+  const gone = new Set(input.gone?.[host.name] ?? []);
+  const endpoints = live ? endpointsOf(live).filter((e) => networks.has(`${e.tenant}/${e.network}`) && !gone.has(e.netns)) : [];
 
   const ports: Record<string, PortState> = {};
   for (const peer of peers) {
@@ -76,7 +80,7 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     name: BRIDGE,
     datapathType: host.datapath,
     failMode: 'secure',
-    externalIds: { ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`), ...records(model, allocations, host.name) },
+    externalIds: { ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`), ...records(model, allocations, host.name), ...modelRecords(model) },
     ports,
     flows: flows.flows,
   };

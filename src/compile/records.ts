@@ -9,10 +9,18 @@
  *   contiv.ipam.<tenant>.<network>         = 10.1.2.2-10.1.2.43   (this host's block; network-wide space)
  *   contiv.ipam.<tenant>.<network>.<group> = 10.1.2.100-10.1.2.116 (this host's block of the group's ipPool)
  *
+ * And the part of the model that endpoints and policy meaning depend on, as last applied
+ * (model-records.ts): what a plan compares the manifests with.
+ *
+ *   contiv.net.<tenant>.<network>          = 10.1.2.0/24 10.1.2.1   (subnet and gateway)
+ *   contiv.grp.<tenant>.<group>            = contiv-net db-policy,audit   (network and policies)
+ *   contiv.pol.<tenant>.<policy>           = [{"id":"1","direction":"in",…}]   (its rules)
+ *
  * Names are DNS labels, which have no dots, so the keys split unambiguously.
  */
 
-export type RecordKind = 'vni' | 'gid' | 'zone' | 'ipam';
+export const RECORD_KINDS = ['vni', 'gid', 'zone', 'ipam', 'net', 'grp', 'pol'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export function recordKey(kind: RecordKind, ...parts: string[]): string {
   return `contiv.${kind}.${parts.join('.')}`;
@@ -28,7 +36,7 @@ export function parseRecords(externalIds: Record<string, string>): ParsedRecord[
   const out: ParsedRecord[] = [];
   for (const [key, value] of Object.entries(externalIds)) {
     const [prefix, kind, ...parts] = key.split('.');
-    if (prefix !== 'contiv' || !['vni', 'gid', 'zone', 'ipam'].includes(kind ?? '')) continue;
+    if (prefix !== 'contiv' || !(RECORD_KINDS as readonly string[]).includes(kind ?? '')) continue;
     out.push({ kind: kind as RecordKind, parts, value });
   }
   return out;

@@ -25,4 +25,5 @@ for br in $(ovs-vsctl --timeout=10 --bare --columns=name find Bridge external_id
   section flows "$br"; run ovs-ofctl -O OpenFlow14 --timeout=10 dump-flows --no-stats "$br"
 done
 section links; run ip -d -j addr show
+section netns; ls -1 /run/netns 2>/dev/null || true
 `;

@@ -2,7 +2,8 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { ENCAP_OVERHEAD } from '../compile/pipeline.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
-import { endpointsOf } from '../state/endpoint.js';
+import { endpointsOf, type Endpoint } from '../state/endpoint.js';
+import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
 import type { LiveHost } from '../state/host-state.js';
 import { KIND_KEY } from '../state/marks.js';
 
@@ -15,20 +16,71 @@ function hostError(host: string, code: string, message: string, hint?: string): 
   return { ...error(code, message, undefined, hint), address: host };
 }
 
-/** Removing a network while endpoints use it would cut them off silently: refused, naming them. */
-export function endpointsKeepTheirNetwork(model: Model, live: Record<string, LiveHost>): Diagnostic[] {
-  const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
-  const orphans = new Map<string, string[]>();
+/** The model as last applied, from the hosts' records (the first host holding each record wins). */
+export function recordedModel(live: Record<string, LiveHost>): RecordedModel {
+  const merged: RecordedModel = { networks: [], groups: [], policies: [] };
+  const seen = new Set<string>();
   for (const l of Object.values(live)) {
-    for (const e of endpointsOf(l.state)) {
-      const key = `${e.tenant}/${e.network}`;
-      if (networks.has(key)) continue;
-      orphans.set(key, [...(orphans.get(key) ?? []), `${e.netns} on ${e.host} (${e.ip})`]);
+    for (const bridge of Object.values(l.state.bridges)) {
+      const r = readModelRecords(bridge.externalIds);
+      for (const [kind, list] of [['net', r.networks], ['grp', r.groups], ['pol', r.policies]] as const) {
+        for (const item of list) {
+          const key = `${kind}/${item.tenant}/${item.name}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          (kind === 'net' ? merged.networks : kind === 'grp' ? merged.groups : merged.policies).push(item as never);
+        }
+      }
     }
   }
-  return [...orphans.entries()].map(([key, list]) =>
-    error('network-in-use', `network ${key} is not in the manifests but endpoints still use it: ${list.join(', ')}`, undefined, `detach them first (contiv detach --host H --netns NS), or keep the network`),
-  );
+  return merged;
+}
+
+/**
+ * Endpoints live on the hosts, not in the manifests, so a manifest change can strand them.
+ * Refused, naming the endpoints: removing their network or group, moving their group to
+ * another network, changing their network's subnet, gateway or VNI. (Endpoints whose
+ * namespace is gone do not count: the plan frees them.)
+ */
+export function endpointsFollowManifests(model: Model, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
+  const recorded = recordedModel(live);
+  const problems = new Map<string, { code: string; message: string; hint: string; endpoints: string[] }>();
+  const note = (key: string, code: string, message: string, hint: string, e: Endpoint) => {
+    const p = problems.get(key) ?? { code, message, hint, endpoints: [] };
+    p.endpoints.push(`${e.netns} on ${e.host} (${e.ip})`);
+    problems.set(key, p);
+  };
+  const detach = 'detach them first (contiv detach --host H --netns NS)';
+  for (const l of Object.values(live)) {
+    const dead = new Set(gone[l.state.host] ?? []);
+    for (const e of endpointsOf(l.state)) {
+      if (dead.has(e.netns)) continue;
+      const net = `${e.tenant}/${e.network}`;
+      const network = model.networks.find((n) => n.tenant === e.tenant && n.name === e.network);
+      if (!network) {
+        note(`net-gone/${net}`, 'network-in-use', `network ${net} is not in the manifests but endpoints still use it`, `${detach}, or keep the network`, e);
+        continue;
+      }
+      const before = recorded.networks.find((n) => n.tenant === e.tenant && n.name === e.network);
+      if (before) {
+        const subnet = `${network.subnet.address}/${network.subnet.prefix}`;
+        const changes = [
+          before.subnet !== subnet && `subnet ${before.subnet} → ${subnet}`,
+          (before.gateway ?? '') !== (network.gateway ?? '') && `gateway ${before.gateway ?? '(none)'} → ${network.gateway ?? '(none)'}`,
+          network.vni !== undefined && before.vni !== undefined && before.vni !== network.vni && `vni ${before.vni} → ${network.vni}`,
+        ].filter(Boolean);
+        if (changes.length) note(`net-changed/${net}`, 'network-changed-in-use', `network ${net} changes (${changes.join(', ')}) while endpoints use it`, `${detach}, change the network, then attach them again`, e);
+      }
+      if (!e.group) continue;
+      const group = model.groups.find((g) => g.tenant === e.tenant && g.name === e.group);
+      if (!group) {
+        note(`grp-gone/${e.tenant}/${e.group}`, 'group-in-use', `endpoint group ${e.tenant}/${e.group} is not in the manifests but endpoints are in it (they would silently lose every rule)`, `${detach}, or keep the group`, e);
+      } else if (group.network !== e.network) {
+        note(`grp-moved/${e.tenant}/${e.group}`, 'group-network-changed', `endpoint group ${e.tenant}/${e.group} moves from network ${e.network} to ${group.network} while endpoints on ${e.network} are in it`, `${detach} and attach them to ${group.network}`, e);
+      }
+    }
+  }
+  return [...problems.values()].map((p) => error(p.code, `${p.message}: ${p.endpoints.join(', ')}`, undefined, p.hint));
 }
 
 /**

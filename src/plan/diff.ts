@@ -8,7 +8,8 @@ import type { BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from
 /**
  * Pure: desired vs live state of one host → the changes that make live equal desired.
  * Order: bridge and port creations/updates, then flow changes, then port and bridge deletions.
- * Endpoint ports are never created or deleted here (attach and detach own them).
+ * Endpoint ports are never created here (attach owns that); one is deleted only when its
+ * namespace is gone.
  */
 export function diffHost(desired: CompiledHost, live: HostState | undefined): Change[] {
   const host = desired.state.host;
@@ -75,8 +76,11 @@ function diffPorts(host: string, want: BridgeState, have: BridgeState | undefine
     out.push({ ...base, action, before, after, reason: `${differs.join(', ')} differ` });
   }
   for (const [name, before] of Object.entries(livePorts)) {
-    if (want.ports[name] || before.externalIds[KIND_KEY] === 'endpoint') continue;
-    out.push({ type: 'port', host, address: portAddress(host, before), bridge: want.name, port: name, action: 'delete', before, reason: 'no longer in the manifests' });
+    if (want.ports[name]) continue;
+    // Compile leaves an endpoint out only when its namespace is gone (plan refuses every other
+    // way of losing one, naming it), so a missing endpoint port here is a dead one to free.
+    const reason = before.externalIds[KIND_KEY] === 'endpoint' ? 'namespace gone' : 'no longer in the manifests';
+    out.push({ type: 'port', host, address: portAddress(host, before), bridge: want.name, port: name, action: 'delete', before, reason });
   }
   return out;
 }

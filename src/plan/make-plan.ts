@@ -3,9 +3,11 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { allocate } from '../compile/allocate.js';
 import { compileFabric, type CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
+import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
-import { endpointsKeepTheirNetwork, fullTunnelMesh, underlayReady } from './checks.js';
+import { endpointsFollowManifests, fullTunnelMesh, recordedModel, underlayReady } from './checks.js';
+import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
@@ -22,15 +24,26 @@ export interface PlanResult {
   diagnostics: Diagnostic[];
 }
 
+/** Per host, the namespaces of endpoints whose namespace no longer exists there. */
+export function goneEndpoints(live: Record<string, LiveHost>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(live).map(([host, l]) => {
+      const present = new Set(l.facts.netns);
+      return [host, endpointsOf(l.state).filter((e) => !present.has(e.netns)).map((e) => e.netns)];
+    }),
+  );
+}
+
 /** Pure: model + live state of every host → allocations → desired state → the plan. */
 export function makePlan(input: PlanInput): PlanResult {
   const { model, live } = input;
-  const diagnostics: Diagnostic[] = [...endpointsKeepTheirNetwork(model, live), ...underlayReady(model, live)];
+  const gone = goneEndpoints(live);
+  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, live, gone), ...underlayReady(model, live)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems);
   if (hasErrors(diagnostics)) return { diagnostics };
-  const desired = compileFabric({ model, allocations, live: liveStates });
+  const desired = compileFabric({ model, allocations, live: liveStates, gone });
   diagnostics.push(...fullTunnelMesh(model, desired));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
@@ -42,6 +55,7 @@ export function makePlan(input: PlanInput): PlanResult {
       fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }),
       changes: diffHost(desired[h.name]!, liveStates[h.name]),
     })),
+    meaning: policyMeaning(recordedModel(live), model),
     diagnostics,
   };
   return { plan, desired, diagnostics };

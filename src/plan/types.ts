@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Host } from '../model/types.js';
+import type { MeaningLine } from '../policy/meaning.js';
 import type { BridgeState, Flow, PortState } from '../state/host-state.js';
 
 /*
@@ -78,6 +79,8 @@ export interface Plan {
   /** Every host of the Fabric the plan was made for. */
   connections: HostConnection[];
   hosts: HostPlan[];
+  /** What the policy changes mean (model as applied → manifests), for reviewers. */
+  meaning: MeaningLine[];
   /** Warnings found while planning (errors stop a plan before it exists). */
   diagnostics: Diagnostic[];
 }

@@ -1,11 +1,19 @@
 import { cidrRange, ipToInt, parseCidr } from '../manifest/ipv4.js';
-import type { Model, Policy, Rule } from '../model/types.js';
+import type { Rule } from '../model/types.js';
 
 /*
  * What a policy means, straight from CONTEXT §4, over the Model alone: the reference the
  * datapath is tested against, the expectation `verify` probes for, and the source of the
  * plan's "becomes allowed" lines. No OpenFlow here.
  */
+
+/** The part of a model policies depend on; the Model and the model recorded on hosts both fit. */
+export interface PolicyView {
+  groups: ReadonlyArray<{ tenant: string; name: string; network: string; policies: readonly string[] }>;
+  policies: ReadonlyArray<{ tenant: string; name: string; rules: ReadonlyArray<PolicyRule> }>;
+}
+
+export type PolicyRule = Omit<Rule, 'source'>;
 
 export interface Party {
   tenant: string;
@@ -44,7 +52,7 @@ function protocolNumber(p: Probe['protocol']): number {
   return typeof p === 'number' ? p : PROTOCOL_NUMBERS[p]!;
 }
 
-export function ruleMatches(rule: Rule, probe: Probe, peer: Party): boolean {
+export function ruleMatches(rule: PolicyRule, probe: Probe, peer: Party): boolean {
   if (rule.protocol !== 'any') {
     const wanted = typeof rule.protocol === 'number' ? rule.protocol : PROTOCOL_NUMBERS[rule.protocol]!;
     if (wanted !== protocolNumber(probe.protocol)) return false;
@@ -68,13 +76,13 @@ export function ruleMatches(rule: Rule, probe: Probe, peer: Party): boolean {
 }
 
 /** The deciding rule of one side: highest priority among matches, deny on a tie; none → allow. */
-function decideSide(model: Model, self: Party, peer: Party, probe: Probe, direction: 'in' | 'out'): RuleRef | undefined {
+function decideSide(model: PolicyView, self: Party, peer: Party, probe: Probe, direction: 'in' | 'out'): RuleRef | undefined {
   if (!self.group) return undefined;
   const group = model.groups.find((g) => g.tenant === self.tenant && g.name === self.group);
   if (!group) return undefined;
   let best: RuleRef | undefined;
   for (const name of group.policies) {
-    const policy: Policy | undefined = model.policies.find((p) => p.tenant === group.tenant && p.name === name);
+    const policy = model.policies.find((p) => p.tenant === group.tenant && p.name === name);
     for (const rule of policy?.rules ?? []) {
       if (rule.direction !== direction || !ruleMatches(rule, probe, peer)) continue;
       const better = !best || rule.priority > best.priority || (rule.priority === best.priority && rule.action === 'deny' && best.action === 'allow');
@@ -85,7 +93,7 @@ function decideSide(model: Model, self: Party, peer: Party, probe: Probe, direct
 }
 
 /** Whether `src` may open a connection to `dst` with `probe`, and which rules decided. */
-export function decide(model: Model, src: Party, dst: Party, probe: Probe): Decision {
+export function decide(model: PolicyView, src: Party, dst: Party, probe: Probe): Decision {
   if (src.tenant !== dst.tenant || src.network !== dst.network) return { allowed: false, reason: 'isolated' };
   const inRule = decideSide(model, dst, src, probe, 'in');
   const outRule = decideSide(model, src, dst, probe, 'out');

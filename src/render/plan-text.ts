@@ -17,6 +17,15 @@ const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', 
 export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
   const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
   const lines: string[] = [];
+  if (plan.meaning.length) {
+    lines.push('What the policy changes mean:');
+    for (const m of plan.meaning) {
+      const [tenant, name] = m.subject.split('/');
+      const symbol = m.symbol === '+' ? 'create' : m.symbol === '-' ? 'delete' : 'update';
+      lines.push(`  ${paint(symbol, m.symbol.padEnd(3))} ${tenant === 'default' ? name : m.subject}: ${m.text}`);
+    }
+    lines.push('');
+  }
   for (const host of plan.hosts) {
     if (host.changes.length === 0) continue;
     lines.push(`${host.host}:`);
@@ -58,7 +67,14 @@ function bridgeHeadline(c: BridgeChange): string {
 function portHeadline(c: PortChange): string {
   const p = c.after ?? c.before!;
   const kind = p.externalIds['contiv.kind'] ?? 'port';
-  const what = kind === 'tunnel' ? `tunnel ${c.port} → ${p.options['remote_ip'] ?? '?'} (ofport ${p.ofport})` : `${kind} ${c.port}`;
+  const x = p.externalIds;
+  const what =
+    kind === 'tunnel'
+      ? `tunnel ${c.port} → ${p.options['remote_ip'] ?? '?'} (ofport ${p.ofport})`
+      : kind === 'endpoint'
+        ? `endpoint ${x['contiv.netns'] ?? c.port} on ${c.host} (${x['contiv.tenant']}/${x['contiv.network']} ${x['contiv.ip']})`
+        : `${kind} ${c.port}`;
+  if (kind === 'endpoint' && c.action === 'delete') return `endpoint ${x['contiv.netns'] ?? c.port} on ${c.host} (${c.reason}; frees ${x['contiv.ip']} of ${x['contiv.tenant']}/${x['contiv.network']} and port ${c.port})`;
   return c.action === 'delete' ? `${what}: ${c.reason}` : what;
 }
 
@@ -78,6 +94,7 @@ function flowsHeadline(c: FlowsChange): string {
 export function details(c: Change, maxFlowLines: number): string[] {
   switch (c.type) {
     case 'bridge':
+      return c.action === 'update' || c.action === 'replace' ? summariseModelRecords(fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>)) : [];
     case 'port':
       return c.action === 'update' || c.action === 'replace' ? fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>) : [];
     case 'flows':
@@ -85,6 +102,14 @@ export function details(c: Change, maxFlowLines: number): string[] {
     default:
       return assertNever(c);
   }
+}
+
+/** The recorded model (policies, groups, networks as applied) is bookkeeping: one line, not its JSON. */
+function summariseModelRecords(lines: string[]): string[] {
+  const records = lines.filter((l) => /^~ externalIds\.contiv\.(pol|grp|net)\./.test(l));
+  if (records.length === 0) return lines;
+  const kept = lines.filter((l) => !records.includes(l));
+  return [...kept, `~ recorded model: ${records.length} entr${records.length === 1 ? 'y' : 'ies'} (networks, groups, policies as applied)`];
 }
 
 function show(value: unknown): string {

@@ -68,6 +68,8 @@ export interface HostFacts {
   links: LinkInfo[];
   /** Binaries contiv needs that the host lacks. */
   missing: string[];
+  /** Named network namespaces on the host (/run/netns): an endpoint whose namespace is not here is gone. */
+  netns: string[];
 }
 
 export interface LinkInfo {

@@ -27,6 +27,7 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
     interfaceTypes: [],
     links: parseLinks(one('links')),
     missing,
+    netns: (one('netns')?.body ?? '').split('\n').map((s) => s.trim()).filter(Boolean).sort(),
   };
   const unmanaged: UnmanagedObjects = { bridges: [], ports: [], flowCounts: {} };
   const state = { host, bridges: {} as Record<string, BridgeState> };
