@@ -6,6 +6,7 @@ import { registerShow } from './commands/show.js';
 import { registerPlan } from './commands/plan.js';
 import { registerApply } from './commands/apply.js';
 import { registerEndpointCommands } from './commands/endpoint.js';
+import { registerVerify } from './commands/verify.js';
 
 /** Runs the command line and resolves to the process exit status; never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerApply(program, setStatus);
   registerShow(program, setStatus);
   registerEndpointCommands(program, setStatus);
+  registerVerify(program, setStatus);
   registerLab(program, setStatus);
 
   try {

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
+import { gatherFleet } from '../../host/gather.js';
+import { SshTransport } from '../../host/ssh-transport.js';
+import { goneEndpoints } from '../../plan/make-plan.js';
+import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import { toJson } from '../../render/json.js';
+import { renderVerifyText } from '../../render/verify-text.js';
+import { endpointsOf } from '../../state/endpoint.js';
+import type { LiveHost } from '../../state/host-state.js';
+import { planProbes, shouldHaveDecided } from '../../verify/expectations.js';
+import { runProbes } from '../../verify/run.js';
+import { loadFromCli, useColor } from '../load-model.js';
+import { parseParallelism } from '../options.js';
+
+interface VerifyOptions {
+  ref?: string;
+  fabric?: string;
+  full?: boolean;
+  json?: boolean;
+  format: 'text' | 'json';
+  parallelism: number;
+  color?: boolean;
+}
+
+export function registerVerify(program: Command, setStatus: (code: number) => void): void {
+  program
+    .command('verify')
+    .description('Probe, with real packets from inside the containers, that the network does what the manifests say.')
+    .argument('[dir]', 'manifest directory', '.')
+    .option('--ref <rev>', 'read the manifests as of this Git commit')
+    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .option('--full', 'probe every pair of endpoints (default: one pair per group pair, same host and across hosts)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--json', 'same as --format json')
+    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
+    .option('--no-color', 'no colours')
+    .action(async (dir: string, options: VerifyOptions) => {
+      const loaded = await loadFromCli(dir, options);
+      if (!loaded.model) {
+        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color: useColor(options.color) })}\n`);
+        return setStatus(1);
+      }
+      const model = loaded.model;
+      const transport = new SshTransport();
+      try {
+        const outcomes = await gatherFleet(transport, model.fabric.hosts, options.parallelism);
+        const failed = outcomes.filter((o) => !o.ok);
+        if (failed.length) {
+          for (const o of failed) if (!o.ok) process.stdout.write(`${o.error.message}\n`);
+          process.stdout.write('Nothing verified: every host must be reachable.\n');
+          return setStatus(1);
+        }
+        const live = Object.fromEntries(outcomes.map((o) => [o.host, (o as { value: LiveHost }).value]));
+        const gone = goneEndpoints(live);
+        const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
+        const endpoints = Object.values(live).flatMap((l) => endpointsOf(l.state).filter((e) => !gone[e.host]?.includes(e.netns) && networks.has(`${e.tenant}/${e.network}`)));
+        const probes = planProbes(model, endpoints, options.full === true);
+        const results = await runProbes(transport, model.fabric.hosts, probes, options.parallelism);
+        const ok = results.every((r) => r.agree);
+        if (options.json || options.format === 'json') {
+          const body = results.map((r) => ({
+            from: { host: r.from.host, netns: r.from.netns, ip: r.from.ip, group: r.from.group ?? null },
+            to: { host: r.to.host, netns: r.to.netns, ip: r.to.ip, group: r.to.group ?? null },
+            probe: r.probe,
+            expected: r.expected.allowed ? 'allowed' : 'blocked',
+            observed: r.observed === 'reachable' ? 'allowed' : r.observed,
+            agree: r.agree,
+            ...(r.agree ? {} : { why: r.error ?? shouldHaveDecided(r.expected) }),
+          }));
+          process.stdout.write(`${toJson('verify', { ok, probes: body })}\n`);
+        } else {
+          process.stdout.write(`${endpoints.length === 0 ? 'No endpoints attached: nothing to probe.\n' : `${renderVerifyText(results)}\n`}`);
+        }
+        setStatus(ok ? 0 : 1);
+      } finally {
+        await transport.close();
+      }
+    });
+}
