@@ -3,7 +3,7 @@ import { UserError } from '../cli/errors.js';
 
 /**
  * What `lab up` needs on the machine, and the Debian package that brings each piece.
- * .ci/run installs the same packages (DEBIAN_PACKAGES); keep the two in step.
+ * scripts/install-deps.sh (used by .ci/run and the demo) installs the same packages (DEBIAN_PACKAGES); keep the two in step.
  */
 export const REQUIREMENTS: ReadonlyArray<{ file: string; pkg: string }> = [
   { file: 'ip', pkg: 'iproute2' },
