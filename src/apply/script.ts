@@ -91,6 +91,15 @@ function flowKeyLine(f: Flow): string {
   return flowKey(f);
 }
 
+/**
+ * A flow line goes into a quoted here-document: a line break in it (a hand-edited plan file)
+ * could end the document early and run what follows as shell. Refused, never escaped.
+ */
+function oneLine(line: string): string {
+  if (/[\r\n]/.test(line)) throw new Error(`refusing a flow with a line break (a corrupted or tampered plan?): ${JSON.stringify(line)}`);
+  return line;
+}
+
 /** The lines of one bridge's bundle. */
 export function bundleLines(changes: readonly Change[], bridge: string): string[] {
   const lines: string[] = [];
@@ -103,7 +112,7 @@ export function bundleLines(changes: readonly Change[], bridge: string): string[
     for (const f of c.add) lines.push(`add ${formatFlow(f)}`);
     for (const f of c.modify) lines.push(`modify_strict ${formatFlow(f)}`);
   }
-  return lines;
+  return lines.map(oneLine);
 }
 
 /** The whole script for one host. Values are quoted for sh; the flows go in a quoted here-document. */

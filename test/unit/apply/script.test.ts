@@ -94,3 +94,10 @@ describe('hostScript', () => {
     ]);
   });
 });
+
+describe('hostScript on a tampered plan', () => {
+  it('a flow with a line break (which could end the here-document) is refused', () => {
+    const evil: FlowsChange = { type: 'flows', action: 'create', host: 'h1', address: 'x', bridge: 'contiv0', owner: 'x', add: [{ cookie: 'c101000000000001', table: 0, priority: 1, match: '', actions: 'drop\nCONTIV_FLOWS_EOF\ntouch /tmp/contiv-pwned' }], modify: [], modifyBefore: [], remove: [], reason: '' };
+    expect(() => hostScript([evil])).toThrow(/line break/);
+  });
+});
