@@ -58,6 +58,7 @@ export function allocate(model: Model, live: readonly HostState[]): { allocation
     (k) => recorded.vni.get(k) ?? [],
     { first: model.fabric.vniRange.first, last: model.fabric.vniRange.last },
     taken,
+    retiredValues(recorded.vni, new Set(model.networks.map(key))),
     vni,
     (k) => diagnostics.push(error('vni-range-full', `no free VNI left in vniRange for network ${k}`)),
   );
@@ -65,13 +66,15 @@ export function allocate(model: Model, live: readonly HostState[]): { allocation
   const group: Record<string, number> = {};
   for (const tenant of model.tenants) {
     const names = model.groups.filter((g) => g.tenant === tenant.name).map((g) => `${g.tenant}/${g.name}`);
-    assignStable(names, (k) => recorded.gid.get(k) ?? [], GROUP_IDS, new Set(), group, (k) =>
+    const retired = retiredValues(recorded.gid, new Set(names), (k) => k.startsWith(`${tenant.name}/`));
+    assignStable(names, (k) => recorded.gid.get(k) ?? [], GROUP_IDS, new Set(), retired, group, (k) =>
       diagnostics.push(error('group-ids-full', `tenant ${tenant.name} has more than ${GROUP_IDS.last - GROUP_IDS.first + 1} groups; no id left for ${k}`)),
     );
   }
 
   const zone: Record<string, number> = {};
-  assignStable(model.tenants.map((t) => t.name), (k) => recorded.zone.get(k) ?? [], ZONE_IDS, new Set(), zone, (k) =>
+  const tenants = model.tenants.map((t) => t.name);
+  assignStable(tenants, (k) => recorded.zone.get(k) ?? [], ZONE_IDS, new Set(), retiredValues(recorded.zone, new Set(tenants)), zone, (k) =>
     diagnostics.push(error('zones-full', `no conntrack zone left for tenant ${k}`)),
   );
 
@@ -84,15 +87,29 @@ function key(n: { tenant: string; name: string }): string {
 }
 
 /**
+ * Numbers the hosts still record for objects that left the manifests. A new object avoids them
+ * while it can: until every host has applied the removal, some host may still give such a
+ * number its old meaning (a partial `--target` apply), and one VNI meaning two networks at
+ * once would join them.
+ */
+function retiredValues(recorded: Map<string, string[]>, current: Set<string>, inScope: (key: string) => boolean = () => true): Set<number> {
+  const out = new Set<number>();
+  for (const [k, values] of recorded) if (!current.has(k) && inScope(k)) for (const v of values) out.add(Number(v));
+  return out;
+}
+
+/**
  * Gives each key a number in `range`, not in `taken`: the recorded value most hosts agree on
- * when it is still valid and free, else the lowest free one. Keys with records go first, so a
- * new key can never take a number an existing one holds.
+ * when it is still valid and free, else the lowest free one that is not `retired` (the lowest
+ * free retired one when nothing else is left). Keys with records go first, so a new key can
+ * never take a number an existing one holds.
  */
 function assignStable(
   keys: readonly string[],
   recordedFor: (key: string) => string[],
   range: { first: number; last: number },
   taken: Set<number>,
+  retired: ReadonlySet<number>,
   out: Record<string, number>,
   onFull: (key: string) => void,
 ): void {
@@ -107,9 +124,13 @@ function assignStable(
     out[k] = chosen;
     taken.add(chosen);
   }
-  let next = range.first;
   for (const k of fresh) {
-    while (next <= range.last && taken.has(next)) next++;
+    let next = range.first;
+    while (next <= range.last && (taken.has(next) || retired.has(next))) next++;
+    if (next > range.last) {
+      next = range.first;
+      while (next <= range.last && taken.has(next)) next++;
+    }
     if (next > range.last) {
       onFull(k);
       continue;
