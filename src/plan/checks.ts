@@ -4,6 +4,8 @@ import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
 import { endpointsOf, type Endpoint } from '../state/endpoint.js';
 import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
+import type { Allocations } from '../compile/allocate.js';
+import { parseRecords } from '../compile/records.js';
 import type { LiveHost } from '../state/host-state.js';
 import { KIND_KEY } from '../state/marks.js';
 
@@ -125,4 +127,50 @@ export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHos
     if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.join(', ')}`));
   }
   return out;
+}
+
+/**
+ * A network with endpoints keeps its VNI: the allocation may move an automatic one (vniRange
+ * changed), and hosts apply one after another, so its endpoints would be split meanwhile.
+ */
+export function vnisStableUnderEndpoints(allocations: Allocations, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
+  const recorded = new Map<string, number>();
+  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) for (const r of parseRecords(b.externalIds)) if (r.kind === 'vni' && !recorded.has(r.parts.join('/'))) recorded.set(r.parts.join('/'), Number(r.value));
+  const users = new Map<string, string[]>();
+  for (const l of Object.values(live)) {
+    const dead = new Set(gone[l.state.host] ?? []);
+    for (const e of endpointsOf(l.state)) {
+      if (dead.has(e.netns)) continue;
+      const key = `${e.tenant}/${e.network}`;
+      users.set(key, [...(users.get(key) ?? []), `${e.netns} on ${e.host} (${e.ip})`]);
+    }
+  }
+  const out: Diagnostic[] = [];
+  for (const [key, endpoints] of users) {
+    const before = recorded.get(key);
+    const after = allocations.vni[key];
+    if (before === undefined || after === undefined || before === after) continue;
+    out.push(error('network-changed-in-use', `network ${key} would change VNI ${before} → ${after} (is its VNI still inside vniRange?) while endpoints use it: ${endpoints.join(', ')}`, undefined, 'keep vniRange covering the VNIs in use, or detach the endpoints first'));
+  }
+  return out;
+}
+
+/**
+ * A host dropped from the Fabric: the others lose their tunnels to it, but contiv can no longer
+ * reach it, so what contiv made there stays. Said as a warning, with what to do.
+ */
+export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): Diagnostic[] {
+  const known = new Set(model.fabric.hosts.map((h) => h.name));
+  const left = new Set<string>();
+  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) for (const p of Object.values(b.ports)) {
+    const peer = p.externalIds['contiv.peer'];
+    if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) left.add(peer);
+  }
+  return [...left].sort().map((peer) => ({
+    severity: 'warning' as const,
+    code: 'host-left-fabric',
+    message: `host ${peer} is no longer in the Fabric: the other hosts drop their tunnels to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
+    hint: `to clean it, put it back in the Fabric with no endpoints attached and run contiv apply, or on ${peer} run: ovs-vsctl del-br contiv0`,
+    address: peer,
+  }));
 }

@@ -17,6 +17,11 @@ const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', 
 export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
   const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
   const lines: string[] = [];
+  for (const d of plan.diagnostics.filter((x) => x.severity === 'warning')) {
+    lines.push(`Warning: ${d.code}: ${d.message}`);
+    if (d.hint) lines.push(`  hint: ${d.hint}`);
+    lines.push('');
+  }
   if (plan.meaning.length) {
     lines.push('What the policy changes mean:');
     for (const m of plan.meaning) {
