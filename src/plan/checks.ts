@@ -170,7 +170,7 @@ export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): D
     severity: 'warning' as const,
     code: 'host-left-fabric',
     message: `host ${peer} is no longer in the Fabric: the other hosts drop their tunnels to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
-    hint: `to clean it, put it back in the Fabric with no endpoints attached and run contiv apply, or on ${peer} run: ovs-vsctl del-br contiv0`,
+    hint: `to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on ${peer}: ovs-vsctl del-br contiv0`,
     address: peer,
   }));
 }
