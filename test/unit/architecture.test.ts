@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
     .map((e) => join(e.parentPath, e.name));
 }
 
@@ -19,14 +19,22 @@ function imports(file: string): string[] {
 }
 
 const IMPURE = /^(node:)?(fs|fs\/promises|child_process|net|dgram|http|https|readline|readline\/promises)$|^ssh2$|^ink$|^react$|^simple-git$/;
-const PURE_STAGES = ['src/compile', 'src/plan', 'src/policy', 'src/state', 'src/model', 'src/diagnostics', 'src/render'];
+const PURE_STAGES = ['src/compile', 'src/plan', 'src/policy', 'src/state', 'src/model', 'src/diagnostics'];
+/** src/render is pure too, except its ink views, which draw on the terminal. */
+const RENDER = files('src/render').filter((f) => !f.startsWith('src/render/ink/'));
 const PURE_FILES = ['src/verify/expectations.ts', 'src/verify/probe-script.ts', 'src/manifest/load.ts', 'src/manifest/normalize.ts', 'src/manifest/parse-yaml.ts', 'src/manifest/locate.ts', 'src/apply/script.ts', 'src/apply/quote.ts'];
 
 describe('architecture', () => {
-  const pure = [...PURE_STAGES.flatMap(files), ...PURE_FILES];
+  const pure = [...PURE_STAGES.flatMap(files), ...RENDER, ...PURE_FILES];
 
   it.each(pure)('%s is pure (no I/O imports)', (file) => {
     expect(imports(file).filter((m) => IMPURE.test(m))).toEqual([]);
+  });
+
+  it('ink and react live in src/render/ink only, which displays and decides nothing', () => {
+    const users = files('src').filter((f) => imports(f).some((m) => m === 'ink' || m === 'react'));
+    expect(users.every((f) => f.startsWith('src/render/ink/'))).toBe(true);
+    expect(users.length).toBeGreaterThan(0);
   });
 
   it('only the ssh2 transport imports ssh2', () => {

@@ -9,6 +9,7 @@ import { selectHosts } from '../../plan/target.js';
 import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { renderPlanText } from '../../render/plan-text.js';
+import { showApplyProgress } from '../../render/ink/ApplyView.js';
 import { UserError } from '../errors.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadFromCli, useColor } from '../load-model.js';
@@ -85,11 +86,14 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         // Only hosts that were changed are rolled back; a host refused before any change (it
         // moved since the plan, its lock was held) was never touched, and the summary says so.
         const rolledBack = new Set<string>();
+        // On a terminal a live row per host (ink); otherwise plain lines, one per event.
+        const progress = process.stdout.isTTY ? showApplyProgress(plan.hosts.filter((h) => h.changes.length).map((h) => ({ host: h.host, changes: h.changes.length }))) : undefined;
         const onEvent = (e: ApplyEvent): void => {
           if (e.type === 'rolled-back') rolledBack.add(e.host);
-          printEvent(e);
+          (progress?.onEvent ?? printEvent)(e);
         };
         const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent });
+        await progress?.finish();
         const failed = outcomes.filter((o) => !o.ok);
         const done = outcomes.length - failed.length;
         process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failureSummary(failed.length, rolledBack.size)}` : ''}.\n`);
