@@ -3,6 +3,7 @@ import type { BridgeState, Flow, HostState, PortState } from '../state/host-stat
 import { flowKey } from '../state/host-state.js';
 import { parseRecords } from '../compile/records.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
+import { fieldChanges } from './field-changes.js';
 import type { BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
 
 /**
@@ -49,7 +50,7 @@ function diffBridge(host: string, want: BridgeState, have: BridgeState | undefin
   const after = bridgeFields(want);
   if (!have) return { type: 'bridge', action: 'create', host, address, bridge: want.name, after, reason: 'not on the host yet' };
   const before = bridgeFields(have);
-  const differs = fieldDifferences(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+  const differs = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>).map((c) => c.path);
   if (differs.length === 0) return undefined;
   return { type: 'bridge', action: 'update', host, address, bridge: want.name, before, after, reason: `${differs.join(', ')} differ` };
 }
@@ -69,7 +70,7 @@ function diffPorts(host: string, want: BridgeState, have: BridgeState | undefine
       out.push({ ...base, action: 'create', after, reason: 'not on the host yet' });
       continue;
     }
-    const differs = fieldDifferences(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+    const differs = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>).map((c) => c.path);
     if (differs.length === 0) continue;
     // A port of another type is another device: the only change that replaces.
     const action = before.type !== after.type ? 'replace' : 'update';
@@ -85,22 +86,6 @@ function diffPorts(host: string, want: BridgeState, have: BridgeState | undefine
   return out;
 }
 
-/** Names of the top-level fields that differ, and for records the keys within them. */
-function fieldDifferences(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const a = before[field];
-    const b = after[field];
-    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-      const ra = a as Record<string, unknown>;
-      const rb = b as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) if (JSON.stringify(ra[k]) !== JSON.stringify(rb[k])) out.push(`${field}.${k}`);
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
-      out.push(field);
-    }
-  }
-  return out;
-}
 
 /**
  * Flow changes grouped by owner (cookie). A flow whose key stays but whose actions change is

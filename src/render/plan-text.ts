@@ -1,4 +1,5 @@
 import { diffArrays } from 'diff';
+import { fieldChanges } from '../plan/field-changes.js';
 import { formatFlow } from '../state/flow-canonical.js';
 import type { Flow } from '../state/host-state.js';
 import { assertNever, countChanges, type Action, type BridgeChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
@@ -122,21 +123,7 @@ function show(value: unknown): string {
 }
 
 function fieldLines(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const a = before[field];
-    const b = after[field];
-    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-      const ra = a as Record<string, unknown>;
-      const rb = b as Record<string, unknown>;
-      for (const k of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
-        if (JSON.stringify(ra[k]) !== JSON.stringify(rb[k])) out.push(`~ ${field}.${k}: ${show(ra[k])} → ${show(rb[k])}`);
-      }
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
-      out.push(`~ ${field}: ${show(a)} → ${show(b)}`);
-    }
-  }
-  return out;
+  return fieldChanges(before, after).map((c) => `~ ${c.path}: ${show(c.before)} → ${show(c.after)}`);
 }
 
 function line(f: Flow): string {
