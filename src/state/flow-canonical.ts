@@ -82,9 +82,11 @@ function canonicalCtState(value: string): string {
   return flags.sort((a, b) => CT_STATE_ORDER.indexOf(a.slice(1)) - CT_STATE_ORDER.indexOf(b.slice(1))).join('');
 }
 
+const IPV4_FIELDS = /^(nw_src|nw_dst|arp_spa|arp_tpa|tun_src|tun_dst)$/;
+
 function canonicalValue(field: string, value: string): string {
   if (field === 'ct_state') return canonicalCtState(value);
-  if (/^(nw_src|nw_dst|arp_spa|arp_tpa|tun_src|tun_dst)$/.test(field)) return canonicalIpv4(value);
+  if (IPV4_FIELDS.test(field)) return canonicalIpv4(value);
   if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}(\/([0-9a-f]{2}:){5}[0-9a-f]{2})?$/i.test(value)) return value.toLowerCase();
   return canonicalNumber(value);
 }
@@ -110,6 +112,8 @@ export function canonicalMatch(fields: readonly string[]): string {
     }
     const name = FIELD_SYNONYMS[token.slice(0, eq)] ?? token.slice(0, eq);
     const value = token.slice(eq + 1);
+    // A zero-length prefix matches everything: OVS drops such a field, so the canonical form does.
+    if (IPV4_FIELDS.test(name) && /\/(0|0\.0\.0\.0)$/.test(value)) continue;
     if (name === 'dl_type') dlType = Number(parseInteger(value) ?? NaN);
     else if (name === 'nw_proto') nwProto = Number(parseInteger(value) ?? NaN);
     else rest.push([name, canonicalValue(name, value)]);

@@ -33,6 +33,7 @@ const WRITTEN = [
   'table=40,priority=12,udp,metadata=200,nw_src=10.1.0.0/16,reg2=2 actions=drop',
   'table=40,priority=12,ip,nw_proto=47,reg2=2 actions=drop',
   'table=40,priority=12,icmp,reg2=2 actions=goto_table:50',
+  'table=50,priority=21,ip,metadata=200,nw_dst=0.0.0.0/0,reg0=4 actions=drop',
   'table=60,priority=0,ip actions=ct(commit,zone=NXM_NX_REG6[0..15]),output:NXM_NX_REG3[0..15]',
   'table=70,priority=100,reg4=2 actions=push_vlan:0x8100,move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11],move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23],output:NXM_NX_REG3[0..15]',
   'table=11,priority=0 actions=learn(table=11,idle_timeout=300,priority=100,cookie=0xc107000000000000,OXM_OF_METADATA[],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG3[0..15],load:0x2->NXM_NX_REG4[0..2])',

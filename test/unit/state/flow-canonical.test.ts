@@ -36,6 +36,11 @@ const PAIRS: Array<[string, string]> = [
     'cookie=0x1,table=0,priority=1,dl_type=0x0800,nw_src=10.0.0.0/255.0.0.0 actions=drop',
     ' cookie=0x1, priority=1,ip,nw_src=10.0.0.0/8 actions=drop',
   ],
+  [
+    // A rule towards 0.0.0.0/0: OVS keeps no field for a zero-length prefix.
+    'cookie=0xc106000000000001,table=50,priority=21,ip,metadata=2,nw_dst=0.0.0.0/0,reg0=4 actions=drop',
+    ' cookie=0xc106000000000001, table=50, priority=21,ip,reg0=0x4,metadata=0x2 actions=drop',
+  ],
 ];
 
 describe('flow canonical form', () => {
