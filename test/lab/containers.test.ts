@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { registerLab } from '../../src/cli/commands/lab.js';
 import { UserError } from '../../src/cli/errors.js';
 import { labExec } from '../../src/lab/exec.js';
-import { labRun } from '../../src/lab/container.js';
+import { labRemoveContainer, labRun } from '../../src/lab/container.js';
 import { labStatus } from '../../src/lab/status.js';
 import { CTEST, ctestPlan, execIn, probe, ssh, startListener } from '../harness/lab.js';
 
@@ -29,12 +29,17 @@ async function cli(args: string[]): Promise<{ status: number; stdout: string }> 
 describe('lab containers', () => {
   const [h1, h2] = ctestPlan.hosts;
 
+  // The lab outlives this file: leave no container for the next one.
+  afterAll(async () => {
+    for (const name of ['web1', 'db1']) await labRemoveContainer(CTEST.name, name);
+  });
+
   it('makes a bare container after the host came up, enterable from an SSH session on that host', async () => {
     await labRun(CTEST.name, 'h1', 'web1');
     const res = await ssh(h1!.mgmtIp, 'ip netns list; ip netns exec web1 ip -o link show');
     expect(res.code, res.stderr).toBe(0);
     const [list, ...links] = res.stdout.trim().split('\n');
-    expect(list).toMatch(/^web1\b/);
+    expect(list).toMatch(/^web1\b/m);
     expect(links).toHaveLength(1); // only loopback
     expect(links[0]).toMatch(/^1: lo: .*UP/);
     // It belongs to h1 alone: h2 does not see it.

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labRemoveContainer } from '../../src/lab/container.js';
 import { labPaths } from '../../src/lab/paths.js';
 import { CTEST, execIn, probe, startListener, type Listener } from '../harness/lab.js';
 import { contiv } from '../support/cli.js';
@@ -52,7 +53,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(listeners.map((l) => l.stop()));
-  for (const [host, name] of containers) contiv(['detach', manifests, '--fabric', fabric, '--host', host, '--netns', name]);
+  for (const [host, name] of containers) {
+    contiv(['detach', manifests, '--fabric', fabric, '--host', host, '--netns', name]);
+    await labRemoveContainer(CTEST.name, name);
+  }
   for (const host of ['h1', 'h2', 'h3']) await execIn(host, ['ovs-vsctl', '--if-exists', 'del-br', 'contiv0']);
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -103,7 +107,9 @@ describe('group policies on the lab', () => {
       const plan = ok(contiv(['plan', manifests, '--fabric', fabric]));
       expect(plan).toContain('flows of rule/default/db-policy/2: 1 to add, 1 to remove');
       expect(plan).not.toContain('db-policy/1');
-      expect(plan).toContain('Plan: 0 to add, 3 to change, 0 to destroy.');
+      // Per host: the rule's flow, and the policy as recorded on the bridge.
+      expect(plan).toContain('Plan: 0 to add, 6 to change, 0 to destroy.');
+      expect(plan).not.toContain('What the policy changes mean');
 
       // Unaffected pair across hosts: pweb1 (h1) ↔ pweb3 (h3). 100 pings per second and a TCP
       // stream, while the change is applied on every host.
