@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { gatherFleet } from '../host/gather.js';
+import { gatherAll } from '../host/gather.js';
 import type { Transport } from '../host/transport.js';
 import { makePlan } from '../plan/make-plan.js';
 import { selectHosts } from '../plan/target.js';
@@ -30,15 +30,9 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
     if (unmatched.length) throw new UserError(`--target ${unmatched.join(', ')} matches no host (a host name or a label key=value)`);
     targets = names;
   }
-  const outcomes = await gatherFleet(transport, model.fabric.hosts, options.parallelism);
-  const failed = outcomes.filter((o) => !o.ok);
-  if (failed.length) {
-    return {
-      ok: false,
-      diagnostics: failed.map((o) => (o.ok ? undefined! : { severity: 'error', code: `host-${o.error.kind}`, message: o.error.message, address: o.host, ...(o.error.hint ? { hint: o.error.hint } : {}) })),
-    };
-  }
-  const live = Object.fromEntries(outcomes.map((o) => [o.host, (o as { value: LiveHost }).value]));
+  const gathered = await gatherAll(transport, model.fabric.hosts, options.parallelism);
+  if (!gathered.live) return { ok: false, diagnostics: gathered.diagnostics };
+  const live = gathered.live;
   const result = makePlan({ model, live, source: options.source });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
   const plan = result.plan;

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { loadManifests, type LoadResult } from '../manifest/load.js';
 import { readManifestDir, readManifestRef, readSourceFile } from '../manifest/read-sources.js';
 import type { SourceFile } from '../manifest/source-file.js';
+import type { Model } from '../model/types.js';
+import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { UserError } from './errors.js';
 
 export interface ManifestOptions {
@@ -48,4 +50,16 @@ export async function loadFromCli(dir: string, options: ManifestOptions): Promis
 /** Colour only on a terminal, and never when NO_COLOR is set or --no-color was given. */
 export function useColor(flag: boolean | undefined): boolean {
   return flag !== false && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+}
+
+/**
+ * For commands that need a valid model: the loaded manifests, or, when they have problems,
+ * the problems printed (file:line:col, source line, caret) and exit status 1 set.
+ */
+export async function loadModelOrReport(dir: string, options: ManifestOptions & { color?: boolean }, setStatus: (code: number) => void): Promise<(LoadedManifests & { model: Model }) | undefined> {
+  const loaded = await loadFromCli(dir, options);
+  if (loaded.model) return loaded as LoadedManifests & { model: Model };
+  process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color: useColor(options.color) })}\n`);
+  setStatus(1);
+  return undefined;
 }

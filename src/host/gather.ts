@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LiveHost } from '../state/host-state.js';
 import { GatherParseError, parseGatherOutput } from '../state/parse/live-host.js';
 import { forEachHost, type HostOutcome } from './fleet.js';
@@ -33,4 +34,17 @@ export async function gatherHost(transport: Transport, host: HostTarget): Promis
 /** Gathers every host, `parallelism` at once; unreachable hosts are reported, the others still gathered. */
 export function gatherFleet(transport: Transport, hosts: readonly HostTarget[], parallelism: number): Promise<HostOutcome<LiveHost>[]> {
   return forEachHost(hosts, parallelism, (host) => gatherHost(transport, host));
+}
+
+/**
+ * Every host or nothing: commands that plan (allocations need the whole fleet) get the live
+ * state of all hosts, or one diagnostic per host that could not be read, naming it.
+ */
+export async function gatherAll(transport: Transport, hosts: readonly HostTarget[], parallelism: number): Promise<{ live?: Record<string, LiveHost>; diagnostics: Diagnostic[] }> {
+  const outcomes = await gatherFleet(transport, hosts, parallelism);
+  const diagnostics: Diagnostic[] = outcomes.flatMap((o) =>
+    o.ok ? [] : [{ severity: 'error' as const, code: `host-${o.error.kind}`, message: o.error.message, address: o.host, ...(o.error.hint ? { hint: o.error.hint } : {}) }],
+  );
+  if (diagnostics.length) return { diagnostics };
+  return { live: Object.fromEntries(outcomes.map((o) => [o.host, (o as { value: LiveHost }).value])), diagnostics };
 }

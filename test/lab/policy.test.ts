@@ -115,7 +115,7 @@ describe('group policies on the lab', () => {
       // stream, while the change is applied on every host.
       const sink = execIn('pweb3', ['node', '-e', SINK], { timeoutMs: 30_000 });
       await new Promise((r) => setTimeout(r, 1000));
-      const retransBefore = await retransmissions('pweb1');
+      const before = await tcpCounters('pweb1');
       const stream = streamTcp('pweb1', ip['pweb3']!, 9000, 4000);
       const ping = execIn('pweb1', ['ping', '-q', '-i', '0.01', '-c', '400', '-W', '1', ip['pweb3']!], { timeoutMs: 20_000 });
       await new Promise((r) => setTimeout(r, 800));
@@ -124,7 +124,12 @@ describe('group policies on the lab', () => {
       const streamed = await stream;
       expect(pinged.stdout).toMatch(/400 packets transmitted, 400 received, 0% packet loss/);
       expect(streamed.code).toBe(0);
-      expect(await retransmissions('pweb1')).toBe(retransBefore);
+      // Nothing lost: no retransmission timeout, and any retransmission was a tail-loss probe
+      // the receiver already had (on two shared cores, a busy moment can delay an ACK past the
+      // probe timer of a sub-millisecond RTT; DSACK proves the segment had arrived).
+      const after = await tcpCounters('pweb1');
+      expect(after.timeouts - before.timeouts).toBe(0);
+      expect(after.retransmitted - before.retransmitted).toBe(after.spurious - before.spurious);
       expect((await sink).stdout).toMatch(/^received \d+ bytes/);
       expect(await reach('pweb1', 'pdb2', 5432)).toBe('pdb2');
     } finally {
@@ -137,11 +142,19 @@ describe('group policies on the lab', () => {
 /** Reads and counts one connection, then exits. */
 const SINK = `let n=0;const srv=require('net').createServer(s=>{s.on('data',d=>n+=d.length);s.on('end',()=>{console.log('received '+n+' bytes');process.exit(0)});s.on('error',()=>process.exit(1))}).listen(9000);setTimeout(()=>process.exit(2),20000);`;
 
-/** TCP segments retransmitted by a container's kernel (its own network namespace's counters). */
-async function retransmissions(container: string): Promise<number> {
-  const snmp = (await execIn(container, ['cat', '/proc/net/snmp'])).stdout.split('\n').filter((l) => l.startsWith('Tcp:'));
-  const [names, values] = snmp.map((l) => l.split(/\s+/));
-  return Number(values![names!.indexOf('RetransSegs')]);
+/**
+ * A container's TCP counters (its own network namespace): segments retransmitted, and of
+ * those the ones the receiver reported as duplicates (DSACK) — tail-loss probes sent because
+ * an ACK was late, not because anything was lost — plus retransmission timeouts.
+ */
+async function tcpCounters(container: string): Promise<{ retransmitted: number; spurious: number; timeouts: number }> {
+  const table = (text: string, prefix: string) => {
+    const [names, values] = text.split('\n').filter((l) => l.startsWith(prefix)).map((l) => l.trim().split(/\s+/));
+    return (name: string) => Number(values![names!.indexOf(name)]);
+  };
+  const snmp = table((await execIn(container, ['cat', '/proc/net/snmp'])).stdout, 'Tcp:');
+  const ext = table((await execIn(container, ['cat', '/proc/net/netstat'])).stdout, 'TcpExt:');
+  return { retransmitted: snmp('RetransSegs'), spurious: ext('TCPDSACKRecvSegs'), timeouts: ext('TCPTimeouts') };
 }
 
 /** Sends data over one TCP connection for `ms`; exits 0 when the connection lasted. */

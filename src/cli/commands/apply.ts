@@ -12,7 +12,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { showApplyProgress } from '../../render/ink/ApplyView.js';
 import { UserError } from '../errors.js';
 import { planFleet } from '../fleet-plan.js';
-import { loadFromCli, useColor } from '../load-model.js';
+import { loadModelOrReport, useColor } from '../load-model.js';
 import { collect, parseParallelism } from '../options.js';
 import { confirm } from '../prompt.js';
 
@@ -55,12 +55,8 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
             plan = { ...plan, hosts: plan.hosts.map((h) => (names.has(h.host) ? h : { ...h, changes: [] })) };
           }
         } else {
-          const loaded = await loadFromCli(arg, options);
-          if (!loaded.model) {
-            process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
-            setStatus(1);
-            return;
-          }
+          const loaded = await loadModelOrReport(arg, options, setStatus);
+          if (!loaded) return;
           const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) } });
           if (!result.ok) {
             process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);

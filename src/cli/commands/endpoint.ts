@@ -4,7 +4,7 @@ import { attachScript, detachScript, runEndpointScript } from '../../apply/endpo
 import { allocate } from '../../compile/allocate.js';
 import { compileHost } from '../../compile/compile.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { gatherFleet, gatherHost } from '../../host/gather.js';
+import { gatherAll } from '../../host/gather.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { HostError } from '../../host/transport.js';
 import type { Model } from '../../model/types.js';
@@ -15,7 +15,7 @@ import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { endpointsOf, type Endpoint } from '../../state/endpoint.js';
 import type { HostState } from '../../state/host-state.js';
 import { UserError } from '../errors.js';
-import { loadFromCli, useColor } from '../load-model.js';
+import { loadModelOrReport, useColor } from '../load-model.js';
 import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 
 interface EndpointOptions {
@@ -33,18 +33,15 @@ interface EndpointOptions {
 const ATTEMPTS = 5;
 
 async function liveFleet(model: Model, transport: SshTransport): Promise<{ live?: Record<string, HostState>; diagnostics: Diagnostic[] }> {
-  const outcomes = await gatherFleet(transport, model.fabric.hosts, DEFAULT_PARALLELISM);
-  const failed = outcomes.flatMap((o) => (o.ok ? [] : [{ severity: 'error' as const, code: `host-${o.error.kind}`, message: o.error.message, address: o.host }]));
-  if (failed.length) return { diagnostics: failed };
-  return { live: Object.fromEntries(outcomes.map((o) => [o.host, (o as { value: { state: HostState } }).value.state])), diagnostics: [] };
+  const { live, diagnostics } = await gatherAll(transport, model.fabric.hosts, DEFAULT_PARALLELISM);
+  return live ? { live: Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state])), diagnostics } : { diagnostics };
 }
 
 /** After attach or detach the host must match the manifests exactly (a plan says No changes). */
-async function converged(model: Model, transport: SshTransport, live: Record<string, HostState>, host: string): Promise<number> {
+function differences(model: Model, live: Record<string, HostState>, host: string): number {
   const hostModel = model.fabric.hosts.find((h) => h.name === host)!;
-  const now = (await gatherHost(transport, hostModel)).state;
-  const { allocations } = allocate(model, Object.values({ ...live, [host]: now }));
-  return diffHost(compileHost({ model, allocations, live: { [host]: now } }, hostModel), now).length;
+  const { allocations } = allocate(model, Object.values(live));
+  return diffHost(compileHost({ model, allocations, live: { [host]: live[host]! } }, hostModel), live[host]).length;
 }
 
 /**
@@ -82,11 +79,8 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .option('--no-color', 'no colours')
     .action(async (dir: string, options: EndpointOptions) => {
       const color = useColor(options.color);
-      const loaded = await loadFromCli(dir, options);
-      if (!loaded.model) {
-        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
-        return setStatus(1);
-      }
+      const loaded = await loadModelOrReport(dir, options, setStatus);
+      if (!loaded) return;
       const model = loaded.model;
       const transport = new SshTransport();
       const failed = (diagnostics: Diagnostic[]): void => {
@@ -108,18 +102,21 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
           }
           const hostModel = model.fabric.hosts.find((h) => h.name === options.host)!;
           if ((await runEndpointScript(transport, hostModel, attachScript(planned.plan))) === 'raced') continue;
-          const left = await converged(model, transport, fleet.live, options.host);
-          if (left > 0) {
-            await runEndpointScript(transport, hostModel, detachScript(planned.plan.endpoint, []));
-            throw new UserError(`${options.host}: the endpoint did not verify (${left} difference(s) after attach); undone`);
-          }
           const e = planned.plan.endpoint;
           const after = await liveFleet(model, transport);
+          // Undo with the flows a detach would remove now (the fleet as it is after our attach).
+          const undo = async () => {
+            const changes = after.live ? planDetach(model, after.live, e.host, e.netns).plan?.changes : undefined;
+            await runEndpointScript(transport, hostModel, detachScript(e, changes ?? []));
+          };
+          const left = after.live ? differences(model, after.live, options.host) : 0;
+          if (left > 0) {
+            await undo();
+            throw new UserError(`${options.host}: the endpoint did not verify (${left} difference(s) after attach); undone`);
+          }
           const twin = after.live ? twinOf(after.live, e) : undefined;
           if (twin || !after.live) {
-            // Undo with the flows a detach would remove now (the fleet as it is after our attach).
-            const undo = after.live ? planDetach(model, after.live, e.host, e.netns).plan?.changes : undefined;
-            await runEndpointScript(transport, hostModel, detachScript(e, undo ?? []));
+            await undo();
             if (!after.live) return failed(after.diagnostics);
             // Both may have undone: wait a random moment so that one of them plans first next time
             // (the other is then refused with ip-in-use, or gets another address).
@@ -147,11 +144,8 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .option('--no-color', 'no colours')
     .action(async (dir: string, options: Pick<EndpointOptions, 'fabric' | 'host' | 'netns' | 'color'>) => {
       const color = useColor(options.color);
-      const loaded = await loadFromCli(dir, options);
-      if (!loaded.model) {
-        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
-        return setStatus(1);
-      }
+      const loaded = await loadModelOrReport(dir, options, setStatus);
+      if (!loaded) return;
       const model = loaded.model;
       const transport = new SshTransport();
       try {

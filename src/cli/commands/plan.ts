@@ -9,7 +9,7 @@ import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { toJson } from '../../render/json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { planFleet } from '../fleet-plan.js';
-import { loadFromCli, useColor } from '../load-model.js';
+import { loadModelOrReport, useColor } from '../load-model.js';
 import { collect, parseParallelism } from '../options.js';
 
 interface PlanOptions {
@@ -42,12 +42,8 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
     .option('--no-color', 'no colours in text output')
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
-      const loaded = await loadFromCli(dir, options);
-      if (!loaded.model) {
-        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color })}\n`);
-        setStatus(1);
-        return;
-      }
+      const loaded = await loadModelOrReport(dir, options, setStatus);
+      if (!loaded) return;
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
         const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });

@@ -3,12 +3,11 @@ import { Option } from 'commander';
 import { gatherFleet } from '../../host/gather.js';
 import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 import { SshTransport } from '../../host/ssh-transport.js';
-import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { toJson } from '../../render/json.js';
 import { renderShowText } from '../../render/show-text.js';
 import { fingerprintHost } from '../../state/fingerprint.js';
 import { UserError } from '../errors.js';
-import { loadFromCli, useColor } from '../load-model.js';
+import { loadModelOrReport } from '../load-model.js';
 import { parseParallelism } from '../options.js';
 
 interface ShowOptions {
@@ -36,12 +35,8 @@ export function registerShow(program: Command, setStatus: (code: number) => void
     .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)')
     .option('--no-color', 'no colours in text output')
     .action(async (dir: string, options: ShowOptions) => {
-      const loaded = await loadFromCli(dir, options);
-      if (!loaded.model) {
-        process.stderr.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color: useColor(options.color) })}\n`);
-        setStatus(1);
-        return;
-      }
+      const loaded = await loadModelOrReport(dir, options, setStatus);
+      if (!loaded) return;
       let hosts = loaded.model.fabric.hosts;
       if (options.host) {
         const unknown = options.host.filter((h) => !hosts.some((x) => x.name === h));

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
-import { gatherFleet } from '../../host/gather.js';
+import { gatherAll } from '../../host/gather.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { goneEndpoints } from '../../plan/make-plan.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { toJson } from '../../render/json.js';
 import { renderVerifyText } from '../../render/verify-text.js';
 import { endpointsOf } from '../../state/endpoint.js';
-import type { LiveHost } from '../../state/host-state.js';
 import { planProbes, shouldHaveDecided } from '../../verify/expectations.js';
 import { runProbes } from '../../verify/run.js';
-import { loadFromCli, useColor } from '../load-model.js';
+import { loadModelOrReport, useColor } from '../load-model.js';
 import { parseParallelism } from '../options.js';
 
 interface VerifyOptions {
@@ -37,22 +36,16 @@ export function registerVerify(program: Command, setStatus: (code: number) => vo
     .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
     .option('--no-color', 'no colours')
     .action(async (dir: string, options: VerifyOptions) => {
-      const loaded = await loadFromCli(dir, options);
-      if (!loaded.model) {
-        process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color: useColor(options.color) })}\n`);
-        return setStatus(1);
-      }
+      const loaded = await loadModelOrReport(dir, options, setStatus);
+      if (!loaded) return;
       const model = loaded.model;
       const transport = new SshTransport();
       try {
-        const outcomes = await gatherFleet(transport, model.fabric.hosts, options.parallelism);
-        const failed = outcomes.filter((o) => !o.ok);
-        if (failed.length) {
-          for (const o of failed) if (!o.ok) process.stdout.write(`${o.error.message}\n`);
-          process.stdout.write('Nothing verified: every host must be reachable.\n');
+        const { live, diagnostics } = await gatherAll(transport, model.fabric.hosts, options.parallelism);
+        if (!live) {
+          process.stdout.write(`${renderDiagnostics(diagnostics, loaded.sources, { color: useColor(options.color) })}\n\nNothing verified: every host must be reachable.\n`);
           return setStatus(1);
         }
-        const live = Object.fromEntries(outcomes.map((o) => [o.host, (o as { value: LiveHost }).value]));
         const gone = goneEndpoints(live);
         const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
         const endpoints = Object.values(live).flatMap((l) => endpointsOf(l.state).filter((e) => !gone[e.host]?.includes(e.netns) && networks.has(`${e.tenant}/${e.network}`)));
