@@ -65,6 +65,9 @@ export function registerVerify(program: Command, setStatus: (code: number) => vo
           process.stdout.write(`${toJson('verify', { ok, probes: body })}\n`);
         } else {
           process.stdout.write(`${endpoints.length === 0 ? 'No endpoints attached: nothing to probe.\n' : `${renderVerifyText(results)}\n`}`);
+          // UDP has no handshake to answer a probe: it would need a listener in every destination.
+          const udp = model.policies.flatMap((p) => p.rules.filter((r) => r.protocol === 'udp').map((r) => `${p.name}/${r.id}`));
+          if (udp.length) process.stdout.write(`Not probed: udp rules (${udp.join(', ')}); verify sends tcp and icmp probes only.\n`);
         }
         setStatus(ok ? 0 : 1);
       } finally {
