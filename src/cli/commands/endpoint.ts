@@ -10,7 +10,7 @@ import { HostError } from '../../host/transport.js';
 import type { Model } from '../../model/types.js';
 import { DEFAULT_TENANT } from '../../model/types.js';
 import { diffHost } from '../../plan/diff.js';
-import { planAttach, planDetach } from '../../plan/endpoint-plan.js';
+import { planAttach, planDetach, type AttachRequest } from '../../plan/endpoint-plan.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { endpointsOf, type Endpoint } from '../../state/endpoint.js';
 import type { HostState } from '../../state/host-state.js';
@@ -18,14 +18,9 @@ import { UserError } from '../errors.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
 import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 
-interface EndpointOptions {
+/** attach's options: the request itself, plus where the Fabric is and how to print. */
+interface EndpointOptions extends AttachRequest {
   fabric?: string;
-  host: string;
-  netns: string;
-  tenant: string;
-  network: string;
-  group?: string;
-  ip?: string;
   color?: boolean;
 }
 
@@ -94,8 +89,7 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
             process.stdout.write(`${renderDiagnostics(fleet.diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
             return setStatus(1);
           }
-          const request = { host: options.host, netns: options.netns, tenant: options.tenant, network: options.network, ...(options.group ? { group: options.group } : {}), ...(options.ip ? { ip: options.ip } : {}) };
-          const planned = planAttach(model, fleet.live, request);
+          const planned = planAttach(model, fleet.live, options);
           if (!planned.plan) {
             process.stdout.write(`${renderDiagnostics(planned.diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
             return setStatus(1);
