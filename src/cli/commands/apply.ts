@@ -1,8 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { applyPlan, type ApplyEvent } from '../../apply/execute.js';
-import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { parsePlan } from '../../plan/plan-file.js';
 import { selectHosts } from '../../plan/target.js';
@@ -13,12 +11,10 @@ import { showApplyProgress } from '../../render/ink/ApplyView.js';
 import { UserError } from '../errors.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { collect, parseParallelism } from '../options.js';
+import { collect, hostOptions, manifestOptions, type ManifestCliOptions } from '../options.js';
 import { confirm } from '../prompt.js';
 
-interface ApplyOptions {
-  ref?: string;
-  fabric?: string;
+interface ApplyOptions extends ManifestCliOptions {
   autoApprove?: boolean;
   parallelism: number;
   target: string[];
@@ -27,17 +23,11 @@ interface ApplyOptions {
 }
 
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
-  program
-    .command('apply')
-    .description('Make every host match the manifests (DIR), or apply a saved plan exactly (PLANFILE).')
-    .argument('[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`', '.')
-    .option('--ref <rev>', 'read the manifests as of this Git commit')
-    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+  const command = program.command('apply').description('Make every host match the manifests (DIR), or apply a saved plan exactly (PLANFILE).');
+  manifestOptions(command, ['[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`']);
+  hostOptions(command)
     .option('--auto-approve', 'apply without asking')
-    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
     .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
-    .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)')
-    .option('--no-color', 'no colours in text output')
     .action(async (arg: string, options: ApplyOptions) => {
       const color = useColor(options.color);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });

@@ -1,7 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { serializePlan } from '../../plan/plan-file.js';
 import { countChanges, type Plan } from '../../plan/types.js';
@@ -10,36 +8,24 @@ import { toJson } from '../../render/json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { collect, parseParallelism } from '../options.js';
+import { collect, formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
 
-interface PlanOptions {
-  ref?: string;
-  fabric?: string;
+interface PlanOptions extends ManifestCliOptions, FormatCliOptions {
   out?: string;
-  format: 'text' | 'json' | 'markdown';
-  json?: boolean;
   detailedExitcode?: boolean;
   parallelism: number;
   target: string[];
   acceptNewHostKeys?: boolean;
-  color?: boolean;
 }
 
 export function registerPlan(program: Command, setStatus: (code: number) => void): void {
-  program
-    .command('plan')
-    .description('Show what apply would change on every host to match the manifests.')
-    .argument('[dir]', 'manifest directory', '.')
-    .option('--ref <rev>', 'read the manifests as of this Git commit')
-    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+  const command = program.command('plan').description('Show what apply would change on every host to match the manifests.');
+  manifestOptions(command);
+  formatOptions(command, ['text', 'json', 'markdown']);
+  hostOptions(command)
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--json', 'same as --format json')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
-    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
     .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
-    .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)')
-    .option('--no-color', 'no colours in text output')
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
@@ -54,7 +40,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         }
         const plan = result.plan;
         if (options.out) await writeFile(options.out, serializePlan(plan));
-        process.stdout.write(`${renderPlan(plan, options.json ? 'json' : options.format, color)}\n`);
+        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', color)}\n`);
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
         setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);

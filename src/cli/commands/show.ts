@@ -1,39 +1,26 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { gatherFleet } from '../../host/gather.js';
-import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { toJson } from '../../render/json.js';
 import { renderShowText } from '../../render/show-text.js';
 import { fingerprintHost } from '../../state/fingerprint.js';
 import { UserError } from '../errors.js';
 import { loadModelOrReport } from '../load-model.js';
-import { parseParallelism } from '../options.js';
+import { formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
 
-interface ShowOptions {
-  ref?: string;
-  fabric?: string;
+interface ShowOptions extends ManifestCliOptions, FormatCliOptions {
   host?: string[];
-  format: 'text' | 'json';
-  json?: boolean;
   parallelism: number;
   acceptNewHostKeys?: boolean;
   color?: boolean;
 }
 
 export function registerShow(program: Command, setStatus: (code: number) => void): void {
-  program
-    .command('show')
-    .description('Show the live contiv state of every host: bridges, tunnels, endpoints, flows, unmanaged objects.')
-    .argument('[dir]', 'manifest directory', '.')
-    .option('--ref <rev>', 'read the manifests as of this Git commit')
-    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+  const command = program.command('show').description('Show the live contiv state of every host: bridges, tunnels, endpoints, flows, unmanaged objects.');
+  manifestOptions(command);
+  formatOptions(command);
+  hostOptions(command)
     .option('--host <name...>', 'only these hosts')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--json', 'same as --format json')
-    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
-    .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)')
-    .option('--no-color', 'no colours in text output')
     .action(async (dir: string, options: ShowOptions) => {
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
@@ -46,7 +33,7 @@ export function registerShow(program: Command, setStatus: (code: number) => void
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
         const outcomes = await gatherFleet(transport, hosts, options.parallelism);
-        if (options.json || options.format === 'json') {
+        if (formatOf(options) === 'json') {
           const body = outcomes.map((o) =>
             o.ok
               ? { host: o.host, ok: true, fingerprint: fingerprintHost(o.value.state), ...o.value }

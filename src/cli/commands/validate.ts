@@ -1,32 +1,19 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { renderDiagnostics, summary } from '../../render/diagnostics-text.js';
 import { toJson } from '../../render/json.js';
 import { loadFromCli, useColor } from '../load-model.js';
+import { formatOf, formatOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
 import type { Model } from '../../model/types.js';
 
-interface ValidateOptions {
-  ref?: string;
-  fabric?: string;
-  json?: boolean;
-  format: 'text' | 'json';
-  color?: boolean;
-}
+type ValidateOptions = ManifestCliOptions & FormatCliOptions;
 
 export function registerValidate(program: Command, setStatus: (code: number) => void): void {
-  program
-    .command('validate')
-    .description('Check the manifests: YAML, schemas and semantic rules. Exit 0 when valid, 1 when not.')
-    .argument('[dir]', 'manifest directory', '.')
-    .option('--ref <rev>', 'read the manifests as of this Git commit (the working tree is not touched)')
-    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--json', 'same as --format json')
-    .option('--no-color', 'no colours in text output')
-    .action(async (dir: string, options: ValidateOptions) => {
+  const command = program.command('validate').description('Check the manifests: YAML, schemas and semantic rules. Exit 0 when valid, 1 when not.');
+  manifestOptions(command);
+  formatOptions(command).action(async (dir: string, options: ValidateOptions) => {
       const loaded = await loadFromCli(dir, options);
       const ok = loaded.model !== undefined;
-      if (options.json || options.format === 'json') {
+      if (formatOf(options) === 'json') {
         process.stdout.write(`${toJson('validate', { valid: ok, diagnostics: loaded.diagnostics })}\n`);
       } else {
         const parts: string[] = [];

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
-import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 import { gatherAll } from '../../host/gather.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { goneEndpoints } from '../../plan/make-plan.js';
@@ -11,30 +9,19 @@ import { endpointsOf } from '../../state/endpoint.js';
 import { planProbes, shouldHaveDecided } from '../../verify/expectations.js';
 import { runProbes } from '../../verify/run.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { parseParallelism } from '../options.js';
+import { formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
 
-interface VerifyOptions {
-  ref?: string;
-  fabric?: string;
+interface VerifyOptions extends ManifestCliOptions, FormatCliOptions {
   full?: boolean;
-  json?: boolean;
-  format: 'text' | 'json';
   parallelism: number;
-  color?: boolean;
 }
 
 export function registerVerify(program: Command, setStatus: (code: number) => void): void {
-  program
-    .command('verify')
-    .description('Probe, with real packets from inside the containers, that the network does what the manifests say.')
-    .argument('[dir]', 'manifest directory', '.')
-    .option('--ref <rev>', 'read the manifests as of this Git commit')
-    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+  const command = program.command('verify').description('Probe, with real packets from inside the containers, that the network does what the manifests say.');
+  manifestOptions(command);
+  formatOptions(command);
+  hostOptions(command)
     .option('--full', 'probe every pair of endpoints (default: one pair per group pair, same host and across hosts)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--json', 'same as --format json')
-    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
-    .option('--no-color', 'no colours')
     .action(async (dir: string, options: VerifyOptions) => {
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
@@ -52,7 +39,7 @@ export function registerVerify(program: Command, setStatus: (code: number) => vo
         const probes = planProbes(model, endpoints, options.full === true);
         const results = await runProbes(transport, model.fabric.hosts, probes, options.parallelism);
         const ok = results.every((r) => r.agree);
-        if (options.json || options.format === 'json') {
+        if (formatOf(options) === 'json') {
           const body = results.map((r) => ({
             from: { host: r.from.host, netns: r.from.netns, ip: r.from.ip, group: r.from.group ?? null },
             to: { host: r.to.host, netns: r.to.netns, ip: r.to.ip, group: r.to.group ?? null },
