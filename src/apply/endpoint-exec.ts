@@ -5,20 +5,13 @@ import type { Change } from '../plan/types.js';
 import type { Endpoint } from '../state/endpoint.js';
 import { intToIp, ipToInt } from '../manifest/ipv4.js';
 import { ovsString, shellQuote } from './quote.js';
-import { bundleLines, EXIT_LOCKED, LOCK_FILE } from './script.js';
+import { bundleBlock, bundleLines, EXIT_LOCKED, EXIT_NO_FLOCK, lockPreamble } from './script.js';
 
 /** Exit status of an attach whose address or port number was taken meanwhile: plan again. */
 export const EXIT_RACED = 76;
 const EXIT_NO_NETNS = 77;
-const FLOWS_EOF = 'CONTIV_FLOWS_EOF';
-
-function lockLines(): string[] {
-  return ['set -eu', `exec 9>${LOCK_FILE}`, `flock -w 30 9 || { echo "another contiv run holds ${LOCK_FILE}" >&2; exit ${EXIT_LOCKED}; }`];
-}
-
 function bundle(changes: readonly Change[]): string[] {
-  const lines = bundleLines(changes, BRIDGE);
-  return lines.length ? [`ovs-ofctl -O OpenFlow14 --bundle add-flows ${BRIDGE} - <<'${FLOWS_EOF}'`, ...lines, FLOWS_EOF] : [];
+  return bundleBlock(BRIDGE, bundleLines(changes, BRIDGE));
 }
 
 /**
@@ -34,11 +27,11 @@ export function attachScript(p: EndpointPlan): string {
   const ids = Object.entries(p.port.externalIds).map(([k, v]) => `external_ids:${ovsString(k)}=${ovsString(v)}`);
   const inNs = (...args: string[]) => ['ip', '-n', e.netns, ...args].map(q).join(' ');
   return [
-    ...lockLines(),
-    `[ -e /run/netns/${q(e.netns)} ] || { echo "no network namespace ${e.netns} on this host" >&2; exit ${EXIT_NO_NETNS}; }`,
+    ...lockPreamble(),
+    `[ -e /run/netns/${q(e.netns)} ] || { echo ${q(`no network namespace ${e.netns} on this host`)} >&2; exit ${EXIT_NO_NETNS}; }`,
     `[ -z "$(ovs-vsctl --bare --columns=name find Interface ofport_request=${e.ofport})" ] || exit ${EXIT_RACED}`,
     `[ -z "$(ovs-vsctl --bare --columns=name find Port ${q(`external_ids:contiv.tenant=${e.tenant}`)} ${q(`external_ids:contiv.network=${e.network}`)} ${q(`external_ids:contiv.ip=${e.ip}`)})" ] || exit ${EXIT_RACED}`,
-    `if ip -n ${q(e.netns)} link show eth0 >/dev/null 2>&1; then echo "namespace ${e.netns} already has an eth0" >&2; exit 1; fi`,
+    `if ip -n ${q(e.netns)} link show eth0 >/dev/null 2>&1; then echo ${q(`namespace ${e.netns} already has an eth0`)} >&2; exit 1; fi`,
     'made=0',
     `undo() { if [ "$made" = 1 ]; then ovs-vsctl --if-exists del-port ${BRIDGE} ${q(e.port)}; ip link del ${q(e.port)} 2>/dev/null || true; fi; }`,
     "trap 'rc=$?; [ $rc -eq 0 ] || undo; exit $rc' EXIT",
@@ -83,7 +76,7 @@ function announce(netns: string, broadcast: string): string {
 export function detachScript(endpoint: Endpoint, changes: readonly Change[]): string {
   const q = shellQuote;
   return [
-    ...lockLines(),
+    ...lockPreamble(),
     ...bundle(changes),
     ['ovs-vsctl', '--timeout=30', '--if-exists', 'del-port', BRIDGE, endpoint.port].map(q).join(' '),
     `ip link del ${q(endpoint.port)} 2>/dev/null || true`,
@@ -96,6 +89,7 @@ export async function runEndpointScript(transport: Transport, host: HostTarget, 
   if (r.code === 0) return 'ok';
   if (r.code === EXIT_RACED) return 'raced';
   if (r.code === EXIT_LOCKED) throw new HostError(host.name, 'command', 'another contiv run holds the host lock');
+  if (r.code === EXIT_NO_FLOCK && /flock is missing/.test(r.stderr)) throw new HostError(host.name, 'missing-binary', 'flock not found on the host', 'install util-linux');
   if (r.code === EXIT_NO_NETNS) throw new HostError(host.name, 'command', r.stderr.trim() || 'network namespace not found');
   throw new HostError(host.name, 'command', `failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
 }

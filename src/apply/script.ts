@@ -1,21 +1,47 @@
 import { formatFlow } from '../state/flow-canonical.js';
-import type { Flow, PortState } from '../state/host-state.js';
+import type { PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { assertNever, type BridgeChange, type Change, type PortChange } from '../plan/types.js';
 import { ovsString, shellQuote } from './quote.js';
 
 /*
- * One host's changes → one shell script, run as one exec: take the host-local lock, make every
- * OVSDB change in one ovs-vsctl transaction, then every flow change of a bridge in one
- * `ovs-ofctl --bundle` transaction (add / modify_strict / delete_strict lines: never
- * replace-flows, which would delete flows that are not ours). A bundle is atomic: no packet
- * sees a half-changed table.
+ * One host's changes → one shell script, run as one exec while the executor holds the host's
+ * lock (LOCK_SCRIPT): every OVSDB change in one ovs-vsctl transaction, then every flow change
+ * of a bridge in one `ovs-ofctl --bundle` transaction (add / modify_strict / delete_strict
+ * lines: never replace-flows, which would delete flows that are not ours). A bundle is atomic:
+ * no packet sees a half-changed table.
  */
 
 export const LOCK_FILE = '/run/contiv.lock';
 /** Exit status when another contiv holds the host's lock. */
 export const EXIT_LOCKED = 75;
+/** Exit status when the host lacks flock (util-linux). */
+export const EXIT_NO_FLOCK = 127;
 const FLOWS_EOF = 'CONTIV_FLOWS_EOF';
+
+/** Takes the host-wide lock for the rest of the script (short scripts: attach, detach). */
+export function lockPreamble(): string[] {
+  return [
+    'set -eu',
+    `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit ${EXIT_NO_FLOCK}; }`,
+    `exec 9>${LOCK_FILE}`,
+    `flock -w 30 9 || { echo "another contiv run holds ${LOCK_FILE}" >&2; exit ${EXIT_LOCKED}; }`,
+  ];
+}
+
+export const LOCK_READY = 'CONTIV_LOCKED';
+
+/**
+ * Held by the apply executor (Transport.hold) for a whole host: read, check, change, verify,
+ * roll back — all under one lock, released when its standard input closes or the connection
+ * dies (so a killed contiv never leaves a host locked).
+ */
+export const LOCK_SCRIPT = `${lockPreamble().join('\n')}\necho ${LOCK_READY}\ncat >/dev/null\n`;
+
+/** One bridge's flow changes as one atomic bundle, or nothing. */
+export function bundleBlock(bridge: string, lines: readonly string[]): string[] {
+  return lines.length ? [`ovs-ofctl -O OpenFlow14 --bundle add-flows ${shellQuote(bridge)} - <<'${FLOWS_EOF}'`, ...lines, FLOWS_EOF] : [];
+}
 
 type VsctlCommand = string[];
 
@@ -87,10 +113,6 @@ function portCommands(c: PortChange): VsctlCommand[] {
   }
 }
 
-function flowKeyLine(f: Flow): string {
-  return flowKey(f);
-}
-
 /**
  * A flow line goes into a quoted here-document: a line break in it (a hand-edited plan file)
  * could end the document early and run what follows as shell. Refused, never escaped.
@@ -105,7 +127,7 @@ export function bundleLines(changes: readonly Change[], bridge: string): string[
   const lines: string[] = [];
   for (const c of changes) {
     if (c.type !== 'flows' || c.bridge !== bridge) continue;
-    for (const f of c.remove) lines.push(`delete_strict ${flowKeyLine(f)}`);
+    for (const f of c.remove) lines.push(`delete_strict ${flowKey(f)}`);
   }
   for (const c of changes) {
     if (c.type !== 'flows' || c.bridge !== bridge) continue;
@@ -127,19 +149,11 @@ export function hostScript(changes: readonly Change[]): string {
       vsctl.push(...portCommands(c));
     }
   }
-  const out = [
-    'set -eu',
-    `exec 9>${LOCK_FILE}`,
-    `flock -w 30 9 || { echo "another contiv run holds ${LOCK_FILE}" >&2; exit ${EXIT_LOCKED}; }`,
-  ];
+  const out = ['set -eu'];
   if (vsctl.length) out.push(['ovs-vsctl', '--timeout=30', ...vsctl.flatMap((cmd) => ['--', ...cmd])].map(shellQuote).join(' '));
   // A dead endpoint's host-side veth is normally gone with its namespace; remove it if not.
   for (const c of changes) if (c.type === 'port' && c.action === 'delete' && c.before?.externalIds['contiv.kind'] === 'endpoint') out.push(`ip link del ${shellQuote(c.port)} 2>/dev/null || true`);
   const bridges = [...new Set(changes.filter((c) => c.type === 'flows').map((c) => c.bridge))].filter((b) => !deletedBridges.has(b));
-  for (const bridge of bridges) {
-    const lines = bundleLines(changes, bridge);
-    if (lines.length === 0) continue;
-    out.push(`ovs-ofctl -O OpenFlow14 --bundle add-flows ${shellQuote(bridge)} - <<'${FLOWS_EOF}'`, ...lines, FLOWS_EOF);
-  }
+  for (const bridge of bridges) out.push(...bundleBlock(bridge, bundleLines(changes, bridge)));
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client, type ConnectConfig } from 'ssh2';
 import { appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
-import { HostError, type ExecOptions, type ExecResult, type HostTarget, type Transport } from './transport.js';
+import { HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
 
 export interface SshTransportOptions {
   /** Record keys of hosts never seen before (never a changed key). */
@@ -55,6 +55,56 @@ export class SshTransport implements Transport {
     });
     if (host.ssh.user !== 'root') checkSudo(host, result);
     return result;
+  }
+
+  async hold(host: HostTarget, script: string, ready: string, options: ExecOptions = {}): Promise<Held> {
+    if (this.closed) throw new Error('transport is closed');
+    const client = await this.connection(host);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const command = host.ssh.user === 'root' ? 'sh -s' : 'sudo -n sh -s';
+    return new Promise<Held>((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(new HostError(host.name, 'unreachable', `cannot start a command: ${err.message}`));
+        let out = '';
+        let err2 = '';
+        let settled = false;
+        const closed = new Promise<number>((done) => stream.on('close', (code: number | null) => done(code ?? 255)));
+        const timer = setTimeout(() => {
+          if (settled) return;
+          settled = true;
+          stream.close();
+          reject(new HostError(host.name, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => {
+          out += d.toString('utf8');
+          if (!settled && out.split('\n').includes(ready)) {
+            settled = true;
+            clearTimeout(timer);
+            resolve({
+              release: async () => {
+                stream.end();
+                return closed;
+              },
+            });
+          }
+        });
+        stream.stderr.on('data', (d: Buffer) => (err2 += d.toString('utf8')));
+        void closed.then((code) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const result = { code, stdout: out, stderr: err2 };
+          try {
+            if (host.ssh.user !== 'root') checkSudo(host, result);
+            reject(new HostError(host.name, 'command', `exit ${code}: ${err2.trim().split('\n')[0] ?? ''}`));
+          } catch (e) {
+            reject(e);
+          }
+        });
+        // Standard input stays open: the script reads it to its end, which is the release.
+        stream.write(script);
+      });
+    });
   }
 
   async close(): Promise<void> {

@@ -21,8 +21,19 @@ export interface ExecOptions {
  */
 export interface Transport {
   exec(host: HostTarget, script: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts `script` and resolves once it prints the line `ready`; it keeps running until
+   * `release()` closes its standard input (or the connection dies). How a host-wide lock is
+   * held across several execs.
+   */
+  hold(host: HostTarget, script: string, ready: string, options?: ExecOptions): Promise<Held>;
   /** Closes every connection; the transport can not be used afterwards. */
   close(): Promise<void>;
+}
+
+export interface Held {
+  /** Ends the held script; resolves with its exit status. */
+  release(): Promise<number>;
 }
 
 export type HostErrorKind =

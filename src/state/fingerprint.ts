@@ -3,10 +3,13 @@ import type { HostState } from './host-state.js';
 import { decodeCookie, KIND_KEY } from './marks.js';
 
 /**
- * Fingerprint of a host's managed infrastructure: bridges, tunnel ports and flows, not
- * endpoints (containers come and go between plan and apply without making a plan stale),
- * counters or locks. A saved plan records it per host and apply refuses a host whose
- * fingerprint moved. Keys are sorted, so equal states hash equally whatever the order.
+ * Fingerprint of a host's managed infrastructure: bridges, tunnel ports and flows — not
+ * endpoints, counters or locks. Containers come and go between plan and apply without making
+ * a plan stale, so their ports and flows are left out, and so are the actions of network
+ * flows (a network's flood list names its local endpoints). What a plan changes among those is
+ * checked exactly, under the host's lock, by the executor (plan/scope.ts). A saved plan
+ * records this per host; apply refuses a host whose fingerprint moved. Keys are sorted, so
+ * equal states hash equally whatever the order.
  */
 export function fingerprintHost(state: HostState): string {
   const bridges = Object.keys(state.bridges)
@@ -20,7 +23,10 @@ export function fingerprintHost(state: HostState): string {
       const flows = Object.keys(b.flows)
         .sort()
         .filter((k) => decodeCookie(b.flows[k]!.cookie).kind !== 'endpoint')
-        .map((k) => b.flows[k]);
+        .map((k) => {
+          const f = b.flows[k]!;
+          return decodeCookie(f.cookie).kind === 'network' ? { ...f, actions: '' } : f;
+        });
       return { name, datapathType: b.datapathType, failMode: b.failMode, externalIds: sortKeys(b.externalIds), ports: ports.map((p) => ({ ...p!, options: sortKeys(p!.options), externalIds: sortKeys(p!.externalIds) })), flows };
     });
   return `sha256:${createHash('sha256').update(JSON.stringify(bridges)).digest('hex')}`;

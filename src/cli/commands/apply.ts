@@ -72,17 +72,18 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         // Only hosts that were changed are rolled back; a host refused before any change (it
         // moved since the plan, its lock was held) was never touched, and the summary says so.
         const rolledBack = new Set<string>();
+        const notUndone = new Set<string>();
         // On a terminal a live row per host (ink); otherwise plain lines, one per event.
         const progress = process.stdout.isTTY ? showApplyProgress(plan.hosts.filter((h) => h.changes.length).map((h) => ({ host: h.host, changes: h.changes.length }))) : undefined;
         const onEvent = (e: ApplyEvent): void => {
-          if (e.type === 'rolled-back') rolledBack.add(e.host);
+          if (e.type === 'rolled-back') (e.ok ? rolledBack : notUndone).add(e.host);
           (progress?.onEvent ?? printEvent)(e);
         };
         const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent });
         await progress?.finish();
         const failed = outcomes.filter((o) => !o.ok);
         const done = outcomes.length - failed.length;
-        process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failureSummary(failed.length, rolledBack.size)}` : ''}.\n`);
+        process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failureSummary(failed.length, rolledBack.size, notUndone.size)}` : ''}.\n`);
         setStatus(failed.length ? 1 : 0);
       } finally {
         await transport.close();
@@ -90,9 +91,9 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
     });
 }
 
-function failureSummary(failed: number, rolledBack: number): string {
-  const untouched = failed - rolledBack;
-  const parts = [rolledBack ? `${rolledBack} rolled back` : '', untouched ? `${untouched} left untouched` : ''].filter(Boolean);
+function failureSummary(failed: number, rolledBack: number, notUndone: number): string {
+  const untouched = failed - rolledBack - notUndone;
+  const parts = [rolledBack ? `${rolledBack} rolled back` : '', notUndone ? `${notUndone} NOT fully rolled back` : '', untouched ? `${untouched} left untouched` : ''].filter(Boolean);
   return `${failed} failed (${parts.join(', ')})`;
 }
 

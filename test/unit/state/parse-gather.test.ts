@@ -53,7 +53,15 @@ describe('parseGatherOutput on lab captures', () => {
     const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
     const before = fingerprintHost(live.state);
     const bridge = live.state.bridges['contiv0']!;
+    // An endpoint leaves: its port, its flows, and its place in a network's flood list.
     delete bridge.ports['ep1'];
+    for (const key of Object.keys(bridge.flows).slice(0, 100)) delete bridge.flows[key];
+    const flood = { cookie: 'c102000000000001', table: 10, priority: 200, match: 'dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,metadata=1,reg1=1', actions: 'output:4096,output:4097' };
+    bridge.flows['flood'] = flood;
+    const withFlood = fingerprintHost(live.state);
+    bridge.flows['flood'] = { ...flood, actions: 'output:4096' };
+    expect(fingerprintHost(live.state)).toBe(withFlood);
+    delete bridge.flows['flood'];
     expect(fingerprintHost(live.state)).toBe(before);
     bridge.ports['vx-h1']!.options['remote_ip'] = '198.19.60.13';
     expect(fingerprintHost(live.state)).not.toBe(before);

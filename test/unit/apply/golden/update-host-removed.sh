@@ -1,6 +1,4 @@
 set -eu
-exec 9>/run/contiv.lock
-flock -w 30 9 || { echo "another contiv run holds /run/contiv.lock" >&2; exit 75; }
 'ovs-vsctl' '--timeout=30' '--' '--if-exists' 'del-port' 'contiv0' 'vx-h2'
 ovs-ofctl -O OpenFlow14 --bundle add-flows 'contiv0' - <<'CONTIV_FLOWS_EOF'
 delete_strict table=0,priority=100,in_port=10,vlan_tci=0x1000/0x1000

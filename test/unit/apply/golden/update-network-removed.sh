@@ -1,6 +1,4 @@
 set -eu
-exec 9>/run/contiv.lock
-flock -w 30 9 || { echo "another contiv run holds /run/contiv.lock" >&2; exit 75; }
 'ovs-vsctl' '--timeout=30' '--' 'remove' 'bridge' 'contiv0' 'external_ids' '"contiv.ipam.default.extra-net"' '"contiv.net.default.extra-net"' '"contiv.vni.default.extra-net"'
 ovs-ofctl -O OpenFlow14 --bundle add-flows 'contiv0' - <<'CONTIV_FLOWS_EOF'
 delete_strict table=5,priority=100,metadata=3
