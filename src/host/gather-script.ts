@@ -2,11 +2,12 @@
  * The one script gather runs on every host, as one exec. It is a constant: nothing from a
  * manifest or a host is interpolated into it, so it cannot carry shell syntax from input.
  * Output is a sequence of sections, each opened by a line `@@contiv SECTION [ARG]`, parsed
- * by src/state/parse/gather-output.ts. A section whose command fails still appears, with the
+ * by src/state/parse/live-host.ts. A section whose command fails still appears, with the
  * command's exit status in a `@@contiv status N` line, so a parser never confuses
  * "nothing there" with "could not look".
  */
-export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'setsid'] as const;
+/** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock and timeout. */
+export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'timeout'] as const;
 
 export const GATHER_SCRIPT = `
 export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"

@@ -177,7 +177,8 @@ export class SshTransport implements Transport {
           return verify(true);
         case 'unknown':
           if (this.options.acceptNewHostKeys) {
-            this.appendQueue = this.appendQueue.then(() => appendKnownHost(host.ssh.knownHostsFile, name, key));
+            // One failed write must not fail every later one: the queue only orders them.
+            this.appendQueue = this.appendQueue.catch(() => undefined).then(() => appendKnownHost(host.ssh.knownHostsFile, name, key));
             this.appendQueue.then(() => verify(true), (e: Error) => {
               keyProblem = new HostError(host.name, 'config', `cannot record its host key in ${host.ssh.knownHostsFile}: ${e.message}`);
               verify(false);

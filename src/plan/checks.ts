@@ -174,3 +174,31 @@ export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): D
     address: peer,
   }));
 }
+
+/** Apply and attach need ethtool and flock on every host: said at plan time, naming the host. */
+export function applyToolsPresent(live: Record<string, LiveHost>): Diagnostic[] {
+  return Object.values(live).flatMap((l) => {
+    const missing = l.facts.missing.filter((b) => b === 'ethtool' || b === 'flock');
+    return missing.length ? [hostError(l.state.host, 'host-missing-binary', `${l.state.host}: ${missing.join(', ')} not found; apply and attach need ${missing.length === 1 ? 'it' : 'them'}`, 'install ethtool and util-linux')] : [];
+  });
+}
+
+/**
+ * contiv never takes over what it did not make: a bridge of contiv's name without contiv's
+ * mark is refused, and so is deleting a bridge of contiv's that holds ports of someone else.
+ */
+export function bridgesAreOurs(desired: Record<string, CompiledHost>, live: Record<string, LiveHost>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [host, l] of Object.entries(live)) {
+    const wanted = new Set(Object.keys(desired[host]?.state.bridges ?? {}));
+    for (const name of wanted) {
+      if (l.unmanaged.bridges.includes(name)) out.push(hostError(host, 'bridge-not-ours', `${host}: a bridge ${name} exists without contiv's mark; contiv will not take it over`, `rename or remove it, or mark it: ovs-vsctl set bridge ${name} external_ids:contiv.owner=contiv`));
+    }
+    for (const name of Object.keys(l.state.bridges)) {
+      if (wanted.has(name)) continue;
+      const foreign = l.unmanaged.ports.filter((p) => p.startsWith(`${name}/`));
+      if (foreign.length) out.push(hostError(host, 'bridge-holds-foreign-ports', `${host}: bridge ${name} would be deleted, but it holds ports contiv did not make (${foreign.join(', ')})`, 'move those ports off it first'));
+    }
+  }
+  return out;
+}

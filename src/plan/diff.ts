@@ -8,7 +8,9 @@ import type { BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from
 
 /**
  * Pure: desired vs live state of one host → the changes that make live equal desired.
- * Order: bridge and port creations/updates, then flow changes, then port and bridge deletions.
+ * Order: bridge and port creations/updates, then flow changes, then port and bridge deletions
+ * (apply makes every OVSDB change in one transaction, then the flow bundle: flows may name a
+ * port number before its port exists, and a deleted port's flows are harmless until removed).
  * Endpoint ports are never created here (attach owns that); one is deleted only when its
  * namespace is gone.
  */
@@ -72,7 +74,8 @@ function diffPorts(host: string, want: BridgeState, have: BridgeState | undefine
     }
     const differs = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>).map((c) => c.path);
     if (differs.length === 0) continue;
-    // A port of another type is another device: the only change that replaces.
+    // A port of another type is another device (shown as a replace); apply still changes the
+    // type in place, so the port row and its number — named by flows — stay.
     const action = before.type !== after.type ? 'replace' : 'update';
     out.push({ ...base, action, before, after, reason: `${differs.join(', ')} differ` });
   }

@@ -6,7 +6,7 @@ import type { Model } from '../model/types.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
-import { endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { applyToolsPresent, bridgesAreOurs, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
@@ -38,13 +38,13 @@ export function goneEndpoints(live: Record<string, LiveHost>): Record<string, st
 export function makePlan(input: PlanInput): PlanResult {
   const { model, live } = input;
   const gone = goneEndpoints(live);
-  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live)];
+  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live), ...applyToolsPresent(live)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
   if (hasErrors(diagnostics)) return { diagnostics };
   const desired = compileFabric({ model, allocations, live: liveStates, gone });
-  diagnostics.push(...fullTunnelMesh(model, desired));
+  diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,

@@ -6,7 +6,7 @@ import type { PlannedProbe } from './expectations.js';
  * SYN-ACK or by RST is "reachable" (no listener needed); silence is "blocked". ICMP: one echo.
  * Userspace tunnels drop the first packet while they resolve a peer (LAB-NOTES), so a silent
  * probe is tried once more before it counts as blocked. Probes run side by side, 32 at a time.
- * Output: one line per probe, `R <id> open|refused|silent|error <why>`.
+ * Output: one line per probe, `R <id> open|refused|silent`.
  */
 const PROBE_FUNCTION = `
 probe() {
@@ -25,7 +25,7 @@ probe() {
 `;
 
 export function probeScript(probes: readonly PlannedProbe[]): string {
-  const lines = ['command -v bash >/dev/null || { echo "contiv verify needs bash on the host" >&2; exit 3; }', PROBE_FUNCTION.trim(), 'n=0'];
+  const lines = ['for b in bash timeout ping; do command -v "$b" >/dev/null || { echo "contiv verify needs $b on the host" >&2; exit 3; }; done', PROBE_FUNCTION.trim(), 'n=0'];
   for (const p of probes) {
     const port = p.probe.protocol === 'tcp' ? String(p.probe.port) : '0';
     lines.push(`probe ${p.id} ${shellQuote(p.from.netns)} ${p.probe.protocol === 'icmp' ? 'icmp' : 'tcp'} ${shellQuote(p.to.ip)} ${port} &`);

@@ -14,6 +14,7 @@ import { formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOp
 interface VerifyOptions extends ManifestCliOptions, FormatCliOptions {
   full?: boolean;
   parallelism: number;
+  acceptNewHostKeys?: boolean;
 }
 
 export function registerVerify(program: Command, setStatus: (code: number) => void): void {
@@ -26,7 +27,7 @@ export function registerVerify(program: Command, setStatus: (code: number) => vo
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       const model = loaded.model;
-      const transport = new SshTransport();
+      const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
         const { live, diagnostics } = await gatherAll(transport, model.fabric.hosts, options.parallelism);
         if (!live) {
