@@ -202,3 +202,16 @@ export function bridgesAreOurs(desired: Record<string, CompiledHost>, live: Reco
   }
   return out;
 }
+
+/** A flow of contiv's with the key of a foreign flow would replace it: refused, naming both. */
+export function flowsLeaveForeignAlone(desired: Record<string, CompiledHost>, live: Record<string, LiveHost>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [host, l] of Object.entries(live)) {
+    for (const [bridge, keys] of Object.entries(l.unmanaged.flowKeys)) {
+      const ours = desired[host]?.state.bridges[bridge]?.flows ?? {};
+      const clash = keys.filter((k) => ours[k] !== undefined);
+      if (clash.length) out.push(hostError(host, 'flow-collides-with-foreign', `${host}: ${clash.length} flow(s) contiv needs on ${bridge} have the table, priority and match of flows it did not make (${clash.slice(0, 2).join('; ')})`, 'remove or change those foreign flows'));
+    }
+  }
+  return out;
+}

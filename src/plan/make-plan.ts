@@ -6,7 +6,7 @@ import type { Model } from '../model/types.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
-import { applyToolsPresent, bridgesAreOurs, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
@@ -44,7 +44,7 @@ export function makePlan(input: PlanInput): PlanResult {
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
   if (hasErrors(diagnostics)) return { diagnostics };
   const desired = compileFabric({ model, allocations, live: liveStates, gone });
-  diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live));
+  diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live), ...flowsLeaveForeignAlone(desired, live));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,

@@ -88,6 +88,11 @@ export interface UnmanagedObjects {
   ports: string[];
   /** Flows without contiv's cookie marker on managed bridges, per bridge. */
   flowCounts: Record<string, number>;
+  /**
+   * Per managed bridge, the keys (table, priority, match) of its foreign flows: a flow of
+   * contiv's with one of these keys would replace someone else's flow, so plan refuses it.
+   */
+  flowKeys: Record<string, string[]>;
 }
 
 /** Everything gather learns about one host. */

@@ -29,7 +29,7 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
     missing,
     netns: (one('netns')?.body ?? '').split('\n').map((s) => s.trim()).filter(Boolean).sort(),
   };
-  const unmanaged: UnmanagedObjects = { bridges: [], ports: [], flowCounts: {} };
+  const unmanaged: UnmanagedObjects = { bridges: [], ports: [], flowCounts: {}, flowKeys: {} };
   const state = { host, bridges: {} as Record<string, BridgeState> };
   if (missing.includes('ovs-vsctl')) return { state, facts, unmanaged };
 
@@ -72,7 +72,10 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
     }
     const flows = parseFlows(flowSections.get(name), name);
     state_.flows = flows.managed;
-    if (flows.foreign > 0) unmanaged.flowCounts[name] = flows.foreign;
+    if (flows.foreign.length > 0) {
+      unmanaged.flowCounts[name] = flows.foreign.length;
+      unmanaged.flowKeys[name] = flows.foreign;
+    }
     state.bridges[name] = state_;
   }
   unmanaged.bridges.sort();
@@ -106,9 +109,9 @@ function toPortState(name: string, port: Row, iface: Row | undefined, externalId
   return state;
 }
 
-function parseFlows(section: Section | undefined, bridge: string): { managed: Record<string, Flow>; foreign: number } {
+function parseFlows(section: Section | undefined, bridge: string): { managed: Record<string, Flow>; foreign: string[] } {
   const managed: Record<string, Flow> = {};
-  let foreign = 0;
+  const foreign: string[] = [];
   if (!section) return { managed, foreign };
   if (section.status !== undefined && section.status !== 0) throw new GatherParseError(`flows ${bridge}`, `dump-flows failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
   for (const line of section.body.split('\n')) {
@@ -116,7 +119,7 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
     const flow = parseFlowLine(line);
     if (!flow) continue;
     const owner = decodeCookie(flow.cookie);
-    if (!owner.ours) foreign++;
+    if (!owner.ours) foreign.push(flowKey(flow));
     else if (owner.kind !== 'learned') managed[flowKey(flow)] = flow;
   }
   return { managed, foreign };

@@ -64,7 +64,7 @@ export function readLiveDir(caseDir: string): Record<string, LiveHost> {
     const host = m[1]!;
     const text = readFileSync(join(dir, file), 'utf8');
     if (m[2] === 'txt') out[host] = parseGatherOutput(host, text);
-    else out[host] = { state: hostStateFromJson(host, JSON.parse(text)), facts: defaultFacts(host, undefined), unmanaged: { bridges: [], ports: [], flowCounts: {} } };
+    else out[host] = { state: hostStateFromJson(host, JSON.parse(text)), facts: defaultFacts(host, undefined), unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} } };
   }
   return out;
 }

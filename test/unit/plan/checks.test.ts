@@ -7,7 +7,7 @@ const bridge = (name: string): BridgeState => ({ name, datapathType: 'netdev', f
 const live = (over: { bridges?: Record<string, BridgeState>; missing?: string[] } = {}): LiveHost => ({
   state: { host: 'h1', bridges: over.bridges ?? {} },
   facts: { hostname: 'h1', ovsVersion: '3.1.0', datapathTypes: [], interfaceTypes: [], links: [], missing: over.missing ?? [], netns: [] },
-  unmanaged: { bridges: [], ports: [], flowCounts: {} },
+  unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} },
 });
 const desired = (...names: string[]): Record<string, CompiledHost> => ({ h1: { state: { host: 'h1', bridges: Object.fromEntries(names.map((n) => [n, bridge(n)])) }, owners: {} } });
 
@@ -29,5 +29,18 @@ describe('fleet checks that keep contiv to its own objects', () => {
   it('names a host that lacks what apply needs', () => {
     expect(applyToolsPresent({ h1: live({ missing: ['flock'] }) }).map((d) => [d.code, d.address])).toEqual([['host-missing-binary', 'h1']]);
     expect(applyToolsPresent({ h1: live({ missing: ['timeout'] }) })).toEqual([]);
+  });
+});
+
+describe('foreign flows', () => {
+  it('a flow contiv needs with the key of a foreign flow is refused, naming it', async () => {
+    const { flowsLeaveForeignAlone } = await import('../../../src/plan/checks.js');
+    const l = live({ bridges: { contiv0: bridge('contiv0') } });
+    l.unmanaged.flowKeys = { contiv0: ['table=0,priority=0'] };
+    const d = desired('contiv0');
+    d['h1']!.state.bridges['contiv0']!.flows = { 'table=0,priority=0': { cookie: 'c101000000000001', table: 0, priority: 0, match: '', actions: 'drop' } };
+    expect(flowsLeaveForeignAlone(d, { h1: l }).map((x) => x.code)).toEqual(['flow-collides-with-foreign']);
+    l.unmanaged.flowKeys = { contiv0: ['table=0,priority=1'] };
+    expect(flowsLeaveForeignAlone(d, { h1: l })).toEqual([]);
   });
 });

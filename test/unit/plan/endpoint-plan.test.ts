@@ -150,7 +150,7 @@ describe('attach and detach agree with plan', () => {
     const after = attached(live, 'h1', r.plan!);
     const facts = (h: string) => defaultFacts(h, model.fabric.hosts.find((x) => x.name === h));
     const asLive = (s: Record<string, HostState>): Record<string, LiveHost> =>
-      Object.fromEntries(Object.entries(s).map(([h, st]) => [h, { state: st, facts: { ...facts(h), netns: endpointsOf(st).map((e) => e.netns) }, unmanaged: { bridges: ['br-phy'], ports: [], flowCounts: {} } }]));
+      Object.fromEntries(Object.entries(s).map(([h, st]) => [h, { state: st, facts: { ...facts(h), netns: endpointsOf(st).map((e) => e.netns) }, unmanaged: { bridges: ['br-phy'], ports: [], flowCounts: {}, flowKeys: {} } }]));
     const plan = makePlan({ model, live: asLive(after), source: { dir: '.' } });
     expect(plan.diagnostics).toEqual([]);
     expect(countChanges(plan.plan!)).toEqual({ add: 0, change: 0, destroy: 0 });
