@@ -17,7 +17,10 @@ export default defineConfig({
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
           globalSetup: ['test/support/build.ts', 'test/harness/global-setup.ts'],
-          fileParallelism: false,
+          // One lab for the run: its files run one after another, in one process, whatever the
+          // machine's core count (fileParallelism is not a per-project option).
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labRemoveContainer } from '../../src/lab/container.js';
 import { labPaths } from '../../src/lab/paths.js';
+import { removeContivBridges, removeEndpoints } from '../harness/contiv.js';
 import { CTEST, execIn, probe, startListener } from '../harness/lab.js';
 import { contiv, type CliRun } from '../support/cli.js';
 
@@ -23,11 +23,8 @@ function ok(run: CliRun): string {
 }
 
 afterAll(async () => {
-  for (const [host, name] of [['h1', 'sweb'], ['h2', 'sdb']] as const) {
-    contiv(['detach', dir, '--fabric', fabric, '--host', host, '--netns', name]);
-    await labRemoveContainer(CTEST.name, name);
-  }
-  for (const host of ['h1', 'h2', 'h3']) await execIn(host, ['ovs-vsctl', '--if-exists', 'del-br', 'contiv0']);
+  await removeEndpoints(dir, [['h1', 'sweb'], ['h2', 'sdb']]);
+  await removeContivBridges();
   rmSync(tmp, { recursive: true, force: true });
 });
 

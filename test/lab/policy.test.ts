@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labRemoveContainer } from '../../src/lab/container.js';
 import { labPaths } from '../../src/lab/paths.js';
+import { removeContivBridges, removeEndpoints } from '../harness/contiv.js';
 import { CTEST, execIn, probe, startListener, type Listener } from '../harness/lab.js';
 import { contiv } from '../support/cli.js';
 
@@ -53,11 +53,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(listeners.map((l) => l.stop()));
-  for (const [host, name] of containers) {
-    contiv(['detach', manifests, '--fabric', fabric, '--host', host, '--netns', name]);
-    await labRemoveContainer(CTEST.name, name);
-  }
-  for (const host of ['h1', 'h2', 'h3']) await execIn(host, ['ovs-vsctl', '--if-exists', 'del-br', 'contiv0']);
+  await removeEndpoints(manifests, containers.map(([host, name]) => [host, name] as const));
+  await removeContivBridges();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { labRemoveContainer } from '../../src/lab/container.js';
 import { labPaths } from '../../src/lab/paths.js';
+import { removeContivBridges, removeEndpoints } from '../harness/contiv.js';
 import { CTEST, execIn } from '../harness/lab.js';
 import { contiv, type CliRun } from '../support/cli.js';
 
@@ -44,11 +44,8 @@ function verify(dir: string): { status: number | null; json: VerifyJson } {
 }
 
 async function teardown(): Promise<void> {
-  for (const a of attached.splice(0)) {
-    contiv(['detach', a.dir, '--fabric', fabric, '--host', a.host, '--netns', a.netns]);
-    await labRemoveContainer(CTEST.name, a.netns);
-  }
-  for (const host of ['h1', 'h2', 'h3']) await execIn(host, ['ovs-vsctl', '--if-exists', 'del-br', 'contiv0']);
+  for (const a of attached.splice(0)) await removeEndpoints(a.dir, [[a.host, a.netns]]);
+  await removeContivBridges();
 }
 
 // Each test starts from hosts without contiv0 and leaves them so, even when it fails.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectHosts } from '../../../src/plan/target.js';
 
-const hosts = [
+const hosts: Array<{ name: string; labels: Record<string, string> }> = [
   { name: 'h1', labels: { rack: 'a', role: 'db' } },
   { name: 'h2', labels: { rack: 'a' } },
   { name: 'h3', labels: { rack: 'b', note: 'x=y' } },
