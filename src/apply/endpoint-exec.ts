@@ -1,5 +1,5 @@
 import { BRIDGE } from '../compile/pipeline.js';
-import { HostError, type HostTarget, type Transport } from '../host/transport.js';
+import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import type { EndpointPlan } from '../plan/endpoint-plan.js';
 import type { Change } from '../plan/types.js';
 import type { Endpoint } from '../state/endpoint.js';
@@ -91,5 +91,5 @@ export async function runEndpointScript(transport: Transport, host: HostTarget, 
   if (r.code === EXIT_LOCKED) throw new HostError(host.name, 'command', 'another contiv run holds the host lock');
   if (r.code === EXIT_NO_FLOCK && /flock is missing/.test(r.stderr)) throw new HostError(host.name, 'missing-binary', 'flock not found on the host', 'install util-linux');
   if (r.code === EXIT_NO_NETNS) throw new HostError(host.name, 'command', r.stderr.trim() || 'network namespace not found');
-  throw new HostError(host.name, 'command', `failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+  throw new HostError(host.name, 'command', `failed (exit ${r.code}): ${stderrSummary(r)}`);
 }

@@ -1,7 +1,7 @@
 import type { CompiledHost } from '../compile/compile.js';
 import { forEachHost, type HostOutcome } from '../host/fleet.js';
 import { gatherHost } from '../host/gather.js';
-import { HostError, type Held, type HostTarget, type Transport } from '../host/transport.js';
+import { HostError, stderrSummary, type Held, type HostTarget, type Transport } from '../host/transport.js';
 import { diffHost } from '../plan/diff.js';
 import { projectState } from '../plan/project.js';
 import { unmetAssumptions, withinPlan } from '../plan/scope.js';
@@ -108,11 +108,7 @@ function lockProblem(host: HostTarget, e: unknown): HostError {
 
 async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[]): Promise<void> {
   const result = await transport.exec(host, hostScript(changes));
-  if (result.code !== 0) throw new HostError(host.name, 'command', `apply failed (exit ${result.code}): ${firstLines(result.stderr)}`);
-}
-
-export function firstLines(text: string, n = 3): string {
-  return text.trim().split('\n').slice(0, n).join(' | ');
+  if (result.code !== 0) throw new HostError(host.name, 'command', `apply failed (exit ${result.code}): ${stderrSummary(result)}`);
 }
 
 /** Back to `before`, for what the plan touches: the changes that turn it from what is there now into what was. */

@@ -3,7 +3,7 @@ import type { LiveHost } from '../state/host-state.js';
 import { GatherParseError, parseGatherOutput } from '../state/parse/live-host.js';
 import { forEachHost, type HostOutcome } from './fleet.js';
 import { GATHER_SCRIPT } from './gather-script.js';
-import { HostError, type HostTarget, type Transport } from './transport.js';
+import { HostError, stderrSummary, type HostTarget, type Transport } from './transport.js';
 
 /** Binaries without which contiv cannot read a host at all (the rest are needed by apply). */
 const NEEDED_FOR_GATHER = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip'];
@@ -12,7 +12,7 @@ const NEEDED_FOR_GATHER = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip'];
 export async function gatherHost(transport: Transport, host: HostTarget): Promise<LiveHost> {
   const result = await transport.exec(host, GATHER_SCRIPT);
   if (result.code !== 0) {
-    throw new HostError(host.name, 'command', `gather failed (exit ${result.code}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+    throw new HostError(host.name, 'command', `gather failed (exit ${result.code}): ${stderrSummary(result, 1)}`);
   }
   let live: LiveHost;
   try {

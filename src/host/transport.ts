@@ -9,6 +9,11 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** The first lines of a command's standard error, on one line, for a message naming the cause. */
+export function stderrSummary(result: Pick<ExecResult, 'stderr'>, lines = 3): string {
+  return result.stderr.trim().split('\n').slice(0, lines).join(' | ');
+}
+
 export interface ExecOptions {
   /** Abort the command (and its connection) after this long. */
   timeoutMs?: number;

@@ -44,8 +44,7 @@ export function recordedModel(live: Record<string, LiveHost>): RecordedModel {
  * another network, changing their network's subnet, gateway or VNI. (Endpoints whose
  * namespace is gone do not count: the plan frees them.)
  */
-export function endpointsFollowManifests(model: Model, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
-  const recorded = recordedModel(live);
+export function endpointsFollowManifests(model: Model, recorded: RecordedModel, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
   const problems = new Map<string, { code: string; message: string; hint: string; endpoints: string[] }>();
   const note = (key: string, code: string, message: string, hint: string, e: Endpoint) => {
     const p = problems.get(key) ?? { code, message, hint, endpoints: [] };

@@ -38,7 +38,9 @@ export function goneEndpoints(live: Record<string, LiveHost>): Record<string, st
 export function makePlan(input: PlanInput): PlanResult {
   const { model, live } = input;
   const gone = goneEndpoints(live);
-  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live), ...applyToolsPresent(live)];
+  // The model as last applied, from the hosts' records: what the manifests are compared with.
+  const recorded = recordedModel(live);
+  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live), ...applyToolsPresent(live)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
@@ -55,7 +57,7 @@ export function makePlan(input: PlanInput): PlanResult {
       fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }),
       changes: diffHost(desired[h.name]!, liveStates[h.name]),
     })),
-    meaning: policyMeaning(recordedModel(live), model),
+    meaning: policyMeaning(recorded, model),
     diagnostics,
   };
   return { plan, desired, diagnostics };

@@ -1,5 +1,5 @@
 import { forEachHost } from '../host/fleet.js';
-import { HostError, type HostTarget, type Transport } from '../host/transport.js';
+import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import type { PlannedProbe } from './expectations.js';
 import { parseProbeOutput, probeScript, type Observation } from './probe-script.js';
 
@@ -16,7 +16,7 @@ export async function runProbes(transport: Transport, hosts: readonly HostTarget
   const targets = hosts.filter((h) => bySource.has(h.name));
   const outcomes = await forEachHost(targets, parallelism, async (host) => {
     const r = await transport.exec(host, probeScript(bySource.get(host.name)!), { timeoutMs: 300_000 });
-    if (r.code !== 0) throw new HostError(host.name, 'command', `probes failed (exit ${r.code}): ${r.stderr.trim().split('\n')[0] ?? ''}`);
+    if (r.code !== 0) throw new HostError(host.name, 'command', `probes failed (exit ${r.code}): ${stderrSummary(r, 1)}`);
     return parseProbeOutput(r.stdout);
   });
   const results: ProbeResult[] = [];

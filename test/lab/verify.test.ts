@@ -133,6 +133,7 @@ describe('contiv verify on the lab', () => {
     expect(isolation.length).toBeGreaterThan(0);
     for (const p of isolation) expect(p).toMatchObject({ expected: 'blocked', observed: 'blocked' });
     const tenants = result.json.probes.filter((p) => p.from.netns === 'mfront' && p.to.netns === 'mapp');
-    expect(tenants.every((p) => p.expected === 'blocked' && p.observed === 'blocked')).toBe(true);
+    expect(tenants.length).toBeGreaterThan(0);
+    for (const p of tenants) expect(p).toMatchObject({ expected: 'blocked', observed: 'blocked' });
   });
 });
