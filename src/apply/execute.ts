@@ -8,13 +8,15 @@ import { unmetAssumptions, withinPlan } from '../plan/scope.js';
 import type { Change, HostPlan, Plan } from '../plan/types.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState } from '../state/host-state.js';
-import { hostScript, LOCK_READY, LOCK_SCRIPT } from './script.js';
+import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
+import { hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem } from './script.js';
 
 export type ApplyEvent =
   | { type: 'host-started'; host: string; changes: number }
   | { type: 'host-applied'; host: string; changes: number; ms: number }
   | { type: 'host-failed'; host: string; message: string }
-  | { type: 'rolled-back'; host: string; ok: boolean; message?: string };
+  | { type: 'rolled-back'; host: string; ok: boolean; message?: string }
+  | { type: 'claims-settled'; claims: SettledClaim[] };
 
 export interface ApplyDeps {
   transport: Transport;
@@ -49,7 +51,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     return host;
   });
   const plans = new Map(plan.hosts.map((h) => [h.host, h]));
-  return forEachHost(targets, options.parallelism, async (host) => {
+  const outcomes = await forEachHost(targets, options.parallelism, async (host) => {
     const hostPlan = plans.get(host.name)!;
     emit({ type: 'host-started', host: host.name, changes: hostPlan.changes.length });
     const started = Date.now();
@@ -57,6 +59,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     emit({ type: 'host-applied', host: host.name, changes: hostPlan.changes.length, ms: Date.now() - started });
     return { changes: hostPlan.changes.length, after };
   });
+  // Blocks this apply claimed were written pending; once every host is applied, each is
+  // confirmed or withdrawn from one read of every host (the claim protocol, src/endpoint/claim.ts).
+  const applied = new Set(outcomes.filter((o) => o.ok).map((o) => o.host));
+  const claims = plan.hosts
+    .filter((h) => applied.has(h.host))
+    .flatMap((h) => h.changes.flatMap((c) => (c.type === 'address' && c.after?.endsWith(' pending') ? [{ host: h.host, key: c.key, value: c.after }] : [])));
+  if (claims.length) emit({ type: 'claims-settled', claims: await settleClaims(deps.transport, deps.hosts, claims, options.parallelism) });
+  return outcomes;
 }
 
 async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void): Promise<HostState> {
@@ -97,13 +107,6 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
   } finally {
     await held.release();
   }
-}
-
-function lockProblem(host: HostTarget, e: unknown): HostError {
-  const message = e instanceof Error ? e.message : String(e);
-  if (/exit 75/.test(message)) return new HostError(host.name, 'command', 'another contiv run is applying to this host (lock held); nothing applied');
-  if (/exit 127/.test(message)) return new HostError(host.name, 'missing-binary', 'flock not found on the host; nothing applied', 'install util-linux');
-  return e instanceof HostError ? e : new HostError(host.name, 'command', message);
 }
 
 async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[]): Promise<void> {

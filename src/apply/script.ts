@@ -3,6 +3,7 @@ import type { PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { assertNever, type BridgeChange, type Change, type PortChange } from '../plan/types.js';
 import { ovsString, shellQuote } from './quote.js';
+import { HostError, type HostTarget } from '../host/transport.js';
 
 /*
  * One host's changes → one shell script, run as one exec while the executor holds the host's
@@ -30,6 +31,14 @@ export function lockPreamble(): string[] {
 }
 
 export const LOCK_READY = 'CONTIV_LOCKED';
+
+/** Why the held lock script could not start, for the user: a held lock, a missing flock, or the host's own error. */
+export function lockProblem(host: HostTarget, e: unknown): HostError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/exit 75/.test(message)) return new HostError(host.name, 'command', `another contiv run held the host's lock (${LOCK_FILE}) for 30 s; nothing changed`);
+  if (/exit 127/.test(message)) return new HostError(host.name, 'missing-binary', 'flock not found on the host; nothing changed', 'install util-linux');
+  return e instanceof HostError ? e : new HostError(host.name, 'command', message);
+}
 
 /**
  * Held by the apply executor (Transport.hold) for a whole host: read, check, change, verify,
@@ -147,6 +156,8 @@ export function hostScript(changes: readonly Change[]): string {
       if (c.action === 'delete') deletedBridges.add(c.bridge);
     } else if (c.type === 'port') {
       vsctl.push(...portCommands(c));
+    } else if (c.type === 'address') {
+      vsctl.push(c.after === undefined ? ['remove', 'bridge', c.bridge, 'external_ids', ovsString(c.key)] : ['set', 'bridge', c.bridge, `external_ids:${ovsString(c.key)}=${ovsString(c.after)}`]);
     }
   }
   const out = ['set -eu'];

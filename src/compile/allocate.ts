@@ -1,21 +1,18 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { cidrRange, intToIp, ipToInt, poolRange, type IntRange } from '../manifest/ipv4.js';
-import type { Ipv4Range, Model, Network } from '../model/types.js';
+import type { Model } from '../model/types.js';
 import type { HostState } from '../state/host-state.js';
 import { GROUP_IDS, ZONE_IDS } from './pipeline.js';
 import { parseRecords } from './records.js';
 
 /**
  * Every number the datapath needs, fabric-wide: the VNI of each network, the id of each group
- * (its inner VLAN tag), the conntrack zone of each tenant, and each host's address block per
- * address space. Keys: `tenant/network`, `tenant/group`, `tenant`, and for blocks
- * `host` → `tenant/network` or `tenant/network/group`.
+ * (its inner VLAN tag) and the conntrack zone of each tenant. Keys: `tenant/network`,
+ * `tenant/group`, `tenant`. (Addresses are the hosts' own: src/ipam/.)
  */
 export interface Allocations {
   vni: Record<string, number>;
   group: Record<string, number>;
   zone: Record<string, number>;
-  blocks: Record<string, Record<string, Ipv4Range>>;
 }
 
 /**
@@ -26,21 +23,14 @@ export interface Allocations {
 export function allocate(model: Model, live: readonly HostState[]): { allocations: Allocations; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const recorded = { vni: new Map<string, string[]>(), gid: new Map<string, string[]>(), zone: new Map<string, string[]>() };
-  const recordedBlocks = new Map<string, Map<string, string>>();
   for (const host of live) {
     for (const bridge of Object.values(host.bridges)) {
       for (const r of parseRecords(bridge.externalIds)) {
-        if (r.kind === 'net' || r.kind === 'grp' || r.kind === 'pol') continue; // the model as applied, not allocations
-        if (r.kind === 'ipam') {
-          const blocks = recordedBlocks.get(host.host) ?? new Map<string, string>();
-          blocks.set(r.parts.join('/'), r.value);
-          recordedBlocks.set(host.host, blocks);
-        } else {
-          const key = r.parts.join('/');
-          const values = recorded[r.kind].get(key) ?? [];
-          values.push(r.value);
-          recorded[r.kind].set(key, values);
-        }
+        if (r.kind !== 'vni' && r.kind !== 'gid' && r.kind !== 'zone') continue; // the model as applied and addresses, not numbers
+        const key = r.parts.join('/');
+        const values = recorded[r.kind].get(key) ?? [];
+        values.push(r.value);
+        recorded[r.kind].set(key, values);
       }
     }
   }
@@ -78,8 +68,7 @@ export function allocate(model: Model, live: readonly HostState[]): { allocation
     diagnostics.push(error('zones-full', `no conntrack zone left for tenant ${k}`)),
   );
 
-  const blocks = allocateBlocks(model, recordedBlocks, diagnostics);
-  return { allocations: { vni, group, zone, blocks }, diagnostics };
+  return { allocations: { vni, group, zone }, diagnostics };
 }
 
 function key(n: { tenant: string; name: string }): string {
@@ -144,92 +133,4 @@ function mostCommonFirst(values: readonly string[]): string[] {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).map(([v]) => v);
-}
-
-/** An address space: the network's usable addresses (less gateway and group pools), or one group's pool. */
-interface Space {
-  key: string;
-  segments: IntRange[];
-}
-
-export function addressSpaces(model: Model, network: Network): Space[] {
-  const subnet = cidrRange(network.subnet);
-  const usable: IntRange = { first: subnet.first + 1, last: subnet.last - 1 };
-  const pools = model.groups.filter((g) => g.tenant === network.tenant && g.network === network.name && g.ipPool);
-  const holes: IntRange[] = pools.map((g) => poolRange(g.ipPool!));
-  if (network.gateway) holes.push({ first: ipToInt(network.gateway), last: ipToInt(network.gateway) });
-  const spaces: Space[] = [{ key: key(network), segments: subtract([usable], holes) }];
-  for (const g of pools) {
-    const pool = poolRange(g.ipPool!);
-    const gw = network.gateway ? [{ first: ipToInt(network.gateway), last: ipToInt(network.gateway) }] : [];
-    spaces.push({ key: `${key(network)}/${g.name}`, segments: subtract([pool], gw) });
-  }
-  return spaces;
-}
-
-function subtract(ranges: IntRange[], holes: readonly IntRange[]): IntRange[] {
-  let out = ranges;
-  for (const h of holes) {
-    out = out.flatMap((r) => {
-      if (h.last < r.first || h.first > r.last) return [r];
-      const parts: IntRange[] = [];
-      if (h.first > r.first) parts.push({ first: r.first, last: h.first - 1 });
-      if (h.last < r.last) parts.push({ first: h.last + 1, last: r.last });
-      return parts;
-    });
-  }
-  return out;
-}
-
-function size(segments: readonly IntRange[]): number {
-  return segments.reduce((a, s) => a + s.last - s.first + 1, 0);
-}
-
-/**
- * Each host gets its own block of each address space, so automatic addresses are chosen on
- * the host alone (under a host-local lock) and never collide across hosts. A block is a
- * contiguous range; blocks are sized for twice the current hosts, so hosts added later still
- * find room. Recorded blocks are kept while they lie inside the space and overlap no other.
- */
-function allocateBlocks(model: Model, recorded: Map<string, Map<string, string>>, diagnostics: Diagnostic[]): Allocations['blocks'] {
-  const hosts = model.fabric.hosts.map((h) => h.name);
-  const blocks: Allocations['blocks'] = Object.fromEntries(hosts.map((h) => [h, {}]));
-  for (const network of model.networks) {
-    for (const space of addressSpaces(model, network)) {
-      const blockSize = Math.max(1, Math.floor(size(space.segments) / Math.max(2, hosts.length * 2)));
-      const used: IntRange[] = [];
-      const needing: string[] = [];
-      for (const host of hosts) {
-        const text = recorded.get(host)?.get(space.key);
-        const range = text ? parseRange(text) : undefined;
-        if (range && space.segments.some((s) => s.first <= range.first && range.last <= s.last) && !used.some((u) => u.first <= range.last && range.first <= u.last)) {
-          used.push(range);
-          blocks[host]![space.key] = { first: intToIp(range.first), last: intToIp(range.last) };
-        } else {
-          needing.push(host);
-        }
-      }
-      for (const host of needing) {
-        const free = subtract(space.segments, used);
-        // The first free segment that holds a whole block; else the largest (a gateway or a
-        // kept block can leave a sliver first, which would make a block of one address).
-        const segment = free.find((s) => s.last - s.first + 1 >= blockSize) ?? [...free].sort((a, b) => b.last - b.first - (a.last - a.first))[0];
-        if (!segment) {
-          diagnostics.push(error('address-space-full', `no free address block left in ${space.key} for host ${host}`, undefined, 'widen the subnet or the ipPool'));
-          continue;
-        }
-        const range = { first: segment.first, last: Math.min(segment.last, segment.first + blockSize - 1) };
-        used.push(range);
-        blocks[host]![space.key] = { first: intToIp(range.first), last: intToIp(range.last) };
-      }
-    }
-  }
-  return blocks;
-}
-
-function parseRange(text: string): IntRange | undefined {
-  const m = /^(\d+\.\d+\.\d+\.\d+)-(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (!m) return undefined;
-  const range = { first: ipToInt(m[1]!), last: ipToInt(m[2]!) };
-  return range.first <= range.last ? range : undefined;
 }

@@ -1,13 +1,15 @@
 import type { Host, Model } from '../model/types.js';
 import type { BridgeState, HostState, PortState } from '../state/host-state.js';
-import { endpointsOf, type Endpoint } from '../state/endpoint.js';
+import { endpointsOf } from '../state/endpoint.js';
 import { ADDRESS_KEY, KIND_KEY, ownerIds } from '../state/marks.js';
 import type { Allocations } from './allocate.js';
 import { FlowSet, OUT_PORT_FIELD, ZONE_FIELD, type FlowOwner } from './flow-builder.js';
+import { endpointFlows, networkFlows } from './endpoint-flows.js';
+import { isAddressRecord } from '../ipam/records.js';
+import { cookieFor } from '../state/marks.js';
 import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T } from './pipeline.js';
 import { recordKey } from './records.js';
 import { tunnelOfports, tunnelPortName } from './tunnels.js';
-import { cookieFor } from '../state/marks.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
 
@@ -16,6 +18,8 @@ export interface CompiledHost {
   state: HostState;
   /** Flow cookie → owner address (`net/blue/contiv-net`, `h1/endpoint/web-1` …). */
   owners: Record<string, string>;
+  /** Why each address record (block, lent address) changes, for the plan. */
+  addressReasons?: Record<string, string>;
 }
 
 export interface CompileInput {
@@ -25,6 +29,9 @@ export interface CompileInput {
   live: Record<string, HostState>;
   /** Per host, endpoints (by netns) whose namespace is gone: they are removed, freeing port and address. */
   gone?: Record<string, readonly string[]>;
+  /** Per host, the address records (blocks, lent addresses) its bridge must carry; absent: kept as they are. */
+  addresses?: Record<string, Record<string, string>>;
+  addressReasons?: Record<string, Record<string, string>>;
 }
 
 /** Pure: Model + allocations + live endpoints → the desired state of every host. */
@@ -34,9 +41,7 @@ export function compileFabric(input: CompileInput): Record<string, CompiledHost>
 
 export const PIPELINE_OWNER: FlowOwner = { kind: 'pipeline', address: 'pipeline' };
 
-export function networkOwner(tenant: string, network: string): FlowOwner {
-  return { kind: 'network', address: `net/${tenant}/${network}` };
-}
+export { networkOwner } from './endpoint-flows.js';
 
 export function compileHost(input: CompileInput, host: Host): CompiledHost {
   const { model, allocations } = input;
@@ -73,30 +78,41 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     const local = endpoints.filter((e) => `${e.tenant}/${e.network}` === key);
     networkFlows(flows, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, local.map((e) => e.ofport));
   }
-  for (const e of endpoints) endpointFlows(flows, e, allocations);
+  for (const e of endpoints) {
+    const gid = e.group ? (allocations.group[`${e.tenant}/${e.group}`] ?? NO_GROUP) : NO_GROUP;
+    endpointFlows(flows, e, allocations.vni[`${e.tenant}/${e.network}`]!, gid);
+  }
   policyFlows(flows, model, allocations);
 
   const bridge: BridgeState = {
     name: BRIDGE,
     datapathType: host.datapath,
     failMode: 'secure',
-    externalIds: { ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`), ...records(model, allocations, host.name), ...modelRecords(model) },
+    externalIds: {
+      ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`),
+      ...records(model, allocations),
+      ...modelRecords(model),
+      // Address records: as the plan decided, or as they are when the caller plans no addresses.
+      ...(input.addresses?.[host.name] ?? addressRecordsOf(liveBridge?.externalIds ?? {})),
+    },
     ports,
     flows: flows.flows,
   };
-  return { state: { host: host.name, bridges: { [BRIDGE]: bridge } }, owners: flows.owners };
+  return { state: { host: host.name, bridges: { [BRIDGE]: bridge } }, owners: flows.owners, addressReasons: input.addressReasons?.[host.name] ?? {} };
 }
 
-function records(model: Model, allocations: Allocations, host: string): Record<string, string> {
+function addressRecordsOf(externalIds: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(externalIds).filter(([k]) => isAddressRecord(k)));
+}
+
+function records(model: Model, allocations: Allocations): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of model.networks) out[recordKey('vni', n.tenant, n.name)] = String(allocations.vni[`${n.tenant}/${n.name}`]);
   for (const g of model.groups) out[recordKey('gid', g.tenant, g.name)] = String(allocations.group[`${g.tenant}/${g.name}`]);
   for (const t of model.tenants) out[recordKey('zone', t.name)] = String(allocations.zone[t.name]);
-  for (const [space, range] of Object.entries(allocations.blocks[host] ?? {})) out[recordKey('ipam', ...space.split('/'))] = `${range.first}-${range.last}`;
   return out;
 }
 
-const MULTICAST = 'dl_dst=01:00:00:00:00:00/01:00:00:00:00:00';
 const ZONE = `zone=${ZONE_FIELD}`;
 
 /** The fixed part of the pipeline: defaults, dispatch, conntrack, commit and tunnel egress. */
@@ -139,31 +155,6 @@ function tunnelFlows(flows: FlowSet, host: string, peer: string, ofport: number)
     `set_field:1->${REG.fromTunnel}`,
     learn,
     `goto_table:${T.network}`,
-  ]);
-}
-
-/** A network: admission by VNI with its tenant's zone, and flooding to its local endpoints (and peers). */
-function networkFlows(flows: FlowSet, tenant: string, network: string, vni: number, zone: number, localPorts: readonly number[]): void {
-  const owner = networkOwner(tenant, network);
-  const outputs = [...localPorts].sort((a, b) => a - b).map((p) => `output:${p}`);
-  flows.add(owner, T.network, 100, [`metadata=${vni}`], [`set_field:${zone}->${REG.zone}`, `goto_table:${T.destination}`]);
-  flows.add(owner, T.destination, 200, [`${REG.fromTunnel}=0`, `metadata=${vni}`, MULTICAST], [...outputs, `goto_table:${T.tunnel}`]);
-  flows.add(owner, T.destination, 200, [`${REG.fromTunnel}=1`, `metadata=${vni}`, MULTICAST], outputs.length ? outputs : ['drop']);
-}
-
-/** An endpoint: its traffic is admitted only with its own MAC and IP, and it is a destination. */
-function endpointFlows(flows: FlowSet, e: Endpoint, allocations: Allocations): void {
-  const owner: FlowOwner = { kind: 'endpoint', address: `${e.host}/endpoint/${e.netns}` };
-  const vni = allocations.vni[`${e.tenant}/${e.network}`]!;
-  const group = e.group ? (allocations.group[`${e.tenant}/${e.group}`] ?? NO_GROUP) : NO_GROUP;
-  const classify = [`set_field:${vni}->metadata`, `set_field:${group}->${REG.srcGroup}`, `goto_table:${T.network}`];
-  flows.add(owner, T.classify, 100, ['ip', `in_port=${e.ofport}`, `dl_src=${e.mac}`, `nw_src=${e.ip}`], classify);
-  flows.add(owner, T.classify, 100, ['arp', `in_port=${e.ofport}`, `dl_src=${e.mac}`, `arp_spa=${e.ip}`, `arp_sha=${e.mac}`], classify);
-  flows.add(owner, T.destination, 100, [`metadata=${vni}`, `dl_dst=${e.mac}`], [
-    `set_field:${e.ofport}->${REG.outPort}`,
-    `set_field:${group}->${REG.dstGroup}`,
-    `set_field:${DST_LOCAL}->${REG.dstKind}`,
-    `goto_table:${T.dispatch}`,
   ]);
 }
 

@@ -20,6 +20,8 @@ export interface RecordedGroup {
   name: string;
   network: string;
   policies: string[];
+  /** `first-last` */
+  ipPool?: string;
 }
 
 export type RecordedRule = Omit<Rule, 'source'>;
@@ -34,6 +36,8 @@ export interface RecordedModel {
   networks: RecordedNetwork[];
   groups: RecordedGroup[];
   policies: RecordedPolicy[];
+  /** The endpoints' MTU (absent on hosts applied before it was recorded). */
+  mtu?: number;
 }
 
 export function modelRecords(model: Model): Record<string, string> {
@@ -41,6 +45,8 @@ export function modelRecords(model: Model): Record<string, string> {
   for (const n of model.networks) out[recordKey('net', n.tenant, n.name)] = `${n.subnet.address}/${n.subnet.prefix}${n.gateway ? ` ${n.gateway}` : ''}`;
   for (const g of model.groups) out[recordKey('grp', g.tenant, g.name)] = `${g.network} ${g.policies.join(',')}`.trim();
   for (const p of model.policies) out[recordKey('pol', p.tenant, p.name)] = JSON.stringify(p.rules.map(({ source: _source, ...rule }) => rule));
+  for (const g of model.groups) if (g.ipPool) out[recordKey('pool', g.tenant, g.name)] = `${g.ipPool.first}-${g.ipPool.last}`;
+  out[recordKey('mtu')] = String(model.fabric.mtu);
   return out;
 }
 
@@ -48,7 +54,12 @@ export function modelRecords(model: Model): Record<string, string> {
 export function readModelRecords(externalIds: Record<string, string>): RecordedModel {
   const out: RecordedModel = { networks: [], groups: [], policies: [] };
   const vnis = new Map<string, number>();
-  for (const r of parseRecords(externalIds)) if (r.kind === 'vni') vnis.set(r.parts.join('/'), Number(r.value));
+  const pools = new Map<string, string>();
+  for (const r of parseRecords(externalIds)) {
+    if (r.kind === 'vni') vnis.set(r.parts.join('/'), Number(r.value));
+    else if (r.kind === 'pool') pools.set(r.parts.join('/'), r.value);
+    else if (r.kind === 'mtu' && /^\d+$/.test(r.value)) out.mtu = Number(r.value);
+  }
   for (const r of parseRecords(externalIds)) {
     const [tenant, name] = r.parts;
     if (!tenant || !name) continue;
@@ -58,7 +69,8 @@ export function readModelRecords(externalIds: Record<string, string>): RecordedM
       out.networks.push({ tenant, name, subnet: subnet!, ...(gateway ? { gateway } : {}), ...(vni !== undefined ? { vni } : {}) });
     } else if (r.kind === 'grp') {
       const [network, policies] = r.value.split(' ');
-      out.groups.push({ tenant, name, network: network!, policies: policies ? policies.split(',') : [] });
+      const pool = pools.get(`${tenant}/${name}`);
+      out.groups.push({ tenant, name, network: network!, policies: policies ? policies.split(',') : [], ...(pool ? { ipPool: pool } : {}) });
     } else if (r.kind === 'pol') {
       try {
         const rules = JSON.parse(r.value) as Array<{ id: string; direction: 'in' | 'out'; priority: number; protocol: Protocol; ports?: NumberRange; peer?: Peer; action: 'allow' | 'deny' }>;

@@ -6,8 +6,9 @@
  *   contiv.vni.<tenant>.<network>          = 200
  *   contiv.gid.<tenant>.<group>            = 3
  *   contiv.zone.<tenant>                   = 1
- *   contiv.ipam.<tenant>.<network>         = 10.1.2.2-10.1.2.43   (this host's block; network-wide space)
- *   contiv.ipam.<tenant>.<network>.<group> = 10.1.2.100-10.1.2.116 (this host's block of the group's ipPool)
+ *
+ * The host's address blocks and lent addresses (contiv.block.*, contiv.lent.*) are described
+ * in src/ipam/records.ts.
  *
  * And the part of the model that endpoints and policy meaning depend on, as last applied
  * (model-records.ts): what a plan compares the manifests with.
@@ -15,15 +16,17 @@
  *   contiv.net.<tenant>.<network>          = 10.1.2.0/24 10.1.2.1   (subnet and gateway)
  *   contiv.grp.<tenant>.<group>            = contiv-net db-policy,audit   (network and policies)
  *   contiv.pol.<tenant>.<policy>           = [{"id":"1","direction":"in",…}]   (its rules)
+ *   contiv.pool.<tenant>.<group>           = 10.1.2.100-10.1.2.150   (its ipPool)
+ *   contiv.mtu                             = 1450   (the endpoints' MTU)
  *
  * Names are DNS labels, which have no dots, so the keys split unambiguously.
  */
 
-export const RECORD_KINDS = ['vni', 'gid', 'zone', 'ipam', 'net', 'grp', 'pol'] as const;
+export const RECORD_KINDS = ['vni', 'gid', 'zone', 'net', 'grp', 'pol', 'pool', 'mtu'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export function recordKey(kind: RecordKind, ...parts: string[]): string {
-  return `contiv.${kind}.${parts.join('.')}`;
+  return parts.length ? `contiv.${kind}.${parts.join('.')}` : `contiv.${kind}`;
 }
 
 export interface ParsedRecord {

@@ -29,6 +29,10 @@ export function error(code: string, message: string, source?: SourcePos, hint?: 
   return d;
 }
 
+export function warning(code: string, message: string, source?: SourcePos, hint?: string): Diagnostic {
+  return { ...error(code, message, source, hint), severity: 'warning' };
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

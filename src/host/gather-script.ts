@@ -6,8 +6,8 @@
  * command's exit status in a `@@contiv status N` line, so a parser never confuses
  * "nothing there" with "could not look".
  */
-/** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock and timeout. */
-export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'timeout'] as const;
+/** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock, nsenter and timeout. */
+export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
 
 export const GATHER_SCRIPT = `
 export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
@@ -26,5 +26,21 @@ for br in $(ovs-vsctl --timeout=10 --bare --columns=name find Bridge external_id
   section flows "$br"; run ovs-ofctl -O OpenFlow14 --timeout=10 dump-flows --no-stats "$br"
 done
 section links; run ip -d -j addr show
+section netns; ls -1 /run/netns 2>/dev/null || true
+`;
+
+/**
+ * The small read of one host the endpoint path and the claim protocol make (under the host's
+ * lock, or of every host at once): contiv's bridge with its records, the ports and interfaces
+ * (endpoints, port numbers) and the named network namespaces. No flows, no links: the same
+ * sections as GATHER_SCRIPT, parsed by the same parser.
+ */
+export const RECORDS_SCRIPT = `
+export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+section() { printf '\\n@@contiv %s\\n' "$*"; }
+run() { "$@"; printf '\\n@@contiv status %s\\n' "$?"; }
+section bridges; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,datapath_type,fail_mode,external_ids,ports find Bridge name=contiv0
+section ports; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,interfaces,external_ids,protected list Port
+section interfaces; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,type,options,ofport,ofport_request,external_ids,mtu,mtu_request,mac_in_use list Interface
 section netns; ls -1 /run/netns 2>/dev/null || true
 `;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LiveHost } from '../state/host-state.js';
 import { GatherParseError, parseGatherOutput } from '../state/parse/live-host.js';
 import { forEachHost, type HostOutcome } from './fleet.js';
-import { GATHER_SCRIPT } from './gather-script.js';
+import { GATHER_SCRIPT, RECORDS_SCRIPT } from './gather-script.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from './transport.js';
 
 /** Binaries without which contiv cannot read a host at all (the rest are needed by apply). */
@@ -29,6 +29,21 @@ export async function gatherHost(transport: Transport, host: HostTarget): Promis
     throw new HostError(host.name, 'command', 'ovs-vswitchd is not running (ovs-appctl version failed)', 'start Open vSwitch on the host');
   }
   return live;
+}
+
+/**
+ * The small read (RECORDS_SCRIPT): contiv's bridge with its records, ports and namespaces,
+ * without flows or links. Flows and facts of the result are empty.
+ */
+export async function readHostRecords(transport: Transport, host: HostTarget): Promise<LiveHost> {
+  const result = await transport.exec(host, RECORDS_SCRIPT);
+  if (result.code !== 0) throw new HostError(host.name, 'command', `read failed (exit ${result.code}): ${stderrSummary(result, 1)}`);
+  try {
+    return parseGatherOutput(host.name, result.stdout);
+  } catch (e) {
+    if (e instanceof GatherParseError) throw new HostError(host.name, 'command', `read: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Gathers every host, `parallelism` at once; unreachable hosts are reported, the others still gathered. */

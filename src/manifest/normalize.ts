@@ -35,12 +35,18 @@ export function normalizeTenant(parsed: ParsedDocument): Tenant {
   return { name: raw.metadata.name, description: raw.spec?.description ?? '', implicit: false, ...located(parsed) };
 }
 
+/** Prefix length of a network's address blocks when the manifest says nothing: 16 addresses. */
+export const DEFAULT_BLOCK_SIZE = 28;
+
 export function normalizeNetwork(parsed: ParsedDocument): Network {
-  const raw = parsed.value as RawMeta & { spec: { subnet: string; gateway?: string; vni?: number } };
+  const raw = parsed.value as RawMeta & { spec: { subnet: string; gateway?: string; vni?: number; ipam?: { blockSize?: number } } };
+  const subnet = parseCidr(raw.spec.subnet);
   const network: Network = {
     tenant: raw.metadata.tenant ?? DEFAULT_TENANT,
     name: raw.metadata.name,
-    subnet: parseCidr(raw.spec.subnet),
+    subnet,
+    // A subnet smaller than the default block is one block (a block larger than the subnet is refused by a rule).
+    blockSize: raw.spec.ipam?.blockSize ?? Math.max(DEFAULT_BLOCK_SIZE, subnet.prefix),
     ...located(parsed),
   };
   if (raw.spec.gateway !== undefined) network.gateway = raw.spec.gateway;

@@ -87,6 +87,12 @@ export interface Network extends Located {
   gateway?: string;
   /** Explicit VNI from the manifest; absent means allocate from the fabric's vniRange. */
   vni?: number;
+  /**
+   * Prefix length of the address blocks hosts claim from this network (and from its groups'
+   * ipPools) when they need addresses: `spec.ipam.blockSize`, default 28, never shorter than
+   * the subnet's own prefix.
+   */
+  blockSize: number;
 }
 
 export interface EndpointGroup extends Located {

@@ -174,10 +174,10 @@ export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): D
   }));
 }
 
-/** Apply and attach need ethtool and flock on every host: said at plan time, naming the host. */
+/** Apply and attach need ethtool, flock and nsenter on every host: said at plan time, naming the host. */
 export function applyToolsPresent(live: Record<string, LiveHost>): Diagnostic[] {
   return Object.values(live).flatMap((l) => {
-    const missing = l.facts.missing.filter((b) => b === 'ethtool' || b === 'flock');
+    const missing = l.facts.missing.filter((b) => b === 'ethtool' || b === 'flock' || b === 'nsenter');
     return missing.length ? [hostError(l.state.host, 'host-missing-binary', `${l.state.host}: ${missing.join(', ')} not found; apply and attach need ${missing.length === 1 ? 'it' : 'them'}`, 'install ethtool and util-linux')] : [];
   });
 }

@@ -4,7 +4,8 @@ import { flowKey } from '../state/host-state.js';
 import { parseRecords } from '../compile/records.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
-import type { BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
+import type { AddressChange, BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
+import { describeAddressRecord, isAddressRecord } from '../ipam/records.js';
 
 /**
  * Pure: desired vs live state of one host → the changes that make live equal desired.
@@ -25,6 +26,7 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
     const have = liveBridges[name];
     const bridgeChange = diffBridge(host, want, have);
     if (bridgeChange) first.push(bridgeChange);
+    for (const c of diffAddresses(host, name, want.externalIds, have?.externalIds ?? {}, desired.addressReasons ?? {})) (c.action === 'delete' ? last : first).push(c);
     for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
     flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
   }
@@ -43,8 +45,29 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
   return [...first, ...flows, ...last.reverse()];
 }
 
+/** A bridge's own fields; its address records are changes of their own (diffAddresses). */
 export function bridgeFields(b: BridgeState): BridgeFields {
-  return { name: b.name, datapathType: b.datapathType, failMode: b.failMode, externalIds: b.externalIds };
+  return { name: b.name, datapathType: b.datapathType, failMode: b.failMode, externalIds: withoutAddressRecords(b.externalIds) };
+}
+
+export function withoutAddressRecords(ids: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(ids).filter(([k]) => !isAddressRecord(k)));
+}
+
+function diffAddresses(host: string, bridge: string, want: Record<string, string>, have: Record<string, string>, reasons: Record<string, string>): AddressChange[] {
+  const out: AddressChange[] = [];
+  const keys = new Set([...Object.keys(want), ...Object.keys(have)].filter(isAddressRecord));
+  for (const key of [...keys].sort()) {
+    const before = have[key];
+    const after = want[key];
+    if (before === after) continue;
+    const info = describeAddressRecord(key, after ?? before);
+    const action = before === undefined ? 'create' : after === undefined ? 'delete' : 'update';
+    const address = info.kind === 'legacy' ? `${host}/block/${info.space}/old-record` : `${host}/${info.kind}/${info.space}/${info.what.split('-')[0]}`;
+    const fallback = action === 'create' ? 'not on the host yet' : action === 'delete' ? 'no longer needed' : `${before} → ${after}`;
+    out.push({ type: 'address', action, host, address, bridge, key, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), reason: reasons[key] ?? fallback });
+  }
+  return out;
 }
 
 function diffBridge(host: string, want: BridgeState, have: BridgeState | undefined): BridgeChange | undefined {

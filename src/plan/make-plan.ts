@@ -9,6 +9,8 @@ import type { HostState, LiveHost } from '../state/host-state.js';
 import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
+import { planIpam, type HostAddresses } from '../ipam/fleet.js';
+import { BRIDGE } from '../compile/pipeline.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 export interface PlanInput {
@@ -34,6 +36,12 @@ export function goneEndpoints(live: Record<string, LiveHost>): Record<string, st
   );
 }
 
+/** What the address plan needs of a host: its records and its endpoints whose namespace still exists. */
+function aliveAddresses(l: LiveHost, gone: readonly string[]): HostAddresses {
+  const dead = new Set(gone);
+  return { externalIds: l.state.bridges[BRIDGE]?.externalIds ?? {}, endpoints: endpointsOf(l.state).filter((e) => !dead.has(e.netns)) };
+}
+
 /** Pure: model + live state of every host → allocations → desired state → the plan. */
 export function makePlan(input: PlanInput): PlanResult {
   const { model, live } = input;
@@ -45,7 +53,9 @@ export function makePlan(input: PlanInput): PlanResult {
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
   if (hasErrors(diagnostics)) return { diagnostics };
-  const desired = compileFabric({ model, allocations, live: liveStates, gone });
+  const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [])])));
+  diagnostics.push(...addresses.diagnostics);
+  const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons });
   diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live), ...flowsLeaveForeignAlone(desired, live));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
@@ -58,6 +68,7 @@ export function makePlan(input: PlanInput): PlanResult {
       changes: diffHost(desired[h.name]!, liveStates[h.name]),
     })),
     meaning: policyMeaning(recorded, model),
+    addresses: addresses.use.filter((u) => u.low),
     diagnostics,
   };
   return { plan, desired, diagnostics };

@@ -26,6 +26,8 @@ const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 /** What canonical flow text is made of: no blanks, quotes, `$`, `;`, backquotes or line breaks. */
 const FLOW_TEXT = /^[A-Za-z0-9_=,.:/+\-[\]()>]*$/;
 const ADDRESS = /^[A-Za-z0-9.-]{1,253}$/;
+const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
+const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
 
 /**
  * A saved plan may have been edited on its way from `plan` to `apply` (it is a CI artifact).
@@ -42,6 +44,7 @@ function unsafeContent(plan: Plan): string | undefined {
     for (const c of h.changes) {
       if (!DEVICE_NAME.test(c.bridge)) return `bridge name ${JSON.stringify(c.bridge)}`;
       if (c.type === 'port' && !DEVICE_NAME.test(c.port)) return `port name ${JSON.stringify(c.port)}`;
+      if (c.type === 'address' && (!ADDRESS_RECORD_KEY.test(c.key) || [c.before, c.after].some((v) => v !== undefined && !ADDRESS_RECORD_VALUE.test(v)))) return `address record ${JSON.stringify(c.key)}`;
       if (c.type === 'flows') {
         for (const f of [...c.add, ...c.modify, ...c.remove]) {
           if (!/^[0-9a-f]{16}$/.test(f.cookie) || !Number.isInteger(f.table) || !Number.isInteger(f.priority) || !FLOW_TEXT.test(f.match) || !FLOW_TEXT.test(f.actions)) {

@@ -1,6 +1,7 @@
 import type { HostState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { assertNever, type Change } from './types.js';
+import { isAddressRecord } from '../ipam/records.js';
 
 /**
  * Pure: the state a host must have after `changes` are applied to `before`. Apply verifies
@@ -14,7 +15,9 @@ export function projectState(before: HostState, changes: readonly Change[]): Hos
         if (c.action === 'delete') delete state.bridges[c.bridge];
         else {
           const existing = state.bridges[c.bridge];
-          state.bridges[c.bridge] = { ...c.after!, ports: existing?.ports ?? {}, flows: existing?.flows ?? {} };
+          // Address records are not the bridge change's: they stay as they are (AddressChange).
+          const records = Object.fromEntries(Object.entries(existing?.externalIds ?? {}).filter(([k]) => isAddressRecord(k)));
+          state.bridges[c.bridge] = { ...c.after!, externalIds: { ...c.after!.externalIds, ...records }, ports: existing?.ports ?? {}, flows: existing?.flows ?? {} };
         }
         break;
       case 'port': {
@@ -29,6 +32,13 @@ export function projectState(before: HostState, changes: readonly Change[]): Hos
         if (!bridge) break;
         for (const f of c.remove) delete bridge.flows[flowKey(f)];
         for (const f of [...c.add, ...c.modify]) bridge.flows[flowKey(f)] = f;
+        break;
+      }
+      case 'address': {
+        const bridge = state.bridges[c.bridge];
+        if (!bridge) break;
+        if (c.after === undefined) delete bridge.externalIds[c.key];
+        else bridge.externalIds[c.key] = c.after;
         break;
       }
       default:

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Host } from '../model/types.js';
 import type { MeaningLine } from '../policy/meaning.js';
+import type { SpaceUse } from '../ipam/fleet.js';
 import type { BridgeState, Flow, PortState } from '../state/host-state.js';
 
 /*
@@ -9,7 +10,8 @@ import type { BridgeState, Flow, PortState } from '../state/host-state.js';
  * Change ends in an exhaustiveness check (assertNever).
  */
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: address blocks claimed where needed (AddressChange, `addresses`). */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 
@@ -59,7 +61,27 @@ export interface FlowsChange {
   reason: string;
 }
 
-export type Change = BridgeChange | PortChange | FlowsChange;
+/**
+ * One address record of a host (src/ipam/records.ts): a block claimed (written pending; apply
+ * confirms it once no other host records it), confirmed or released; an address lent or no
+ * longer lent. Kept apart from the bridge's other fields: containers come and go between plan
+ * and apply, so these are checked one by one under the host's lock, not by the fingerprint.
+ */
+export interface AddressChange {
+  type: 'address';
+  action: Action;
+  host: string;
+  /** `h1/block/default/contiv-net/10.1.2.16`, `h1/lent/default/contiv-net/10.1.2.5` */
+  address: string;
+  bridge: string;
+  /** The external_ids key. */
+  key: string;
+  before?: string;
+  after?: string;
+  reason: string;
+}
+
+export type Change = BridgeChange | PortChange | FlowsChange | AddressChange;
 
 export interface HostPlan {
   host: string;
@@ -81,6 +103,8 @@ export interface Plan {
   hosts: HostPlan[];
   /** What the policy changes mean (model as applied → manifests), for reviewers. */
   meaning: MeaningLine[];
+  /** Hosts running low on addresses in a space, after the plan. */
+  addresses: SpaceUse[];
   /** Warnings found while planning (errors stop a plan before it exists). */
   diagnostics: Diagnostic[];
 }

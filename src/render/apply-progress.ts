@@ -11,6 +11,7 @@ export interface HostProgress {
 
 /** Pure: the progress rows after one apply event (the ink view only displays these). */
 export function progressAfter(rows: readonly HostProgress[], e: ApplyEvent): HostProgress[] {
+  if (e.type === 'claims-settled') return [...rows];
   return rows.map((r) => {
     if (r.host !== e.host) return r;
     switch (e.type) {

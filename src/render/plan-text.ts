@@ -2,7 +2,8 @@ import { diffArrays } from 'diff';
 import { fieldChanges } from '../plan/field-changes.js';
 import { formatFlow } from '../state/flow-canonical.js';
 import type { Flow } from '../state/host-state.js';
-import { assertNever, countChanges, type Action, type BridgeChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+import { describeAddressRecord } from '../ipam/records.js';
 
 export interface PlanTextStyle {
   color: boolean;
@@ -32,6 +33,11 @@ export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
     }
     lines.push('');
   }
+  if (plan.addresses.length) {
+    lines.push('Running low on addresses (an attach there claims another block when it runs out):');
+    for (const u of plan.addresses) lines.push(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`);
+    lines.push('');
+  }
   for (const host of plan.hosts) {
     if (host.changes.length === 0) continue;
     lines.push(`${host.host}:`);
@@ -59,9 +65,18 @@ export function headline(c: Change): string {
       return portHeadline(c);
     case 'flows':
       return flowsHeadline(c);
+    case 'address':
+      return addressHeadline(c);
     default:
       return assertNever(c);
   }
+}
+
+function addressHeadline(c: AddressChange): string {
+  const info = describeAddressRecord(c.key, c.after ?? c.before);
+  if (info.kind === 'legacy') return `address block record of ${info.space} written by an older contiv (${c.before}): ${c.reason}`;
+  const what = info.kind === 'block' ? `address block ${info.what} of ${info.space}` : `address ${info.what} of ${info.space}, lent to ${c.after ?? c.before}`;
+  return `${what} (${c.reason})`;
 }
 
 function bridgeHeadline(c: BridgeChange): string {
@@ -105,6 +120,8 @@ export function details(c: Change, maxFlowLines: number): string[] {
       return c.action === 'update' || c.action === 'replace' ? fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>) : [];
     case 'flows':
       return c.action === 'update' ? flowLines(c, maxFlowLines) : [];
+    case 'address':
+      return [];
     default:
       return assertNever(c);
   }
@@ -112,7 +129,7 @@ export function details(c: Change, maxFlowLines: number): string[] {
 
 /** The recorded model (policies, groups, networks as applied) is bookkeeping: one line, not its JSON. */
 function summariseModelRecords(lines: string[]): string[] {
-  const records = lines.filter((l) => /^~ externalIds\.contiv\.(pol|grp|net)\./.test(l));
+  const records = lines.filter((l) => /^~ externalIds\.contiv\.(pol|grp|net|pool|mtu)\b/.test(l));
   if (records.length === 0) return lines;
   const kept = lines.filter((l) => !records.includes(l));
   return [...kept, `~ recorded model: ${records.length} entr${records.length === 1 ? 'y' : 'ies'} (networks, groups, policies as applied)`];

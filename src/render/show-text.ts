@@ -1,6 +1,9 @@
 import type { HostOutcome } from '../host/fleet.js';
 import type { BridgeState, LiveHost } from '../state/host-state.js';
 import { decodeCookie, KIND_KEY } from '../state/marks.js';
+import { blockUse } from '../ipam/host.js';
+import { intToIp } from '../manifest/ipv4.js';
+import { endpointsOf } from '../state/endpoint.js';
 
 /** Flow counts of a bridge per owner kind (pipeline, network, endpoint, rule …). */
 export function flowCountsByKind(bridge: BridgeState): Record<string, number> {
@@ -34,6 +37,9 @@ export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): stri
         const x = e.externalIds;
         lines.push(`      ${e.name}: ${x['contiv.tenant'] ?? '?'}/${x['contiv.network'] ?? '?'}${x['contiv.group'] ? ` group ${x['contiv.group']}` : ''} ip ${x['contiv.ip'] ?? '?'} netns ${x['contiv.netns'] ?? '?'}`);
       }
+      const blocks = blockUse(b.externalIds, endpointsOf(state));
+      lines.push(`    address blocks: ${blocks.length ? '' : 'none'}`);
+      for (const k of blocks) lines.push(`      ${k.space} ${intToIp(k.first)}-${intToIp(k.last)}: ${k.used} of ${k.last - k.first + 1} used${k.state === 'pending' ? ' (claim pending)' : ''}`);
       const counts = flowCountsByKind(b);
       const total = Object.values(counts).reduce((a, n) => a + n, 0);
       const detail = Object.entries(counts).sort().map(([k, n]) => `${k} ${n}`).join(', ');

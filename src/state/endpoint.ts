@@ -15,9 +15,13 @@ export interface Endpoint {
   group?: string;
   ip: string;
   mac: string;
-  /** The container's network namespace (a name under /run/netns). */
+  /** The container's network namespace: a name under /run/netns, or an absolute path (a runtime's). */
   netns: string;
+  /** The interface in the container; absent means eth0 (endpoints attached before --ifname). */
+  ifname?: string;
 }
+
+export const DEFAULT_IFNAME = 'eth0';
 
 export const ENDPOINT_KEYS = {
   tenant: 'contiv.tenant',
@@ -26,15 +30,21 @@ export const ENDPOINT_KEYS = {
   ip: 'contiv.ip',
   mac: 'contiv.mac',
   netns: 'contiv.netns',
+  ifname: 'contiv.ifname',
 } as const;
 
-export function endpointAddress(host: string, netns: string): string {
-  return `${host}/endpoint/${netns}`;
+/**
+ * The endpoint's resource address (its flows' cookie is derived from it): `h1/endpoint/web-1`,
+ * and `h1/endpoint/web-1#eth1` for a second interface in the same namespace.
+ */
+export function endpointAddress(e: Pick<Endpoint, 'host' | 'netns' | 'ifname'>): string {
+  const ifname = e.ifname ?? DEFAULT_IFNAME;
+  return `${e.host}/endpoint/${e.netns}${ifname === DEFAULT_IFNAME ? '' : `#${ifname}`}`;
 }
 
 export function endpointExternalIds(e: Endpoint): Record<string, string> {
   const ids: Record<string, string> = {
-    ...ownerIds('endpoint', endpointAddress(e.host, e.netns)),
+    ...ownerIds('endpoint', endpointAddress(e)),
     [ENDPOINT_KEYS.tenant]: e.tenant,
     [ENDPOINT_KEYS.network]: e.network,
     [ENDPOINT_KEYS.ip]: e.ip,
@@ -42,6 +52,7 @@ export function endpointExternalIds(e: Endpoint): Record<string, string> {
     [ENDPOINT_KEYS.netns]: e.netns,
   };
   if (e.group) ids[ENDPOINT_KEYS.group] = e.group;
+  if (e.ifname) ids[ENDPOINT_KEYS.ifname] = e.ifname;
   return ids;
 }
 
@@ -52,6 +63,8 @@ function fromPort(host: string, port: PortState): Endpoint | undefined {
   const e: Endpoint = { host, port: port.name, ofport: port.ofport, tenant, network, ip, mac, netns };
   const group = x[ENDPOINT_KEYS.group];
   if (group) e.group = group;
+  const ifname = x[ENDPOINT_KEYS.ifname];
+  if (ifname) e.ifname = ifname;
   return e;
 }
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { HostState } from './host-state.js';
 import { decodeCookie, KIND_KEY } from './marks.js';
+import { isAddressRecord } from '../ipam/records.js';
 
 /**
  * Fingerprint of a host's managed infrastructure: bridges, tunnel ports and flows — not
- * endpoints, counters or locks. Containers come and go between plan and apply without making
+ * endpoints, address records (blocks, lent addresses), counters or locks. Containers come and go between plan and apply without making
  * a plan stale, so their ports and flows are left out, and so are the actions of network
  * flows (a network's flood list names its local endpoints). What a plan changes among those is
  * checked exactly, under the host's lock, by the executor (plan/scope.ts). A saved plan
@@ -27,7 +28,8 @@ export function fingerprintHost(state: HostState): string {
           const f = b.flows[k]!;
           return decodeCookie(f.cookie).kind === 'network' ? { ...f, actions: '' } : f;
         });
-      return { name, datapathType: b.datapathType, failMode: b.failMode, externalIds: sortKeys(b.externalIds), ports: ports.map((p) => ({ ...p!, options: sortKeys(p!.options), externalIds: sortKeys(p!.externalIds) })), flows };
+      const records = Object.fromEntries(Object.entries(b.externalIds).filter(([k]) => !isAddressRecord(k)));
+      return { name, datapathType: b.datapathType, failMode: b.failMode, externalIds: sortKeys(records), ports: ports.map((p) => ({ ...p!, options: sortKeys(p!.options), externalIds: sortKeys(p!.externalIds) })), flows };
     });
   return `sha256:${createHash('sha256').update(JSON.stringify(bridges)).digest('hex')}`;
 }

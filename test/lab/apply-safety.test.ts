@@ -35,7 +35,7 @@ describe('apply changes only what it planned', () => {
     await new Promise((r) => setTimeout(r, 500));
     const run = contiv(['apply', dir, '--fabric', fabric, '--auto-approve'], { timeoutMs: 120_000 });
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('h2: FAILED: h2: another contiv run is applying to this host (lock held); nothing applied');
+    expect(run.stdout).toContain("h2: FAILED: h2: another contiv run held the host's lock (/run/contiv.lock) for 30 s; nothing changed");
     expect(run.stdout).not.toContain('h2: rolled back');
     expect(run.stdout).toContain('Apply failed: 2 hosts changed, 1 failed (1 left untouched).');
     expect((await execIn('h2', ['ovs-vsctl', 'br-exists', 'contiv0'])).code).toBe(2);

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { applyPlan, type ApplyEvent } from '../../apply/execute.js';
+import type { SettledClaim } from '../../endpoint/claim.js';
+import { describeAddressRecord } from '../../ipam/records.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { parsePlan } from '../../plan/plan-file.js';
 import { selectHosts } from '../../plan/target.js';
@@ -75,12 +77,15 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         const notUndone = new Set<string>();
         // On a terminal a live row per host (ink); otherwise plain lines, one per event.
         const progress = process.stdout.isTTY ? showApplyProgress(plan.hosts.filter((h) => h.changes.length).map((h) => ({ host: h.host, changes: h.changes.length }))) : undefined;
+        let settled: SettledClaim[] = [];
         const onEvent = (e: ApplyEvent): void => {
           if (e.type === 'rolled-back') (e.ok ? rolledBack : notUndone).add(e.host);
-          (progress?.onEvent ?? printEvent)(e);
+          if (e.type === 'claims-settled') settled = e.claims;
+          else (progress?.onEvent ?? printEvent)(e);
         };
         const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent });
         await progress?.finish();
+        if (settled.length) process.stdout.write(claimsSummary(settled));
         const failed = outcomes.filter((o) => !o.ok);
         const done = outcomes.length - failed.length;
         process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failureSummary(failed.length, rolledBack.size, notUndone.size)}` : ''}.\n`);
@@ -89,6 +94,18 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         await transport.close();
       }
     });
+}
+
+/** What became of the address blocks this apply claimed (written pending, then settled). */
+function claimsSummary(claims: readonly SettledClaim[]): string {
+  const lines = claims.map((c) => {
+    const info = describeAddressRecord(c.key, undefined);
+    const what = `${c.host}: address block ${info.what} of ${info.space}`;
+    if (c.outcome === 'confirmed') return `${what}: claimed`;
+    if (c.outcome === 'withdrawn') return `${what}: withdrawn, ${c.note} recorded an overlapping block meanwhile (the next plan claims another)`;
+    return `${what}: left pending (${c.note ?? 'not settled'}); never used until the next plan settles it`;
+  });
+  return `${lines.join('\n')}\n`;
 }
 
 function failureSummary(failed: number, rolledBack: number, notUndone: number): string {
@@ -110,6 +127,8 @@ function printEvent(e: ApplyEvent): void {
       break;
     case 'rolled-back':
       process.stdout.write(`${e.host}: ${e.ok ? 'rolled back to its state before the apply' : `ROLLBACK INCOMPLETE: ${e.message ?? ''}`}\n`);
+      break;
+    case 'claims-settled':
       break;
   }
 }

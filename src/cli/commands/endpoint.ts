@@ -1,62 +1,150 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { attachScript, detachScript, runEndpointScript } from '../../apply/endpoint-exec.js';
-import { allocate } from '../../compile/allocate.js';
-import { compileHost } from '../../compile/compile.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { gatherAll } from '../../host/gather.js';
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { claimBlock, lendAddress, readFleet, unlendAddress } from '../../endpoint/claim.js';
+import { attachLocal, detachLocal, type AttachOutcome } from '../../endpoint/local.js';
+import { isValidIfname, normalizeNetns } from '../../endpoint/names.js';
+import type { LocalAttachRequest } from '../../endpoint/plan.js';
+import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 import { SshTransport } from '../../host/ssh-transport.js';
-import { HostError } from '../../host/transport.js';
+import { HostError, type HostTarget } from '../../host/transport.js';
+import { parseBlocks } from '../../ipam/records.js';
+import { networkOfSpace } from '../../ipam/settle.js';
+import { addressSpaces, containsAddress, spaceOfAddress } from '../../ipam/spaces.js';
+import { intToIp, ipToInt, isIpv4 } from '../../manifest/ipv4.js';
 import type { Model } from '../../model/types.js';
 import { DEFAULT_TENANT } from '../../model/types.js';
-import { diffHost } from '../../plan/diff.js';
-import { planAttach, planDetach, type AttachRequest } from '../../plan/endpoint-plan.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
-import { endpointsOf, type Endpoint } from '../../state/endpoint.js';
-import type { HostState } from '../../state/host-state.js';
-import { UserError } from '../errors.js';
+import { BRIDGE } from '../../compile/pipeline.js';
+import { DEFAULT_IFNAME, endpointsOf } from '../../state/endpoint.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { DEFAULT_PARALLELISM } from '../../host/fleet.js';
 
-/** attach's options: the request itself, plus where the Fabric is and how to print. */
-interface EndpointOptions extends AttachRequest {
+interface AttachOptions {
   fabric?: string;
   color?: boolean;
+  host: string;
+  netns: string;
+  ifname: string;
+  tenant: string;
+  network: string;
+  group?: string;
+  ip?: string;
 }
 
-/** How often attach plans again when another attach took its address or port number meanwhile. */
+/** How often attach tries again when a claim or a lend lost a race with another attach or apply. */
 const ATTEMPTS = 5;
 
-async function liveFleet(model: Model, transport: SshTransport): Promise<{ live?: Record<string, HostState>; diagnostics: Diagnostic[] }> {
-  const { live, diagnostics } = await gatherAll(transport, model.fabric.hosts, DEFAULT_PARALLELISM);
-  return live ? { live: Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state])), diagnostics } : { diagnostics };
+function fail(code: string, message: string, hint?: string): Diagnostic[] {
+  return [error(code, message, undefined, hint)];
 }
 
-/** After attach or detach the host must match the manifests exactly (a plan says No changes). */
-function differences(model: Model, live: Record<string, HostState>, host: string): number {
-  const hostModel = model.fabric.hosts.find((h) => h.name === host)!;
-  const { allocations } = allocate(model, Object.values(live));
-  return diffHost(compileHost({ model, allocations, live: { [host]: live[host]! } }, hostModel), live[host]).length;
-}
-
-/**
- * Another endpoint of the same network with the same address, anywhere in the fleet. Each
- * host's lock only guards that host: two attaches asking for one --ip on two hosts at the same
- * moment both pass their checks. Each looks again after making its endpoint; of two that
- * overlapped, at least the later one sees the other (it read after the earlier one wrote), so
- * whoever sees a twin undoes its own: never two endpoints with one address (at worst both undo).
- */
-function twinOf(live: Record<string, HostState>, mine: Endpoint): Endpoint | undefined {
-  return Object.values(live)
-    .flatMap((s) => endpointsOf(s))
-    .find((e) => e.tenant === mine.tenant && e.network === mine.network && e.ip === mine.ip && !(e.host === mine.host && e.netns === mine.netns));
-}
-
-/** A host that fails (unreachable, missing namespace, lock held) is the user's to fix: a diagnostic, not a stack. */
+/** A host that fails (unreachable, lock held) is the user's to fix: a diagnostic, not a stack. */
 function hostProblem(e: unknown): Diagnostic[] {
   if (!(e instanceof HostError)) throw e;
   const message = e.message.startsWith(`${e.host}: `) ? e.message.slice(e.host.length + 2) : e.message;
   return [{ severity: 'error', code: `host-${e.kind}`, message, address: e.host, ...(e.hint ? { hint: e.hint } : {}) }];
+}
+
+interface Checked {
+  host: HostTarget;
+  request: LocalAttachRequest;
+  /** The space the endpoint takes its address from (its group's pool, or the network's). */
+  space: ReturnType<typeof addressSpaces>[number];
+  spaces: ReturnType<typeof addressSpaces>;
+}
+
+/** The request against the manifests: every mistake named before any host is touched. */
+function checkRequest(model: Model, o: AttachOptions): { checked?: Checked; diagnostics: Diagnostic[] } {
+  const host = model.fabric.hosts.find((h) => h.name === o.host);
+  if (!host) return { diagnostics: fail('host-unknown', `unknown host ${o.host}; the Fabric has ${model.fabric.hosts.map((h) => h.name).join(', ')}`) };
+  const netns = normalizeNetns(o.netns);
+  if (netns === undefined) return { diagnostics: fail('netns-invalid', `--netns ${JSON.stringify(o.netns)} is neither a namespace name (letters, digits, '.', '_', '-'; at most 63) nor an absolute path`) };
+  if (!isValidIfname(o.ifname)) return { diagnostics: fail('ifname-invalid', `--ifname ${JSON.stringify(o.ifname)} is not an interface name (letters, digits, '.', '_', '-'; at most 15)`) };
+  const network = model.networks.find((n) => n.tenant === o.tenant && n.name === o.network);
+  if (!network) {
+    const elsewhere = model.networks.filter((n) => n.name === o.network).map((n) => n.tenant);
+    return { diagnostics: fail('network-unknown', `tenant ${o.tenant} has no network ${o.network}`, elsewhere.length ? `tenant ${elsewhere.join(', ')} has one: pass --tenant` : undefined) };
+  }
+  const group = o.group === undefined ? undefined : model.groups.find((g) => g.tenant === o.tenant && g.name === o.group);
+  if (o.group !== undefined && !group) return { diagnostics: fail('group-unknown', `tenant ${o.tenant} has no endpoint group ${o.group}`) };
+  if (group && group.network !== network.name) return { diagnostics: fail('group-network-mismatch', `group ${group.name} is on network ${group.network}, not ${network.name}`) };
+  const spaces = addressSpaces(model.groups, network);
+  const space = (group?.ipPool && spaces.find((s) => s.group === group.name)) || spaces[0]!;
+  if (o.ip !== undefined) {
+    if (!isIpv4(o.ip)) return { diagnostics: fail('ip-invalid', `--ip ${o.ip} is not an IPv4 address (four numbers from 0 to 255, without leading zeros)`) };
+    const n = ipToInt(o.ip);
+    if (o.ip === network.gateway) return { diagnostics: fail('ip-is-gateway', `--ip ${o.ip} is the gateway of ${network.name}`) };
+    if (!containsAddress(space.segments, n)) {
+      const pool = spaceOfAddress(spaces, n);
+      const where = space.group ? `group ${space.group}'s ipPool ${group!.ipPool!.first}-${group!.ipPool!.last}` : `the usable addresses of ${network.subnet.address}/${network.subnet.prefix}`;
+      if (pool?.group) return { diagnostics: fail('ip-in-pool', `--ip ${o.ip} is in group ${pool.group}'s ipPool: only its endpoints take addresses there`, `pass --group ${pool.group}, or an address outside the pool`) };
+      return { diagnostics: fail('ip-outside', `--ip ${o.ip} is outside ${where}`) };
+    }
+  }
+  const request: LocalAttachRequest = { tenant: network.tenant, network: network.name, netns, ifname: o.ifname, ...(group ? { group: group.name } : {}), ...(o.ip !== undefined ? { ip: o.ip } : {}) };
+  return { checked: { host, request, space, spaces }, diagnostics: [] };
+}
+
+/** Both may have withdrawn: wait a random moment so that one of them goes first next time. */
+function backoff(): Promise<void> {
+  return sleep(100 + Math.random() * 900);
+}
+
+/**
+ * contiv attach: the host-local path on the one host, over SSH. Only when that host has no
+ * free address (or --ip names an address outside its blocks) does it read the other hosts:
+ * to claim a block (src/endpoint/claim.ts) or to borrow the address from the host that owns it.
+ */
+async function attach(model: Model, transport: SshTransport, c: Checked, say: (line: string) => void): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
+  const { host, request } = c;
+  const fleet = model.fabric.hosts;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    if (request.ip !== undefined) {
+      const ip = ipToInt(request.ip);
+      const read = await readFleet(transport, fleet, DEFAULT_PARALLELISM);
+      if (!read.ok) return { diagnostics: read.diagnostics };
+      const network = `${request.tenant}/${request.network}`;
+      for (const [name, l] of Object.entries(read.live)) {
+        const user = endpointsOf(l.state).find((e) => `${e.tenant}/${e.network}` === network && e.ip === request.ip);
+        if (user) return { diagnostics: fail('ip-in-use', `--ip ${request.ip} is already used by ${user.netns} on ${name}`) };
+      }
+      const owner = Object.entries(read.live)
+        .flatMap(([name, l]) => parseBlocks(l.state.bridges[BRIDGE]?.externalIds ?? {}).map((b) => ({ host: name, ...b })))
+        .find((b) => networkOfSpace(b.space) === network && b.first <= ip && ip <= b.last);
+      if (owner?.host === host.name && owner.state === 'claimed') return { outcome: await attachLocal(transport, host, request), diagnostics: [] };
+      if (owner?.state === 'pending') {
+        await backoff();
+        continue;
+      }
+      if (!owner) {
+        const claim = await claimBlock(transport, fleet, host, spaceOfAddress(c.spaces, ip) ?? c.space, { want: ip, parallelism: DEFAULT_PARALLELISM });
+        if (!claim.ok && 'diagnostic' in claim) return { diagnostics: [claim.diagnostic] };
+        if (claim.ok) say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${c.space.key} for ${host.name}.`);
+        else await backoff();
+        continue;
+      }
+      const lender = fleet.find((h) => h.name === owner.host)!;
+      const lent = await lendAddress(transport, lender, request.tenant, request.network, ip, host.name);
+      if (!lent.ok && 'diagnostic' in lent) return { diagnostics: [lent.diagnostic] };
+      if (!lent.ok) continue;
+      try {
+        const outcome = await attachLocal(transport, host, { ...request, lent: true });
+        if (!outcome.ok) await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name);
+        else say(`${request.ip} lies in ${owner.host}'s address block: lent by ${owner.host}.`);
+        return { outcome, diagnostics: [] };
+      } catch (e) {
+        await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name).catch(() => undefined);
+        throw e;
+      }
+    }
+    const outcome = await attachLocal(transport, host, request);
+    if (outcome.ok || outcome.needsBlock === undefined) return { outcome, diagnostics: [] };
+    const claim = await claimBlock(transport, fleet, host, c.space, { parallelism: DEFAULT_PARALLELISM });
+    if (!claim.ok && 'diagnostic' in claim) return { diagnostics: [claim.diagnostic] };
+    if (claim.ok) say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${c.space.key} for ${host.name}.`);
+    else await backoff();
+  }
+  return { diagnostics: fail('attach-raced', `${host.name}: other attaches kept taking the address blocks chosen for this one`, 'try again') };
 }
 
 export function registerEndpointCommands(program: Command, setStatus: (code: number) => void): void {
@@ -66,61 +154,32 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .argument('[dir]', 'manifest directory', '.')
     .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
     .requiredOption('--host <name>', 'the host the namespace is on')
-    .requiredOption('--netns <name>', 'the network namespace (a name under /run/netns on that host)')
+    .requiredOption('--netns <name|path>', 'the network namespace: a name under /run/netns, or a path (/proc/PID/ns/net …)')
+    .option('--ifname <name>', 'the interface to create in the namespace', DEFAULT_IFNAME)
     .option('--tenant <name>', 'tenant of the network', DEFAULT_TENANT)
     .requiredOption('--network <name>', 'the network')
     .option('--group <name>', 'endpoint group (on that network)')
-    .option('--ip <address>', 'a free address of the subnet (or of the group\'s ipPool); default: the next free one of the host\'s block')
+    .option('--ip <address>', "a free address of the subnet (or of the group's ipPool), checked on every host; default: the next free one of the host's blocks")
     .option('--no-color', 'no colours')
-    .action(async (dir: string, options: EndpointOptions) => {
+    .action(async (dir: string, options: AttachOptions) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
-      const model = loaded.model;
-      const transport = new SshTransport();
       const failed = (diagnostics: Diagnostic[]): void => {
         process.stdout.write(`${renderDiagnostics(diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
         setStatus(1);
       };
+      const { checked, diagnostics } = checkRequest(loaded.model, options);
+      if (!checked) return failed(diagnostics);
+      const transport = new SshTransport();
       try {
-        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-          const fleet = await liveFleet(model, transport);
-          if (!fleet.live) {
-            process.stdout.write(`${renderDiagnostics(fleet.diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
-            return setStatus(1);
-          }
-          const planned = planAttach(model, fleet.live, options);
-          if (!planned.plan) {
-            process.stdout.write(`${renderDiagnostics(planned.diagnostics, loaded.sources, { color })}\n\nNothing attached.\n`);
-            return setStatus(1);
-          }
-          const hostModel = model.fabric.hosts.find((h) => h.name === options.host)!;
-          if ((await runEndpointScript(transport, hostModel, attachScript(planned.plan))) === 'raced') continue;
-          const e = planned.plan.endpoint;
-          const after = await liveFleet(model, transport);
-          // Undo with the flows a detach would remove now (the fleet as it is after our attach).
-          const undo = async () => {
-            const changes = after.live ? planDetach(model, after.live, e.host, e.netns).plan?.changes : undefined;
-            await runEndpointScript(transport, hostModel, detachScript(e, changes ?? []));
-          };
-          const left = after.live ? differences(model, after.live, options.host) : 0;
-          if (left > 0) {
-            await undo();
-            throw new UserError(`${options.host}: the endpoint did not verify (${left} difference(s) after attach); undone`);
-          }
-          const twin = after.live ? twinOf(after.live, e) : undefined;
-          if (twin || !after.live) {
-            await undo();
-            if (!after.live) return failed(after.diagnostics);
-            // Both may have undone: wait a random moment so that one of them plans first next time
-            // (the other is then refused with ip-in-use, or gets another address).
-            await sleep(100 + Math.random() * 900);
-            continue;
-          }
-          process.stdout.write(`Attached ${e.netns} on ${e.host} to ${e.tenant}/${e.network}${e.group ? ` (group ${e.group})` : ''}: ${e.ip}/${planned.plan.prefix}, mac ${e.mac}, port ${e.port}.\n`);
-          return setStatus(0);
-        }
-        throw new UserError(`${options.host}: other attaches kept taking the chosen address; try again`);
+        const result = await attach(loaded.model, transport, checked, (line) => process.stdout.write(`${line}\n`));
+        if (!result.outcome) return failed(result.diagnostics);
+        if (!result.outcome.ok) return failed([result.outcome.diagnostic]);
+        const a = result.outcome.attached;
+        const e = a.endpoint;
+        process.stdout.write(`Attached ${e.netns}${e.ifname && e.ifname !== DEFAULT_IFNAME ? ` (${e.ifname})` : ''} on ${e.host} to ${e.tenant}/${e.network}${e.group ? ` (group ${e.group})` : ''}: ${a.address}, mac ${e.mac}, port ${e.port}.\n`);
+        return setStatus(0);
       } catch (e) {
         return failed(hostProblem(e));
       } finally {
@@ -130,33 +189,35 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
 
   program
     .command('detach')
-    .description('Disconnect a container\'s namespace: its flows, OVS port and veth go; its address is free again.')
+    .description("Disconnect a container's namespace: its flows, OVS port and veth go; its address is free again.")
     .argument('[dir]', 'manifest directory', '.')
     .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
     .requiredOption('--host <name>', 'the host the namespace is on')
-    .requiredOption('--netns <name>', 'the network namespace')
+    .requiredOption('--netns <name|path>', 'the network namespace')
+    .option('--ifname <name>', 'the interface, when the namespace has several endpoints')
     .option('--no-color', 'no colours')
-    .action(async (dir: string, options: Pick<EndpointOptions, 'fabric' | 'host' | 'netns' | 'color'>) => {
+    .action(async (dir: string, options: Pick<AttachOptions, 'fabric' | 'host' | 'netns' | 'color'> & { ifname?: string }) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
-      const model = loaded.model;
+      const failed = (diagnostics: Diagnostic[]): void => {
+        process.stdout.write(`${renderDiagnostics(diagnostics, loaded.sources, { color })}\n\nNothing detached.\n`);
+        setStatus(1);
+      };
+      const host = loaded.model.fabric.hosts.find((h) => h.name === options.host);
+      if (!host) return failed(fail('host-unknown', `unknown host ${options.host}; the Fabric has ${loaded.model.fabric.hosts.map((h) => h.name).join(', ')}`));
+      const netns = normalizeNetns(options.netns);
+      if (netns === undefined) return failed(fail('netns-invalid', `--netns ${JSON.stringify(options.netns)} is neither a namespace name nor an absolute path`));
+      if (options.ifname !== undefined && !isValidIfname(options.ifname)) return failed(fail('ifname-invalid', `--ifname ${JSON.stringify(options.ifname)} is not an interface name`));
       const transport = new SshTransport();
       try {
-        const fleet = await liveFleet(model, transport);
-        const planned = fleet.live ? planDetach(model, fleet.live, options.host, options.netns) : { diagnostics: fleet.diagnostics };
-        if (!planned.plan) {
-          process.stdout.write(`${renderDiagnostics(planned.diagnostics, loaded.sources, { color })}\n\nNothing detached.\n`);
-          return setStatus(1);
-        }
-        const hostModel = model.fabric.hosts.find((h) => h.name === options.host)!;
-        await runEndpointScript(transport, hostModel, detachScript(planned.plan.endpoint, planned.plan.changes));
-        const e = planned.plan.endpoint;
-        process.stdout.write(`Detached ${e.netns} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);
+        const out = await detachLocal(transport, host, netns, options.ifname);
+        if (!out.ok) return failed([out.diagnostic]);
+        const e = out.endpoint;
+        process.stdout.write(`Detached ${e.netns}${e.ifname && e.ifname !== DEFAULT_IFNAME ? ` (${e.ifname})` : ''} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);
         return setStatus(0);
       } catch (e) {
-        process.stdout.write(`${renderDiagnostics(hostProblem(e), loaded.sources, { color })}\n\nNothing detached.\n`);
-        return setStatus(1);
+        return failed(hostProblem(e));
       } finally {
         await transport.close();
       }

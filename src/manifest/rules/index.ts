@@ -3,7 +3,7 @@ import { exactlyOneFabric, hostAddressWellFormed, uniqueHosts, vniRangeWellForme
 import { networkGroupNamesDistinct, uniqueNames } from './names.js';
 import { ipPoolsValid } from './pools.js';
 import { groupReferences, rulePeerReferences, tenantsExist } from './references.js';
-import { gatewayInsideSubnet, subnetsDisjointPerTenant, subnetWellFormed } from './subnets.js';
+import { blockSizeFitsSubnet, gatewayInsideSubnet, subnetsDisjointPerTenant, subnetWellFormed } from './subnets.js';
 import { explicitVnis, vniRangeLargeEnough } from './vni.js';
 
 export { checkPolicyDocument } from './policy-rules.js';
@@ -23,6 +23,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   subnetWellFormed,
   subnetsDisjointPerTenant,
   gatewayInsideSubnet,
+  blockSizeFitsSubnet,
   ipPoolsValid,
   explicitVnis,
   vniRangeLargeEnough,

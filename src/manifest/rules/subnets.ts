@@ -55,3 +55,12 @@ export function gatewayInsideSubnet(ctx: RuleContext): Diagnostic[] {
     return [];
   });
 }
+
+/** A host claims blocks of the subnet: a block prefix shorter than the subnet's would be larger than the subnet. */
+export function blockSizeFitsSubnet(ctx: RuleContext): Diagnostic[] {
+  return ctx.networks.flatMap((n) => {
+    if (n.blockSize >= n.subnet.prefix) return [];
+    const pos = n.at['spec.ipam.blockSize'] ?? n.source;
+    return [error('block-size-too-large', `blockSize /${n.blockSize} is larger than subnet ${formatCidr(n.subnet)}`, pos, `use a prefix length from ${n.subnet.prefix} to 32 (a /${n.subnet.prefix} block is the whole subnet)`)];
+  });
+}

@@ -2,12 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocate, type Allocations } from '../../../src/compile/allocate.js';
 import { compileFabric, type CompiledHost } from '../../../src/compile/compile.js';
+import { planIpam } from '../../../src/ipam/fleet.js';
 import { BRIDGE, ENDPOINT_PORTS, T } from '../../../src/compile/pipeline.js';
 import { loadManifests } from '../../../src/manifest/load.js';
 import { readManifestDir } from '../../../src/manifest/read-sources.js';
 import type { Model } from '../../../src/model/types.js';
-import { endpointMac, endpointPortName } from '../../../src/plan/endpoint-plan.js';
-import { endpointExternalIds, type Endpoint } from '../../../src/state/endpoint.js';
+import { endpointMac, endpointPortName } from '../../../src/endpoint/names.js';
+import { endpointExternalIds, endpointsOf, type Endpoint } from '../../../src/state/endpoint.js';
 import { formatFlow } from '../../../src/state/flow-canonical.js';
 import type { BridgeState, Flow, HostState, LinkInfo, LiveHost, PortState } from '../../../src/state/host-state.js';
 import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
@@ -112,11 +113,16 @@ export function withEndpoints(live: Record<string, HostState>, specs: readonly E
   return out;
 }
 
-/** allocate + compile, as makePlan does. */
+/**
+ * allocate, the address plan and compile, as makePlan does; claims come out settled (as an
+ * apply leaves them once every host is applied), so the result is a converged fabric.
+ */
 export function compileAll(model: Model, live: Record<string, HostState>): { allocations: Allocations; desired: Record<string, CompiledHost> } {
   const { allocations, diagnostics } = allocate(model, Object.values(live));
   if (diagnostics.length) throw new Error(`allocate: ${diagnostics.map((d) => d.code).join(', ')}`);
-  return { allocations, desired: compileFabric({ model, allocations, live }) };
+  const ipam = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, s]) => [h, { externalIds: s.bridges[BRIDGE]?.externalIds ?? {}, endpoints: endpointsOf(s) }])));
+  const addresses = Object.fromEntries(Object.entries(ipam.records).map(([h, r]) => [h, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.replace(/ pending$/, ' claimed')]))]));
+  return { allocations, desired: compileFabric({ model, allocations, live, addresses }) };
 }
 
 const TABLE_NAMES = new Map<number, string>(Object.entries(T).map(([name, n]) => [n, name]));

@@ -99,7 +99,6 @@ describe('compile (golden)', () => {
       const recorded = new Map<string, Set<string>>();
       for (const state of Object.values(live)) {
         for (const r of parseRecords(state.bridges[BRIDGE]?.externalIds ?? {})) {
-          if (r.kind === 'ipam') continue;
           const k = recordKey(r.kind, ...r.parts);
           recorded.set(k, new Set([...(recorded.get(k) ?? []), r.value]));
         }

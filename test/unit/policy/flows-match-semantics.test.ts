@@ -64,8 +64,8 @@ function randomModel(r: () => number): Model {
     fabric: { name: 'f', file: '/f.yaml', vxlanPort: 4789, vniRange: { first: 1, last: 100 }, mtu: 1450, hosts: [], ...located },
     tenants: [{ name: 'default', description: '', implicit: true, ...located }],
     networks: [
-      { tenant: 'default', name: 'net', subnet: { address: '10.1.2.0', prefix: 24 }, ...located },
-      { tenant: 'default', name: 'other', subnet: { address: '10.1.3.0', prefix: 24 }, ...located },
+      { tenant: 'default', name: 'net', subnet: { address: '10.1.2.0', prefix: 24 }, blockSize: 28, ...located },
+      { tenant: 'default', name: 'other', subnet: { address: '10.1.3.0', prefix: 24 }, blockSize: 28, ...located },
     ],
     groups,
     policies,
