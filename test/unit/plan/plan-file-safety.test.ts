@@ -29,6 +29,13 @@ describe('saved plans are checked before anything runs', () => {
     expect(tamper((p) => (p.hosts[0].changes.find((c: { type: string }) => c.type === 'flows').add[0].match = "ip,nw_src=$(reboot)"))).toMatch(/^refused: flow/);
     expect(tamper((p) => (p.hosts[0].changes.find((c: { type: string }) => c.type === 'port').port = 'x;reboot'))).toMatch(/^refused: port name/);
     expect(tamper((p) => (p.connections[0].name = 'h1 h2'))).toMatch(/^refused: host name/);
+    // Address records: only contiv's keys, only plain values.
+    const record = (key: string, after: string) => tamper((p) => p.hosts[0].changes.push({ type: 'address', action: 'create', host: 'h1', address: 'h1/block/x', bridge: 'contiv0', key, after, reason: '' }));
+    expect(record('contiv.block.default.net.10-1-2-16', '10.1.2.16-10.1.2.31 pending')).toBeUndefined();
+    expect(record('contiv.lent.default.net.10-1-2-16', 'h2')).toBeUndefined();
+    expect(record('contiv.owner', 'x')).toMatch(/^refused: address record/);
+    expect(record('contiv.block.default.net.10-1-2-16', '10.1.2.16-10.1.2.31 pending"; reboot')).toMatch(/^refused: address record/);
+    expect(record('contiv.block.default.net.10-1-2-16', '$(reboot)')).toMatch(/^refused: address record/);
     expect(flows.add.length).toBeGreaterThan(0);
   });
 });
