@@ -108,6 +108,23 @@ export async function claimBlock(transport: Transport, fleet: readonly HostTarge
   });
 }
 
+/**
+ * Gives back a block this run claimed when what it was claimed for failed: removed under the
+ * host's lock, only while it is recorded as claimed and still empty (no endpoint, nothing lent).
+ */
+export function releaseIfEmpty(transport: Transport, host: HostTarget, space: string, block: IntRange): Promise<boolean> {
+  return withHostLock(transport, host, async (session) => {
+    const live = await session.read();
+    const ids = idsOf(live);
+    const key = blockKey(space, block.first);
+    if (ids[key] !== blockValue({ ...block, state: 'claimed' })) return false;
+    const [tenant, network] = space.split('/') as [string, string];
+    for (const n of takenAddresses(ids, endpointsOf(live.state), tenant, network)) if (n >= block.first && n <= block.last) return false;
+    await setRecord(session, key, undefined);
+    return true;
+  });
+}
+
 export type LendOutcome = { ok: true } | { ok: false; diagnostic: Diagnostic } | { ok: false; raced: string };
 
 /** Records on `owner` that its address `ip` of the network is lent to an endpoint on `to`. */

@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { shellQuote } from '../apply/quote.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import type { Endpoint } from '../state/endpoint.js';
 import { planLocalAttach, planLocalDetach, type LocalAttachRequest } from './plan.js';
@@ -24,14 +25,22 @@ export interface AttachedEndpoint {
 
 export type AttachOutcome = { ok: true; attached: AttachedEndpoint } | { ok: false; diagnostic: Diagnostic; needsBlock?: string };
 
+function missing(host: string, netns: string): AttachOutcome {
+  return { ok: false, diagnostic: error('netns-missing', `no network namespace ${netns} on ${host}`) };
+}
+
 /** Attach inside a session the caller already holds (to compose with a claim under the same lock). */
 export async function attachInSession(session: HostSession, req: LocalAttachRequest): Promise<AttachOutcome> {
   const live = await session.read();
   const planned = planLocalAttach(session.host.name, live, req);
-  if (!planned.ok) return planned;
+  if (!planned.ok) {
+    // Before anyone claims a block for it: a namespace path that is not there is the user's mistake.
+    if (planned.needsBlock !== undefined && req.netns.startsWith('/') && (await session.run(`[ -e ${shellQuote(req.netns)} ]`)).code !== 0) return missing(session.host.name, req.netns);
+    return planned;
+  }
   const p = planned.plan;
   const r = await session.run(attachScript(p));
-  if (r.code === EXIT_NO_NETNS) return { ok: false, diagnostic: { ...error('netns-missing', `${session.host.name}: no network namespace ${req.netns}`), address: session.host.name } };
+  if (r.code === EXIT_NO_NETNS) return missing(session.host.name, req.netns);
   if (r.code !== 0) throw new HostError(session.host.name, 'command', `attach failed (exit ${r.code}): ${stderrSummary(r)}`);
   return { ok: true, attached: { endpoint: p.endpoint, address: `${p.endpoint.ip}/${p.prefix}`, prefix: p.prefix, mtu: p.mtu, ...(p.gateway ? { gateway: p.gateway } : {}) } };
 }

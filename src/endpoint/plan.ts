@@ -117,7 +117,10 @@ export function planLocalAttach(host: string, live: LiveHost, req: LocalAttachRe
   const endpoints = endpointsOf(live.state);
   const ifname = req.ifname;
   const same = endpoints.find((e) => e.netns === req.netns && (e.ifname ?? DEFAULT_IFNAME) === ifname);
-  if (same) return problem('netns-attached', `${ifname} of namespace ${req.netns} on ${host} is already attached (${same.tenant}/${same.network}, ${same.ip})`, 'detach it first');
+  const which = ifname === DEFAULT_IFNAME ? `namespace ${req.netns}` : `${ifname} of namespace ${req.netns}`;
+  if (same) return problem('netns-attached', `${which} on ${host} is already attached (${same.tenant}/${same.network}, ${same.ip})`, 'detach it first');
+  // A named namespace must be there (the read lists /run/netns); a path is checked by the script.
+  if (!req.netns.startsWith('/') && !live.facts.netns.includes(req.netns)) return problem('netns-missing', `no network namespace ${req.netns} on ${host}`);
 
   const subnet = cidrRange({ address: a.network.subnet.split('/')[0]!, prefix: Number(a.network.subnet.split('/')[1]) });
   const prefix = Number(a.network.subnet.split('/')[1]);

@@ -31,6 +31,11 @@ function subtractSorted(ranges: readonly IntRange[], holes: readonly IntRange[])
   return out;
 }
 
+/** How many addresses of `space` nobody occupies. */
+export function unoccupied(space: AddressSpace, occupied: readonly IntRange[]): number {
+  return sizeOf(subtractSorted(space.segments, merge(occupied)));
+}
+
 /** The ranges of sorted disjoint `ranges` that overlap `window`, clipped to it (binary search: ranges may be many). */
 function within(ranges: readonly IntRange[], window: IntRange): IntRange[] {
   let lo = 0;

@@ -2,8 +2,9 @@ import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { intToIp, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import type { Model, Network } from '../model/types.js';
 import type { Endpoint } from '../state/endpoint.js';
-import { chooseBlock } from './choose.js';
-import { blockKey, blockValue, lentKey, parseBlocks, parseLegacyBlocks, parseLent, type Block } from './records.js';
+import { chooseBlock, unoccupied } from './choose.js';
+import { blockKey, blockValue, legacyKey, lentKey, parseBlocks, parseLegacyBlocks, parseLent, type Block } from './records.js';
+import { networkOfSpace } from './settle.js';
 import { addressSpaces, chunkOf, intersect, spaceOfAddress, type AddressSpace } from './spaces.js';
 
 /*
@@ -19,10 +20,12 @@ import { addressSpaces, chunkOf, intersect, spaceOfAddress, type AddressSpace } 
  *   - An endpoint whose address lies in none of its host's blocks (attached before blocks
  *     were claimed on demand) gets the piece of its chunk around it, claimed, or, inside
  *     another host's block, a lent record there.
- *   - An empty block is released, except the reserve of a host that runs containers from
- *     runtimes (Fabric `runtimes`): such a host keeps at least `low` free addresses in every
- *     space, claiming a block when it has fewer (a runtime asks the host alone for an
- *     address and cannot claim one itself).
+ *   - An empty block stays with its host (its next container takes an address there without
+ *     reaching any other host) until addresses run short: when fewer than a block's worth of
+ *     a space is left unclaimed, empty blocks are released.
+ *   - A host that runs containers from runtimes (Fabric `runtimes`) keeps at least `low`
+ *     free addresses in every space, claiming a block when it has fewer (a runtime asks the
+ *     host alone for an address and cannot claim one), and keeps that reserve when releasing.
  *   - Blocks recorded the old way (one range per host and space) become the blocks around the
  *     host's endpoints, cut to the old range (old ranges never overlapped, so neither do these).
  */
@@ -79,6 +82,13 @@ export function planIpam(model: Model, live: Record<string, HostAddresses>): Ipa
     out.reasons[h.name] = {};
   }
   for (const network of model.networks) planNetwork(model, network, hosts, live, out);
+  // Records of networks no longer in the manifests go with them (plan refuses that while endpoints use it).
+  const known = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
+  for (const h of hosts) {
+    const ids = live[h.name]?.externalIds ?? {};
+    const gone = [...parseBlocks(ids).map((b) => ({ key: blockKey(b.space, b.first), space: b.space })), ...parseLegacyBlocks(ids).map((b) => ({ key: legacyKey(b.space), space: b.space })), ...parseLent(ids).map((l) => ({ key: lentKey(l.tenant, l.network, l.address), space: `${l.tenant}/${l.network}` }))];
+    for (const g of gone) if (!known.has(networkOfSpace(g.space))) out.reasons[h.name]![g.key] = `network ${networkOfSpace(g.space)} is no longer in the manifests`;
+  }
   return out;
 }
 
@@ -97,12 +107,15 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
   for (const h of hosts) {
     const ids = live[h.name]?.externalIds ?? {};
     for (const b of parseBlocks(ids)) {
+      if (networkOfSpace(b.space) !== `${network.tenant}/${network.name}`) continue;
       occupied.push(b);
       if (spaceByKey.has(b.space)) recorded.push({ ...b, host: h.name });
+      else reason(h.name, blockKey(b.space, b.first), `${b.space} is no longer an address space (its group or ipPool is gone)`);
     }
     for (const l of parseLegacyBlocks(ids)) {
-      if (!l.space.startsWith(`${network.tenant}/${network.name}`)) continue;
+      if (networkOfSpace(l.space) !== `${network.tenant}/${network.name}`) continue;
       occupied.push(l);
+      reason(h.name, legacyKey(l.space), "replaced by blocks around this host's endpoints in it");
       // Migration: the pieces of the chunks around the host's endpoints, inside the old range.
       const space = spaceByKey.get(l.space);
       if (!space) continue;
@@ -170,6 +183,8 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
     }
   }
 
+  // Addresses run short in a space when less than a chunk of it is left that nobody holds.
+  const short = new Set(spaces.filter((s) => unoccupied(s, occupied) < s.chunk).map((s) => s.key));
   for (const h of hosts) {
     const lentHere = lentKept.filter((l) => l.owner === h.name).map((l) => l.address);
     const usedHere = [...ips(h.name), ...lentHere];
@@ -178,11 +193,13 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
       const usedIn = (b: IntRange) => usedHere.filter((ip) => ip >= b.first && ip <= b.last).length;
       const freeOf = (bs: readonly IntRange[]) => bs.reduce((n, b) => n + b.last - b.first + 1 - usedIn(b), 0);
       const reserve = h.runtimes.length > 0 ? lowWater(space) : 0;
-      // Release empty blocks, the highest first, while the host keeps its reserve.
-      for (const b of [...mine].reverse()) {
-        if (usedIn(b) > 0 || freeOf(mine) - (b.last - b.first + 1) < reserve) continue;
-        mine = mine.filter((x) => x !== b);
-        reason(h.name, blockKey(b.space, b.first), h.runtimes.length ? `no endpoint left; the host keeps ${reserve} or more free without it` : 'no endpoint left');
+      // Addresses run short: release empty blocks, the highest first, while the host keeps its reserve.
+      if (short.has(space.key)) {
+        for (const b of [...mine].reverse()) {
+          if (usedIn(b) > 0 || freeOf(mine) - (b.last - b.first + 1) < reserve) continue;
+          mine = mine.filter((x) => x !== b);
+          reason(h.name, blockKey(b.space, b.first), `no endpoint left, and ${space.key} runs short of unclaimed addresses${reserve ? `; the host keeps ${reserve} or more free without it` : ''}`);
+        }
       }
       if (reserve > 0 && freeOf(mine) < reserve) {
         const piece = chooseBlock(space, occupied);

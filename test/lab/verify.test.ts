@@ -27,9 +27,9 @@ function copy(example: string, name = example): string {
   return dir;
 }
 
-function attach(dir: string, host: string, netns: string, network: string, tenant: string, group?: string): void {
+function attach(dir: string, host: string, netns: string, network: string, tenant: string, group?: string, extra: string[] = []): void {
   ok(contiv(['lab', 'run', '--name', CTEST.name, host, netns]));
-  ok(contiv(['attach', dir, '--fabric', fabric, '--host', host, '--netns', netns, '--tenant', tenant, '--network', network, ...(group ? ['--group', group] : [])]));
+  ok(contiv(['attach', dir, '--fabric', fabric, '--host', host, '--netns', netns, '--tenant', tenant, '--network', network, ...(group ? ['--group', group] : []), ...extra]));
   attached.push({ dir, host, netns });
 }
 
@@ -116,7 +116,8 @@ describe('contiv verify on the lab', () => {
     attach(dir, 'h3', 'mdb', 'data-net', 'default', 'db');
     attach(dir, 'h1', 'mbackup', 'data-net', 'default', 'backup');
     attach(dir, 'h2', 'mfront', 'web-net', 'blue', 'frontend');
-    attach(dir, 'h3', 'mapp', 'web-net', 'red', 'app');
+    // Not mfront's address (each network's first block starts alike): a probe to its own address proves nothing.
+    attach(dir, 'h3', 'mapp', 'web-net', 'red', 'app', ['--ip', '10.1.1.77']);
     const result = verify(dir);
     expect(result.json.probes.filter((p) => !p.agree)).toEqual([]);
     expect(result.status).toBe(0);

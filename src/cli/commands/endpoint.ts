@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { claimBlock, lendAddress, readFleet, unlendAddress } from '../../endpoint/claim.js';
+import { claimBlock, lendAddress, readFleet, releaseIfEmpty, unlendAddress } from '../../endpoint/claim.js';
 import { attachLocal, detachLocal, type AttachOutcome } from '../../endpoint/local.js';
 import { isValidIfname, normalizeNetns } from '../../endpoint/names.js';
 import type { LocalAttachRequest } from '../../endpoint/plan.js';
@@ -11,7 +11,7 @@ import { HostError, type HostTarget } from '../../host/transport.js';
 import { parseBlocks } from '../../ipam/records.js';
 import { networkOfSpace } from '../../ipam/settle.js';
 import { addressSpaces, containsAddress, spaceOfAddress } from '../../ipam/spaces.js';
-import { intToIp, ipToInt, isIpv4 } from '../../manifest/ipv4.js';
+import { intToIp, ipToInt, isIpv4, type IntRange } from '../../manifest/ipv4.js';
 import type { Model } from '../../model/types.js';
 import { DEFAULT_TENANT } from '../../model/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
@@ -96,6 +96,20 @@ function backoff(): Promise<void> {
  * to claim a block (src/endpoint/claim.ts) or to borrow the address from the host that owns it.
  */
 async function attach(model: Model, transport: SshTransport, c: Checked, say: (line: string) => void): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
+  const claimed: Array<{ space: string; block: IntRange }> = [];
+  try {
+    const result = await attempts(model, transport, c, say, claimed);
+    if (result.outcome?.ok) return result;
+    // A refused attach changes nothing: a block claimed for it goes back (when still empty).
+    for (const k of claimed) await releaseIfEmpty(transport, c.host, k.space, k.block);
+    return result;
+  } catch (e) {
+    for (const k of claimed) await releaseIfEmpty(transport, c.host, k.space, k.block).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function attempts(model: Model, transport: SshTransport, c: Checked, say: (line: string) => void, claimed: Array<{ space: string; block: IntRange }>): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
   const { host, request } = c;
   const fleet = model.fabric.hosts;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -117,10 +131,13 @@ async function attach(model: Model, transport: SshTransport, c: Checked, say: (l
         continue;
       }
       if (!owner) {
-        const claim = await claimBlock(transport, fleet, host, spaceOfAddress(c.spaces, ip) ?? c.space, { want: ip, parallelism: DEFAULT_PARALLELISM });
+        const space = spaceOfAddress(c.spaces, ip) ?? c.space;
+        const claim = await claimBlock(transport, fleet, host, space, { want: ip, parallelism: DEFAULT_PARALLELISM });
         if (!claim.ok && 'diagnostic' in claim) return { diagnostics: [claim.diagnostic] };
-        if (claim.ok) say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${c.space.key} for ${host.name}.`);
-        else await backoff();
+        if (claim.ok) {
+          claimed.push({ space: space.key, block: claim.block });
+          say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${space.key} for ${host.name}.`);
+        } else await backoff();
         continue;
       }
       const lender = fleet.find((h) => h.name === owner.host)!;
@@ -141,8 +158,10 @@ async function attach(model: Model, transport: SshTransport, c: Checked, say: (l
     if (outcome.ok || outcome.needsBlock === undefined) return { outcome, diagnostics: [] };
     const claim = await claimBlock(transport, fleet, host, c.space, { parallelism: DEFAULT_PARALLELISM });
     if (!claim.ok && 'diagnostic' in claim) return { diagnostics: [claim.diagnostic] };
-    if (claim.ok) say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${c.space.key} for ${host.name}.`);
-    else await backoff();
+    if (claim.ok) {
+      claimed.push({ space: c.space.key, block: claim.block });
+      say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${c.space.key} for ${host.name}.`);
+    } else await backoff();
   }
   return { diagnostics: fail('attach-raced', `${host.name}: other attaches kept taking the address blocks chosen for this one`, 'try again') };
 }
