@@ -1,12 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.js';
-import { registerValidate } from './commands/validate.js';
-import { registerLab } from './commands/lab.js';
-import { registerShow } from './commands/show.js';
-import { registerPlan } from './commands/plan.js';
-import { registerApply } from './commands/apply.js';
-import { registerEndpointCommands } from './commands/endpoint.js';
-import { registerVerify } from './commands/verify.js';
+
+type Register = (program: Command, setStatus: (code: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when that command runs (or for the full help): `contiv
+ * attach` never loads ink, the JSON Schemas' compiler or the plan renderer.
+ */
+const COMMANDS: ReadonlyArray<[names: string[], load: () => Promise<Register>]> = [
+  [['validate'], async () => (await import('./commands/validate.js')).registerValidate],
+  [['plan'], async () => (await import('./commands/plan.js')).registerPlan],
+  [['apply'], async () => (await import('./commands/apply.js')).registerApply],
+  [['show'], async () => (await import('./commands/show.js')).registerShow],
+  [['attach', 'detach'], async () => (await import('./commands/endpoint.js')).registerEndpointCommands],
+  [['verify'], async () => (await import('./commands/verify.js')).registerVerify],
+  [['lab'], async () => (await import('./commands/lab.js')).registerLab],
+];
 
 /** Runs the command line and resolves to the process exit status; never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
@@ -21,13 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
 
-  registerValidate(program, setStatus);
-  registerPlan(program, setStatus);
-  registerApply(program, setStatus);
-  registerShow(program, setStatus);
-  registerEndpointCommands(program, setStatus);
-  registerVerify(program, setStatus);
-  registerLab(program, setStatus);
+  const named = COMMANDS.find(([names]) => names.includes(argv[2] ?? ''));
+  for (const [, load] of named ? [named] : COMMANDS) (await load())(program, setStatus);
 
   try {
     await program.parseAsync(argv);

@@ -2,6 +2,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shellQuote } from '../apply/quote.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import type { Endpoint } from '../state/endpoint.js';
+import { normalizeNetns } from './names.js';
 import { planLocalAttach, planLocalDetach, type LocalAttachRequest } from './plan.js';
 import { attachScript, detachScript, EXIT_NO_NETNS } from './script.js';
 import { withHostLock, type HostSession } from './session.js';
@@ -35,7 +36,8 @@ export async function attachInSession(session: HostSession, req: LocalAttachRequ
   const planned = planLocalAttach(session.host.name, live, req);
   if (!planned.ok) {
     // Before anyone claims a block for it: a namespace path that is not there is the user's mistake.
-    if (planned.needsBlock !== undefined && req.netns.startsWith('/') && (await session.run(`[ -e ${shellQuote(req.netns)} ]`)).code !== 0) return missing(session.host.name, req.netns);
+    const path = normalizeNetns(req.netns);
+    if (planned.needsBlock !== undefined && path?.startsWith('/') && (await session.run(`[ -e ${shellQuote(path)} ]`)).code !== 0) return missing(session.host.name, path);
     return planned;
   }
   const p = planned.plan;

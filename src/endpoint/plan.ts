@@ -10,7 +10,7 @@ import { cidrRange, intToIp, ipToInt, isIpv4 } from '../manifest/ipv4.js';
 import type { FlowsChange } from '../plan/types.js';
 import { DEFAULT_IFNAME, endpointExternalIds, endpointsOf, type Endpoint } from '../state/endpoint.js';
 import type { BridgeState, Flow, LiveHost, PortState } from '../state/host-state.js';
-import { endpointMac, endpointPortName } from './names.js';
+import { endpointMac, endpointPortName, isValidIfname, normalizeNetns } from './names.js';
 
 /*
  * Pure planning of the host-local endpoint path: one host's state as read under its lock →
@@ -110,7 +110,12 @@ function flowsAdded(set: FlowSet, owner: string, reason: string): FlowsChange {
   return { type: 'flows', action: 'update', host: '', address: owner, bridge: BRIDGE, owner, add, modify: [], modifyBefore: [], remove: [], reason };
 }
 
-export function planLocalAttach(host: string, live: LiveHost, req: LocalAttachRequest): LocalAttachResult {
+export function planLocalAttach(host: string, live: LiveHost, request: LocalAttachRequest): LocalAttachResult {
+  // Whoever asks (a user, a runtime), names reach a root shell: checked here, at the module's door.
+  const netns = normalizeNetns(request.netns);
+  if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(request.netns)} is neither a network namespace name nor an absolute path`);
+  if (!isValidIfname(request.ifname)) return problem('ifname-invalid', `${JSON.stringify(request.ifname)} is not an interface name`);
+  const req = { ...request, netns };
   const found = applied(host, live, req.tenant, req.network, req.group);
   if (!found.ok) return found;
   const a = found.applied;
@@ -190,7 +195,9 @@ export interface LocalDetachPlan {
   changes: FlowsChange[];
 }
 
-export function planLocalDetach(host: string, live: LiveHost, netns: string, ifname?: string): { ok: true; plan: LocalDetachPlan } | { ok: false; diagnostic: Diagnostic } {
+export function planLocalDetach(host: string, live: LiveHost, namespace: string, ifname?: string): { ok: true; plan: LocalDetachPlan } | { ok: false; diagnostic: Diagnostic } {
+  const netns = normalizeNetns(namespace);
+  if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(namespace)} is neither a network namespace name nor an absolute path`);
   const mine = endpointsOf(live.state).filter((e) => e.netns === netns);
   const chosen = ifname === undefined ? mine : mine.filter((e) => (e.ifname ?? DEFAULT_IFNAME) === ifname);
   if (chosen.length === 0) return problem('netns-not-attached', `no endpoint of namespace ${netns}${ifname ? ` (${ifname})` : ''} on ${host}`);

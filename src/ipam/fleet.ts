@@ -44,7 +44,10 @@ export interface SpaceUse {
   size: number;
   used: number;
   free: number;
-  /** Fewer than `low` addresses free: the next attaches claim another block. */
+  /**
+   * Running low: fewer than `lowWater` addresses free in the host's blocks, and less than a
+   * block of the space left for anyone to claim (while there is, attach just claims one).
+   */
   low: boolean;
 }
 
@@ -216,7 +219,7 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
       if (mine.length) {
         const size = mine.reduce((n, b) => n + b.last - b.first + 1, 0);
         const free = freeOf(mine);
-        out.use.push({ host: h.name, space: space.key, blocks: mine.length, size, used: size - free, free, low: free < lowWater(space) });
+        out.use.push({ host: h.name, space: space.key, blocks: mine.length, size, used: size - free, free, low: free < lowWater(space) && short.has(space.key) });
       }
     }
     for (const l of lentKept.filter((x) => x.owner === h.name)) out.records[h.name]![lentKey(network.tenant, network.name, l.address)] = l.to;

@@ -34,7 +34,7 @@ export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
     lines.push('');
   }
   if (plan.addresses.length) {
-    lines.push('Running low on addresses (an attach there claims another block when it runs out):');
+    lines.push('Running low on addresses (few left in the host\'s blocks, and less than a block of the space left to claim):');
     for (const u of plan.addresses) lines.push(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`);
     lines.push('');
   }

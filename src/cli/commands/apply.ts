@@ -9,7 +9,6 @@ import { selectHosts } from '../../plan/target.js';
 import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import { showApplyProgress } from '../../render/ink/ApplyView.js';
 import { UserError } from '../errors.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
@@ -76,7 +75,8 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         const rolledBack = new Set<string>();
         const notUndone = new Set<string>();
         // On a terminal a live row per host (ink); otherwise plain lines, one per event.
-        const progress = process.stdout.isTTY ? showApplyProgress(plan.hosts.filter((h) => h.changes.length).map((h) => ({ host: h.host, changes: h.changes.length }))) : undefined;
+        // ink (and React) only when a terminal shows the progress.
+        const progress = process.stdout.isTTY ? (await import('../../render/ink/ApplyView.js')).showApplyProgress(plan.hosts.filter((h) => h.changes.length).map((h) => ({ host: h.host, changes: h.changes.length }))) : undefined;
         let settled: SettledClaim[] = [];
         const onEvent = (e: ApplyEvent): void => {
           if (e.type === 'rolled-back') (e.ok ? rolledBack : notUndone).add(e.host);
