@@ -73,10 +73,11 @@ function broadcastOf(ip: string, prefix: number): string {
  * their own traffic) pointing at the old host's tunnel, and their unicast to it is black-holed
  * until that entry ages out. A broadcast is flooded over every tunnel, and each receiving host
  * re-learns the MAC from it (a gratuitous announcement with the tools every host has: ping -b).
- * Best effort: receivers ignore broadcast echo requests, and a failure here breaks nothing.
+ * Best effort, in the background (it waits 0.2 s for answers nobody sends): receivers ignore
+ * broadcast echo requests, and a failure here breaks nothing.
  */
 function announce(ping: string): string {
-  return `${ping} >/dev/null 2>&1 || true`;
+  return `(${ping} >/dev/null 2>&1 &)`;
 }
 
 /**
