@@ -115,11 +115,47 @@ s.on('end', () => { clearTimeout(t); process.stdout.write('ok ' + data.trim() + 
 s.on('error', (e) => { clearTimeout(t); process.stdout.write('error ' + (e.code || e.message) + '\n'); process.exit(1); });
 `;
 
+/**
+ * What became of a probe. Only `timeout` and `unreachable` (no ARP answer) mean the network
+ * dropped it; `refused` is an answer (a RST: reachable, nobody listening), and `no-route` means
+ * it never left the container. A probe that could not run at all throws.
+ */
+export type ProbeOutcome = 'answered' | 'timeout' | 'unreachable' | 'refused' | 'no-route' | 'error';
+
 export interface ProbeResult {
   ok: boolean;
   /** The listener's answer when ok, else 'timeout' or 'error ECONNREFUSED' etc. */
   reply: string;
   attempts: number;
+  outcome: ProbeOutcome;
+}
+
+function outcomeOf(line: string): ProbeOutcome {
+  if (line.startsWith('ok ')) return 'answered';
+  if (line === 'timeout') return 'timeout';
+  if (line === 'error EHOSTUNREACH') return 'unreachable';
+  if (line === 'error ECONNREFUSED') return 'refused';
+  if (line === 'error ENETUNREACH') return 'no-route';
+  return 'error';
+}
+
+/** Whether the network dropped what the probe sent (as opposed to answering it, or never sending). */
+export function wasBlocked(r: ProbeResult): boolean {
+  return r.outcome === 'timeout' || r.outcome === 'unreachable';
+}
+
+/** A probe that must be blocked: dropped by the network, not refused, not unsent, not failed to run. */
+export async function expectBlocked(from: string, ip: string, port: number, opts: { lab?: string; timeoutMs?: number } = {}): Promise<void> {
+  const r = await probe(from, ip, port, { timeoutMs: 1000, ...opts });
+  if (!wasBlocked(r)) throw new Error(`${from} → ${ip}:${port} should be blocked, but the probe ended with ${r.outcome} (${r.reply})`);
+}
+
+/** Pings: 'replied', 'no reply' (dropped), or a throw when ping could not send (no route, no such namespace). */
+export async function pings(from: string, ip: string, opts: { lab?: string } = {}): Promise<'replied' | 'no reply'> {
+  const r = await execIn(from, ['ping', '-n', '-c', '3', '-i', '0.3', '-W', '1', ip], opts);
+  if (r.code === 0) return 'replied';
+  if (r.code === 1) return 'no reply';
+  throw new Error(`ping from ${from} to ${ip} could not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
 }
 
 /**
@@ -135,10 +171,12 @@ export async function probe(from: string, ip: string, port: number, opts: { lab?
       ...(opts.lab ? { lab: opts.lab } : {}),
       timeoutMs: (opts.timeoutMs ?? 2000) + 10_000,
     });
-    last = res.stdout.trim() || res.stderr.trim();
-    if (res.code === 0 && last.startsWith('ok ')) return { ok: true, reply: last.slice(3), attempts: attempt };
+    last = res.stdout.trim();
+    // The probe script exits 0 (answered) or 1 (printed why): anything else is a probe that did not run.
+    if ((res.code !== 0 && res.code !== 1) || last === '') throw new Error(`probe from ${from} could not run (exit ${res.code}): ${res.stderr.trim()}`);
+    if (res.code === 0 && last.startsWith('ok ')) return { ok: true, reply: last.slice(3), attempts: attempt, outcome: 'answered' };
   }
-  return { ok: false, reply: last, attempts: retries + 1 };
+  return { ok: false, reply: last, attempts: retries + 1, outcome: outcomeOf(last) };
 }
 
 /** Names of the network namespaces in the machine's /run/netns. */

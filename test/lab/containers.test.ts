@@ -5,7 +5,7 @@ import { UserError } from '../../src/cli/errors.js';
 import { labExec } from '../../src/lab/exec.js';
 import { labRemoveContainer, labRun } from '../../src/lab/container.js';
 import { labStatus } from '../../src/lab/status.js';
-import { CTEST, ctestPlan, execIn, probe, ssh, startListener } from '../harness/lab.js';
+import { CTEST, ctestPlan, execIn, expectBlocked, probe, ssh, startListener, wasBlocked } from '../harness/lab.js';
 
 /** Runs `contiv lab …` in-process (the real command definitions) and returns the exit status. */
 async function cli(args: string[]): Promise<{ status: number; stdout: string }> {
@@ -69,12 +69,16 @@ describe('lab containers', () => {
     await labRun(CTEST.name, 'h2', 'db1');
     const listener = await startListener('db1', 5432, { bind: '127.0.0.1' });
     try {
-      expect(await probe('db1', '127.0.0.1', 5432)).toEqual({ ok: true, reply: 'db1', attempts: 1 });
-      // From another container there is no path (only loopback): blocked after one retry, bounded in time.
+      expect(await probe('db1', '127.0.0.1', 5432)).toEqual({ ok: true, reply: 'db1', attempts: 1, outcome: 'answered' });
+      // From another container there is no route at all (only loopback): never sent, which the
+      // harness does not count as blocked; after one retry, bounded in time.
       const t0 = Date.now();
-      const blocked = await probe('web1', '198.19.100.12', 5432, { timeoutMs: 500 });
-      expect(blocked.ok).toBe(false);
-      expect(blocked.attempts).toBe(2);
+      const unsent = await probe('web1', '198.19.100.12', 5432, { timeoutMs: 500 });
+      expect(unsent).toMatchObject({ ok: false, outcome: 'no-route', attempts: 2 });
+      expect(wasBlocked(unsent)).toBe(false);
+      await expect(expectBlocked('web1', '198.19.100.12', 5432)).rejects.toThrow(/should be blocked, but the probe ended with no-route/);
+      // A namespace that does not exist: the probe could not run, which is an error, never "blocked".
+      await expect(probe('no-such-container', '10.1.2.1', 5432)).rejects.toThrow();
       expect(Date.now() - t0).toBeLessThan(15_000);
     } finally {
       await listener.stop();

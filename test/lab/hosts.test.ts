@@ -87,7 +87,7 @@ describe('lab hosts', () => {
       expect(await probe(h2!.name, h3!.mgmtIp, 7002)).toMatchObject({ ok: true, reply: h3!.name });
       // A port nobody listens on: refused, after the one retry the helper allows.
       const closed = await probe(h2!.name, h1!.vtep, 7009, { timeoutMs: 1000 });
-      expect(closed).toMatchObject({ ok: false, attempts: 2 });
+      expect(closed).toMatchObject({ ok: false, attempts: 2, outcome: 'refused' });
       expect(closed.reply).toContain('ECONNREFUSED');
     } finally {
       await overUnderlay.stop();

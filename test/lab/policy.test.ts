@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPaths } from '../../src/lab/paths.js';
 import { removeContivBridges, removeEndpoints } from '../harness/contiv.js';
-import { CTEST, execIn, probe, startListener, type Listener } from '../harness/lab.js';
+import { CTEST, execIn, probe, startListener, wasBlocked, type Listener } from '../harness/lab.js';
 import { contiv } from '../support/cli.js';
 
 /*
@@ -37,7 +37,9 @@ function apply(): string {
 
 async function reach(from: string, to: string, port: number): Promise<string> {
   const r = await probe(from, ip[to]!, port, { timeoutMs: 1500 });
-  return r.ok ? r.reply : 'blocked';
+  if (r.ok) return r.reply;
+  if (wasBlocked(r)) return 'blocked';
+  throw new Error(`${from} → ${to}:${port}: the probe ended with ${r.outcome} (${r.reply}), neither answered nor blocked`);
 }
 
 beforeAll(async () => {
