@@ -29,16 +29,6 @@ export function objectKey(kind: string, tenant: string, name: string): string {
   return `${kind}/${tenant}/${name}`;
 }
 
-/** Objects of one tenant by name; the first declaration wins (duplicates are reported elsewhere). */
-export function byName<T extends { tenant: string; name: string }>(items: readonly T[]): Map<string, T> {
-  const out = new Map<string, T>();
-  for (const item of items) {
-    const key = `${item.tenant}/${item.name}`;
-    if (!out.has(key)) out.set(key, item);
-  }
-  return out;
-}
-
 export function where(pos: { file: string; line: number }): string {
   return `${pos.file}:${pos.line}`;
 }
