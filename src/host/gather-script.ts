@@ -4,7 +4,9 @@
  * Output is a sequence of sections, each opened by a line `@@contiv SECTION [ARG]`, parsed
  * by src/state/parse/live-host.ts. A section whose command fails still appears, with the
  * command's exit status in a `@@contiv status N` line, so a parser never confuses
- * "nothing there" with "could not look".
+ * "nothing there" with "could not look". `netns-paths` lists the namespace paths of endpoints
+ * (a runtime's /proc/PID/ns/net …) that still exist: with /run/netns, what tells a live
+ * endpoint from one whose container is gone.
  */
 /** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock, nsenter and timeout. */
 export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
@@ -27,6 +29,8 @@ for br in $(ovs-vsctl --timeout=10 --bare --columns=name find Bridge external_id
 done
 section links; run ip -d -j addr show
 section netns; ls -1 /run/netns 2>/dev/null || true
+section netns-paths
+ovs-vsctl --timeout=10 --bare --columns=external_ids find Port external_ids:contiv.kind=endpoint | tr ' ' '\\n' | grep '^contiv.netns=/' | cut -d= -f2- | tr -d '"' | while IFS= read -r p; do [ -e "$p" ] && printf '%s\\n' "$p"; done; true
 `;
 
 /**

@@ -68,7 +68,10 @@ export interface HostFacts {
   links: LinkInfo[];
   /** Binaries contiv needs that the host lacks. */
   missing: string[];
-  /** Named network namespaces on the host (/run/netns): an endpoint whose namespace is not here is gone. */
+  /**
+   * Named network namespaces on the host (/run/netns), and the namespace paths of endpoints
+   * that still exist: an endpoint whose namespace is not here is gone.
+   */
   netns: string[];
 }
 

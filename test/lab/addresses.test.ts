@@ -181,6 +181,30 @@ describe('address blocks on the lab', () => {
     ok(contiv(['apply', dir, '--fabric', fabric, '--auto-approve']));
   });
 
+  it('attaches by a namespace path (a runtime\'s /proc/PID/ns/net): kept while the path exists, freed by apply once it is gone', async () => {
+    await container('h3', 'by-path');
+    // A process in the container's namespace; its /proc/PID/ns/net is the path a runtime would pass.
+    const sleeper = spawn('node', ['bin/contiv.js', 'lab', 'exec', '--name', CTEST.name, 'by-path', '--', 'sleep', '613.37'], { stdio: 'ignore' });
+    let pid = '';
+    for (let i = 0; i < 50 && !pid; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      pid = (await execIn('by-path', ['pgrep', '-f', '^sleep 613.37$'])).stdout.trim();
+    }
+    expect(pid).toMatch(/^\d+$/);
+    const path = `/proc/${pid}/ns/net`;
+    const out = ok(contiv(attachArgs(dir, 'h3', path)));
+    expect(out).toMatch(new RegExp(`^Attached ${path} on h3 to default/contiv-net: `, 'm'));
+    expect(plan()).toBe(NO_CHANGES);
+    sleeper.kill('SIGKILL');
+    await execIn('by-path', ['kill', pid]);
+    await new Promise((r) => setTimeout(r, 300));
+    const planned = plan();
+    expect(planned).toContain(`-   endpoint ${path} on h3 (namespace gone; frees `);
+    ok(contiv(['apply', dir, '--fabric', fabric, '--auto-approve']));
+    expect(plan()).toBe(NO_CHANGES);
+    expect(endpoints().some((e) => e.netns === path)).toBe(false);
+  });
+
   it('a host with runtimes gets a reserve at apply, and the host-local path on that host attaches from it, alone', async () => {
     const runtimeFabric = join(tmp, 'fabric-runtimes.yaml');
     writeFileSync(runtimeFabric, readFileSync(fabric, 'utf8').replace(/(- name: h2\n(\s+))/, '$1runtimes: [cni]\n$2'));

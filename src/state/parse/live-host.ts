@@ -27,7 +27,7 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
     interfaceTypes: [],
     links: parseLinks(one('links')),
     missing,
-    netns: (one('netns')?.body ?? '').split('\n').map((s) => s.trim()).filter(Boolean).sort(),
+    netns: [...lines(one('netns')), ...lines(one('netns-paths'))].sort(),
   };
   const unmanaged: UnmanagedObjects = { bridges: [], ports: [], flowCounts: {}, flowKeys: {} };
   const state = { host, bridges: {} as Record<string, BridgeState> };
@@ -81,6 +81,10 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
   unmanaged.bridges.sort();
   unmanaged.ports.sort();
   return { state, facts, unmanaged };
+}
+
+function lines(section: Section | undefined): string[] {
+  return (section?.body ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
 }
 
 function rowsOf(section: Section | undefined, name: string): Row[] {
