@@ -48,9 +48,14 @@ function key(x: { tenant: string; name: string }): string {
   return `${x.tenant}/${x.name}`;
 }
 
+/** A policy's rules as text, without where they were written: the Model's rules carry a source, the recorded ones do not. */
+function rulesText(rules: ReadonlyArray<PolicyRule & { source?: unknown }>): string {
+  return JSON.stringify(rules.map(({ source: _source, ...rule }) => Object.fromEntries(Object.entries(rule).sort(([x], [y]) => (x < y ? -1 : 1)))));
+}
+
 function changedPolicyNames(before: PolicyView, after: PolicyView): Set<string> {
-  const b = new Map(before.policies.map((p) => [key(p), JSON.stringify(p.rules)]));
-  const a = new Map(after.policies.map((p) => [key(p), JSON.stringify(p.rules)]));
+  const b = new Map(before.policies.map((p) => [key(p), rulesText(p.rules)]));
+  const a = new Map(after.policies.map((p) => [key(p), rulesText(p.rules)]));
   return new Set([...new Set([...b.keys(), ...a.keys()])].filter((k) => b.get(k) !== a.get(k)));
 }
 
@@ -135,7 +140,7 @@ function networkMeaning(before: PolicyView, after: PolicyView, network: NetworkV
         else facts.push({ subject: g.subject, src: srcs.sort().join(', '), dst: g.dst, what, allowed: g.allowed });
       }
     }
-    return render(mergeProtocols(fromEveryone(facts, everyone)), b, a);
+    return render(mergeProtocols(fromEveryone(facts, everyone), probes.map((p) => p.protocol)), b, a);
   }
 }
 
@@ -167,9 +172,12 @@ function fromEveryone(facts: Fact[], everyone: string[]): Fact[] {
   return [...facts.filter((f) => !gone.has(f)), ...out];
 }
 
-/** The same change for tcp, udp, icmp and every other protocol is "all traffic". */
-function mergeProtocols(facts: Fact[]): Fact[] {
-  const full = ['tcp', 'udp', 'icmp', 'other protocols'];
+/**
+ * The same change for every protocol class of the network (tcp, udp, icmp, each protocol number
+ * a rule names, and every other protocol) is "all traffic"; short of one, each stays its own line.
+ */
+function mergeProtocols(facts: Fact[], classes: readonly string[]): Fact[] {
+  const full = [...new Set(classes)];
   const groups = new Map<string, Fact[]>();
   for (const f of facts) {
     if (!full.includes(f.what)) continue;

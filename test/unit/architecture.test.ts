@@ -19,10 +19,10 @@ function imports(file: string): string[] {
 }
 
 const IMPURE = /^(node:)?(fs|fs\/promises|child_process|net|dgram|http|https|readline|readline\/promises)$|^ssh2$|^ink$|^react$|^simple-git$/;
-const PURE_STAGES = ['src/compile', 'src/plan', 'src/policy', 'src/state', 'src/model', 'src/diagnostics'];
+const PURE_STAGES = ['src/compile', 'src/plan', 'src/policy', 'src/state', 'src/ipam', 'src/model', 'src/diagnostics'];
 /** src/render is pure too, except its ink views, which draw on the terminal. */
 const RENDER = files('src/render').filter((f) => !f.startsWith('src/render/ink/'));
-const PURE_FILES = ['src/verify/expectations.ts', 'src/verify/probe-script.ts', 'src/manifest/load.ts', 'src/manifest/normalize.ts', 'src/manifest/parse-yaml.ts', 'src/manifest/locate.ts', 'src/apply/script.ts', 'src/apply/quote.ts'];
+const PURE_FILES = ['src/verify/expectations.ts', 'src/verify/probe-script.ts', 'src/manifest/load.ts', 'src/manifest/normalize.ts', 'src/manifest/parse-yaml.ts', 'src/manifest/locate.ts', 'src/apply/script.ts', 'src/apply/quote.ts', 'src/endpoint/plan.ts', 'src/endpoint/names.ts', 'src/endpoint/script.ts'];
 
 describe('architecture', () => {
   const pure = [...PURE_STAGES.flatMap(files), ...RENDER, ...PURE_FILES];

@@ -62,8 +62,7 @@ describe('verify: which probes, and what each should see', () => {
     const script = probeScript(probes);
     const calls = script.split('\n').filter((l) => l.startsWith('probe '));
     expect(calls).toHaveLength(2);
-    for (const [i, call] of calls.entries()) expect(call).toBe(`probe ${i} '${probes[i]!.from.netns}' tcp '${probes[i]!.to.ip}' ${probes[i]!.probe.port} &`);
+    for (const [i, call] of calls.entries()) expect(call).toBe(`probe ${i} '/run/netns/${probes[i]!.from.netns}' tcp '${probes[i]!.to.ip}' ${probes[i]!.probe.port} &`);
     expect(parseProbeOutput('R 0 open\nR 1 refused\nR 2 silent\nnoise\n')).toEqual(new Map([[0, 'reachable'], [1, 'reachable'], [2, 'blocked']]));
-    expect(readFileSync('src/verify/probe-script.ts', 'utf8')).toContain('*refused*');
   });
 });

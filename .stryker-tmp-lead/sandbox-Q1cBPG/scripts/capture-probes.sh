@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Captures gather outputs from real lab hosts into fixtures/probes/gather/, for the parser tests.
+# Usage: scripts/capture-probes.sh   (needs root; brings up its own lab "probes" and removes it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run --silent build
+lab=probes
+contiv() { node bin/contiv.js "$@"; }
+trap 'contiv lab down --name "$lab" >/dev/null' EXIT
+contiv lab up --name "$lab" --hosts 2 --mgmt-subnet 198.18.60.0/24 --underlay-subnet 198.19.60.0/24 >/dev/null 2>&1
+key=~/.contiv/labs/$lab/id_ed25519
+kh=~/.contiv/labs/$lab/known_hosts
+on() { local host=$1; shift; ssh -i "$key" -o UserKnownHostsFile="$kh" -o StrictHostKeyChecking=yes -o BatchMode=yes "root@$host" "$@"; }
+gather() { node -e "import('./dist/host/gather-script.js').then(m => process.stdout.write(m.GATHER_SCRIPT))" | on "$1" sh -s; }
+out=fixtures/probes/gather
+mkdir -p "$out"
+
+# An empty host: only the lab's own underlay bridge, which is not contiv's.
+gather 198.18.60.11 > "$out/empty-host.txt"
+
+# A bridge holding one flow of each form the canonical-form parser must understand.
+on 198.18.60.11 sh -s <<'SH'
+set -e
+ovs-vsctl -- add-br contiv0 -- set bridge contiv0 datapath_type=netdev fail_mode=secure external_ids:contiv.owner=contiv
+cat > /tmp/probe-flows.txt <<'FLOWS'
+add cookie=0xc101aabbccddeeff,table=0,priority=100,in_port=100,tun_id=0x10 actions=set_field:0x5->reg0,load:0x7->NXM_NX_REG1[],goto_table:10
+add cookie=0xc102aabbccddeeff,table=10,priority=200,ip,nw_dst=10.1.2.0/24,dl_vlan=5 actions=strip_vlan,resubmit(,20)
+add cookie=0xc102aabbccddeeff,table=10,priority=210,tcp,tp_dst=5432,reg0=5,metadata=0x1 actions=ct(commit,zone=5),output:100
+add cookie=0xc102aabbccddeeff,table=20,priority=10,tcp6 actions=drop
+add cookie=0xc102aabbccddeeff,table=20,priority=11,ip,nw_proto=6,tp_dst=0x1000/0xf000 actions=conjunction(7,1/2)
+add cookie=0xc102aabbccddeeff,table=20,priority=12,conj_id=7,ip actions=set_field:0x3e8->tun_id,output:100
+add cookie=0xc102aabbccddeeff,table=20,priority=13,ct_state=+new+trk,ip actions=ct(table=30,zone=NXM_NX_REG6[0..15])
+add cookie=0xc102aabbccddeeff,table=20,priority=14,arp,arp_tpa=10.1.2.5 actions=push_vlan:0x8100,set_field:4102->vlan_vid,output:100
+add cookie=0xc102aabbccddeeff,table=20,priority=15,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=move:NXM_NX_REG0[0..15]->NXM_NX_TUN_ID[0..15],output:100
+add cookie=0xc102aabbccddeeff,table=20,priority=16,udp,tp_dst=53 actions=set_field:0x10->tun_id,output:in_port
+add cookie=0x1,table=0,priority=1 actions=drop
+FLOWS
+ovs-ofctl --bundle add-flows contiv0 /tmp/probe-flows.txt
+rm -f /tmp/probe-flows.txt
+SH
+gather 198.18.60.11 > "$out/flow-variety.txt"
+
+# A host with a contiv bridge: a tunnel, an endpoint port, an unmarked port, 10k flows of ours, 3 foreign.
+on 198.18.60.12 sh -s <<'SH'
+set -e
+ovs-vsctl -- add-br contiv0 -- set bridge contiv0 datapath_type=netdev fail_mode=secure \
+    external_ids:contiv.owner=contiv external_ids:contiv.kind=bridge external_ids:contiv.addr=h2/bridge/contiv0 \
+  -- add-port contiv0 vx-h1 -- set interface vx-h1 type=vxlan options:remote_ip=198.19.60.11 options:key=flow options:dst_port=4789 ofport_request=100 \
+  -- set port vx-h1 protected=true external_ids:contiv.owner=contiv external_ids:contiv.kind=tunnel external_ids:contiv.addr=h2/tunnel/h1 \
+  -- add-port contiv0 ep1 -- set interface ep1 type=internal ofport_request=4096 mtu_request=1450 \
+  -- set port ep1 external_ids:contiv.owner=contiv external_ids:contiv.kind=endpoint external_ids:contiv.tenant=default external_ids:contiv.network=contiv-net external_ids:contiv.group=web-group external_ids:contiv.ip=10.1.2.10 external_ids:contiv.netns=web-1 \
+  -- add-port contiv0 mine -- set interface mine type=internal
+{
+  for i in $(seq 0 9999); do
+    printf 'add cookie=0xc1040000000%05x,table=10,priority=100,metadata=0x%x,dl_dst=02:00:00:%02x:%02x:%02x actions=set_field:0x%x->reg3,goto_table:20\n' "$i" $((i % 7)) $((i >> 16)) $(((i >> 8) & 255)) $((i & 255)) $((4096 + i % 100))
+  done
+  echo 'add cookie=0x1,table=0,priority=1 actions=drop'
+  echo 'add cookie=0x2,table=0,priority=2,arp actions=drop'
+  echo 'add table=0,priority=3,ip actions=drop'
+} > /tmp/probe-flows.txt
+ovs-ofctl --bundle add-flows contiv0 /tmp/probe-flows.txt
+rm -f /tmp/probe-flows.txt
+SH
+gather 198.18.60.12 > "$out/contiv-bridge-10k-flows.txt"
+ls -la "$out"

@@ -1,0 +1,132 @@
+// @ts-nocheck
+import type { CompiledHost } from '../compile/compile.js';
+import { forEachHost, type HostOutcome } from '../host/fleet.js';
+import { gatherHost } from '../host/gather.js';
+import { HostError, stderrSummary, type Held, type HostTarget, type Transport } from '../host/transport.js';
+import { diffHost } from '../plan/diff.js';
+import { projectState } from '../plan/project.js';
+import { unmetAssumptions, withinPlan } from '../plan/scope.js';
+import type { Change, HostPlan, Plan } from '../plan/types.js';
+import { fingerprintHost } from '../state/fingerprint.js';
+import type { HostState } from '../state/host-state.js';
+import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
+import { hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem } from './script.js';
+
+export type ApplyEvent =
+  | { type: 'host-started'; host: string; changes: number }
+  | { type: 'host-applied'; host: string; changes: number; ms: number }
+  | { type: 'host-failed'; host: string; message: string }
+  | { type: 'rolled-back'; host: string; ok: boolean; message?: string }
+  | { type: 'claims-settled'; claims: SettledClaim[] };
+
+export interface ApplyDeps {
+  transport: Transport;
+  hosts: readonly HostTarget[];
+}
+
+export interface ApplyOptions {
+  parallelism: number;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export interface HostApplied {
+  changes: number;
+  /** Live state after the apply, as re-gathered. */
+  after: HostState;
+}
+
+/**
+ * Applies a plan, hosts in parallel. Per host, all under the host's lock: read the host and
+ * refuse it, untouched, when it moved since the plan (its fingerprint, and every object the
+ * plan touches as the plan saw it); run the one script; read it again and compare the touched
+ * objects with what the plan promised. A host that fails after its script started is rolled
+ * back, for the objects the plan touches only, so it is left as it was or as planned, never
+ * half-way, and nothing else on it (an endpoint attached meanwhile) is undone.
+ */
+export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptions): Promise<HostOutcome<HostApplied>[]> {
+  const emit = options.onEvent ?? (() => undefined);
+  const byName = new Map(deps.hosts.map((h) => [h.name, h]));
+  const targets = plan.hosts.filter((h) => h.changes.length > 0).map((h) => {
+    const host = byName.get(h.host);
+    if (!host) throw new HostError(h.host, 'config', 'the plan changes this host but does not say how to reach it (a damaged plan file?)');
+    return host;
+  });
+  const plans = new Map(plan.hosts.map((h) => [h.host, h]));
+  const outcomes = await forEachHost(targets, options.parallelism, async (host) => {
+    const hostPlan = plans.get(host.name)!;
+    emit({ type: 'host-started', host: host.name, changes: hostPlan.changes.length });
+    const started = Date.now();
+    const after = await applyHost(deps.transport, host, hostPlan, emit);
+    emit({ type: 'host-applied', host: host.name, changes: hostPlan.changes.length, ms: Date.now() - started });
+    return { changes: hostPlan.changes.length, after };
+  });
+  // Blocks this apply claimed were written pending; once every host is applied, each is
+  // confirmed or withdrawn from one read of every host (the claim protocol, src/endpoint/claim.ts).
+  const applied = new Set(outcomes.filter((o) => o.ok).map((o) => o.host));
+  const claims = plan.hosts
+    .filter((h) => applied.has(h.host))
+    .flatMap((h) => h.changes.flatMap((c) => (c.type === 'address' && c.after?.endsWith(' pending') ? [{ host: h.host, key: c.key, value: c.after }] : [])));
+  if (claims.length) emit({ type: 'claims-settled', claims: await settleClaims(deps.transport, deps.hosts, claims, options.parallelism) });
+  return outcomes;
+}
+
+async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void): Promise<HostState> {
+  let reported = false;
+  const report = (e: unknown): void => {
+    if (reported) return;
+    reported = true;
+    emit({ type: 'host-failed', host: host.name, message: e instanceof Error ? e.message : String(e) });
+  };
+  let held: Held;
+  try {
+    held = await transport.hold(host, LOCK_SCRIPT, LOCK_READY);
+  } catch (e) {
+    const problem = lockProblem(host, e);
+    report(problem);
+    throw problem;
+  }
+  try {
+    const before = (await gatherHost(transport, host)).state;
+    const moved = fingerprintHost(before) !== hostPlan.fingerprint ? ['its fingerprint'] : unmetAssumptions(before, hostPlan.changes);
+    if (moved.length) throw new HostError(host.name, 'command', `changed since the plan was made; nothing applied (${moved.slice(0, 3).join(', ')} moved)`, 'make a new plan');
+    const expected = projectState(before, hostPlan.changes);
+    try {
+      await runScript(transport, host, hostPlan.changes);
+      const after = (await gatherHost(transport, host)).state;
+      const left = withinPlan(diffHost(asCompiled(expected), after), hostPlan.changes);
+      if (left.length > 0) throw new HostError(host.name, 'command', `verification failed: ${left.length} change(s) not in effect after apply (${left.map((c) => c.address).slice(0, 3).join(', ')})`);
+      return after;
+    } catch (e) {
+      // The failure first, then what was done about it.
+      report(e);
+      await rollback(transport, host, before, hostPlan.changes, emit);
+      throw e;
+    }
+  } catch (e) {
+    report(e);
+    throw e;
+  } finally {
+    await held.release();
+  }
+}
+
+async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[]): Promise<void> {
+  const result = await transport.exec(host, hostScript(changes));
+  if (result.code !== 0) throw new HostError(host.name, 'command', `apply failed (exit ${result.code}): ${stderrSummary(result)}`);
+}
+
+/** Back to `before`, for what the plan touches: the changes that turn it from what is there now into what was. */
+async function rollback(transport: Transport, host: HostTarget, before: HostState, plan: readonly Change[], emit: (e: ApplyEvent) => void): Promise<void> {
+  try {
+    const back = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host)).state), plan);
+    if (back.length > 0) await runScript(transport, host, back);
+    const check = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host)).state), plan);
+    emit({ type: 'rolled-back', host: host.name, ok: check.length === 0, ...(check.length ? { message: `${check.length} change(s) could not be undone` } : {}) });
+  } catch (e) {
+    emit({ type: 'rolled-back', host: host.name, ok: false, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function asCompiled(state: HostState): CompiledHost {
+  return { state, owners: {} };
+}

@@ -1,0 +1,171 @@
+// @ts-nocheck
+import { formatFlow } from '../state/flow-canonical.js';
+import type { PortState } from '../state/host-state.js';
+import { flowKey } from '../state/host-state.js';
+import { assertNever, type BridgeChange, type Change, type PortChange } from '../plan/types.js';
+import { ovsString, shellQuote } from './quote.js';
+import { HostError, type HostTarget } from '../host/transport.js';
+
+/*
+ * One host's changes → one shell script, run as one exec while the executor holds the host's
+ * lock (LOCK_SCRIPT): every OVSDB change in one ovs-vsctl transaction, then every flow change
+ * of a bridge in one `ovs-ofctl --bundle` transaction (add / modify_strict / delete_strict
+ * lines: never replace-flows, which would delete flows that are not ours). A bundle is atomic:
+ * no packet sees a half-changed table.
+ */
+
+export const LOCK_FILE = '/run/contiv.lock';
+/** Exit status when another contiv holds the host's lock. */
+export const EXIT_LOCKED = 75;
+/** Exit status when the host lacks flock (util-linux). */
+export const EXIT_NO_FLOCK = 127;
+const FLOWS_EOF = 'CONTIV_FLOWS_EOF';
+
+/** Takes the host-wide lock for the rest of the script (short scripts: attach, detach). */
+export function lockPreamble(): string[] {
+  return [
+    'set -eu',
+    `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit ${EXIT_NO_FLOCK}; }`,
+    `exec 9>${LOCK_FILE}`,
+    `flock -w 30 9 || { echo "another contiv run holds ${LOCK_FILE}" >&2; exit ${EXIT_LOCKED}; }`,
+  ];
+}
+
+export const LOCK_READY = 'CONTIV_LOCKED';
+
+/** Why the held lock script could not start, for the user: a held lock, a missing flock, or the host's own error. */
+export function lockProblem(host: HostTarget, e: unknown): HostError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/exit 75/.test(message)) return new HostError(host.name, 'command', `another contiv run held the host's lock (${LOCK_FILE}) for 30 s; nothing changed`);
+  if (/exit 127/.test(message)) return new HostError(host.name, 'missing-binary', 'flock not found on the host; nothing changed', 'install util-linux');
+  return e instanceof HostError ? e : new HostError(host.name, 'command', message);
+}
+
+/**
+ * Held by the apply executor (Transport.hold) for a whole host: read, check, change, verify,
+ * roll back — all under one lock, released when its standard input closes or the connection
+ * dies (so a killed contiv never leaves a host locked).
+ */
+export const LOCK_SCRIPT = `${lockPreamble().join('\n')}\necho ${LOCK_READY}\ncat >/dev/null\n`;
+
+/** One bridge's flow changes as one atomic bundle, or nothing. */
+export function bundleBlock(bridge: string, lines: readonly string[]): string[] {
+  return lines.length ? [`ovs-ofctl -O OpenFlow14 --bundle add-flows ${shellQuote(bridge)} - <<'${FLOWS_EOF}'`, ...lines, FLOWS_EOF] : [];
+}
+
+type VsctlCommand = string[];
+
+function setMap(table: string, record: string, column: string, before: Record<string, string> | undefined, after: Record<string, string>): VsctlCommand[] {
+  const out: VsctlCommand[] = [];
+  const changed = Object.entries(after).filter(([k, v]) => before?.[k] !== v);
+  if (changed.length) out.push(['set', table, record, ...changed.map(([k, v]) => `${column}:${ovsString(k)}=${ovsString(v)}`)]);
+  const removed = Object.keys(before ?? {}).filter((k) => !(k in after));
+  if (removed.length) out.push(['remove', table, record, column, ...removed.map(ovsString)]);
+  return out;
+}
+
+function bridgeCommands(c: BridgeChange): VsctlCommand[] {
+  switch (c.action) {
+    case 'create':
+      return [['add-br', c.bridge], ['set', 'bridge', c.bridge, `datapath_type=${c.after!.datapathType}`, `fail_mode=${c.after!.failMode}`], ...setMap('bridge', c.bridge, 'external_ids', undefined, c.after!.externalIds)];
+    case 'update':
+    case 'replace': {
+      const out: VsctlCommand[] = [];
+      const b = c.before!;
+      const a = c.after!;
+      if (b.datapathType !== a.datapathType) out.push(['set', 'bridge', c.bridge, `datapath_type=${a.datapathType}`]);
+      if (b.failMode !== a.failMode) out.push(['set', 'bridge', c.bridge, `fail_mode=${a.failMode}`]);
+      return [...out, ...setMap('bridge', c.bridge, 'external_ids', b.externalIds, a.externalIds)];
+    }
+    case 'delete':
+      return [['--if-exists', 'del-br', c.bridge]];
+    default:
+      return assertNever(c.action);
+  }
+}
+
+function interfaceSettings(p: PortState, before?: PortState): string[] {
+  const out: string[] = [];
+  if (before?.type !== p.type) out.push(`type=${p.type === 'system' ? '""' : p.type}`);
+  if (before?.ofport !== p.ofport) out.push(`ofport_request=${p.ofport}`);
+  if (p.mtu !== undefined && before?.mtu !== p.mtu) out.push(`mtu_request=${p.mtu}`);
+  return out;
+}
+
+function portCommands(c: PortChange): VsctlCommand[] {
+  const p = c.after;
+  switch (c.action) {
+    case 'create':
+      return [
+        ['add-port', c.bridge, c.port],
+        ['set', 'interface', c.port, ...interfaceSettings(p!)],
+        ...setMap('interface', c.port, 'options', undefined, p!.options),
+        ['set', 'port', c.port, `protected=${p!.protected}`],
+        ...setMap('port', c.port, 'external_ids', undefined, p!.externalIds),
+      ];
+    case 'update':
+    case 'replace': {
+      // A type change is made in place too: OVS re-opens the device, the port row (and its
+      // number, so every flow naming it) stays.
+      const b = c.before!;
+      const settings = interfaceSettings(p!, b);
+      return [
+        ...(settings.length ? [['set', 'interface', c.port, ...settings]] : []),
+        ...setMap('interface', c.port, 'options', b.options, p!.options),
+        ...(b.protected !== p!.protected ? [['set', 'port', c.port, `protected=${p!.protected}`]] : []),
+        ...setMap('port', c.port, 'external_ids', b.externalIds, p!.externalIds),
+      ];
+    }
+    case 'delete':
+      return [['--if-exists', 'del-port', c.bridge, c.port]];
+    default:
+      return assertNever(c.action);
+  }
+}
+
+/**
+ * A flow line goes into a quoted here-document: a line break in it (a hand-edited plan file)
+ * could end the document early and run what follows as shell. Refused, never escaped.
+ */
+function oneLine(line: string): string {
+  if (/[\r\n]/.test(line)) throw new Error(`refusing a flow with a line break (a corrupted or tampered plan?): ${JSON.stringify(line)}`);
+  return line;
+}
+
+/** The lines of one bridge's bundle. */
+export function bundleLines(changes: readonly Change[], bridge: string): string[] {
+  const lines: string[] = [];
+  for (const c of changes) {
+    if (c.type !== 'flows' || c.bridge !== bridge) continue;
+    for (const f of c.remove) lines.push(`delete_strict ${flowKey(f)}`);
+  }
+  for (const c of changes) {
+    if (c.type !== 'flows' || c.bridge !== bridge) continue;
+    for (const f of c.add) lines.push(`add ${formatFlow(f)}`);
+    for (const f of c.modify) lines.push(`modify_strict ${formatFlow(f)}`);
+  }
+  return lines.map(oneLine);
+}
+
+/** The whole script for one host. Values are quoted for sh; the flows go in a quoted here-document. */
+export function hostScript(changes: readonly Change[]): string {
+  const vsctl: VsctlCommand[] = [];
+  const deletedBridges = new Set<string>();
+  for (const c of changes) {
+    if (c.type === 'bridge') {
+      vsctl.push(...bridgeCommands(c));
+      if (c.action === 'delete') deletedBridges.add(c.bridge);
+    } else if (c.type === 'port') {
+      vsctl.push(...portCommands(c));
+    } else if (c.type === 'address') {
+      vsctl.push(c.after === undefined ? ['remove', 'bridge', c.bridge, 'external_ids', ovsString(c.key)] : ['set', 'bridge', c.bridge, `external_ids:${ovsString(c.key)}=${ovsString(c.after)}`]);
+    }
+  }
+  const out = ['set -eu'];
+  if (vsctl.length) out.push(['ovs-vsctl', '--timeout=30', ...vsctl.flatMap((cmd) => ['--', ...cmd])].map(shellQuote).join(' '));
+  // A dead endpoint's host-side veth is normally gone with its namespace; remove it if not.
+  for (const c of changes) if (c.type === 'port' && c.action === 'delete' && c.before?.externalIds['contiv.kind'] === 'endpoint') out.push(`ip link del ${shellQuote(c.port)} 2>/dev/null || true`);
+  const bridges = [...new Set(changes.filter((c) => c.type === 'flows').map((c) => c.bridge))].filter((b) => !deletedBridges.has(b));
+  for (const bridge of bridges) out.push(...bundleBlock(bridge, bundleLines(changes, bridge)));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,135 @@
+// @ts-nocheck
+import { readFile, stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { applyPlan, type ApplyEvent } from '../../apply/execute.js';
+import type { SettledClaim } from '../../endpoint/claim.js';
+import { describeAddressRecord } from '../../ipam/records.js';
+import { SshTransport } from '../../host/ssh-transport.js';
+import { parsePlan } from '../../plan/plan-file.js';
+import { selectHosts } from '../../plan/target.js';
+import { countChanges, type Plan } from '../../plan/types.js';
+import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { UserError } from '../errors.js';
+import { planFleet } from '../fleet-plan.js';
+import { loadModelOrReport, useColor } from '../load-model.js';
+import { collect, hostOptions, manifestOptions, type ManifestCliOptions } from '../options.js';
+import { confirm } from '../prompt.js';
+
+interface ApplyOptions extends ManifestCliOptions {
+  autoApprove?: boolean;
+  parallelism: number;
+  target: string[];
+  acceptNewHostKeys?: boolean;
+  color?: boolean;
+}
+
+export function registerApply(program: Command, setStatus: (code: number) => void): void {
+  const command = program.command('apply').description('Make every host match the manifests (DIR), or apply a saved plan exactly (PLANFILE).');
+  manifestOptions(command, ['[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`']);
+  hostOptions(command)
+    .option('--auto-approve', 'apply without asking')
+    .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
+    .action(async (arg: string, options: ApplyOptions) => {
+      const color = useColor(options.color);
+      const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
+      try {
+        const info = await stat(arg).catch(() => undefined);
+        let plan: Plan;
+        if (info?.isFile()) {
+          // A saved plan is the approval: applied exactly as shown, or refused per host if that host moved.
+          const parsed = parsePlan(await readFile(arg, 'utf8'));
+          if (!parsed.plan) throw new UserError(`${arg}: ${parsed.problem}`);
+          plan = parsed.plan;
+          if (options.target.length) {
+            const { names, unmatched } = selectHosts(plan.connections, options.target);
+            if (unmatched.length) throw new UserError(`--target ${unmatched.join(', ')} matches no host of the plan`);
+            plan = { ...plan, hosts: plan.hosts.map((h) => (names.has(h.host) ? h : { ...h, changes: [] })) };
+          }
+        } else {
+          const loaded = await loadModelOrReport(arg, options, setStatus);
+          if (!loaded) return;
+          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) } });
+          if (!result.ok) {
+            process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);
+            setStatus(1);
+            return;
+          }
+          plan = result.plan;
+        }
+        process.stdout.write(`${renderPlanText(plan, { color })}\n`);
+        const counts = countChanges(plan);
+        if (counts.add + counts.change + counts.destroy === 0) {
+          setStatus(0);
+          return;
+        }
+        if (!info?.isFile() && !options.autoApprove) {
+          if (!process.stdin.isTTY) throw new UserError('no terminal to ask for approval: pass --auto-approve, or apply a saved plan (contiv plan --out FILE, then contiv apply FILE)');
+          if (!(await confirm('\nApply these changes? Only "yes" is accepted: '))) {
+            process.stdout.write('Apply cancelled.\n');
+            setStatus(1);
+            return;
+          }
+        }
+        // Only hosts that were changed are rolled back; a host refused before any change (it
+        // moved since the plan, its lock was held) was never touched, and the summary says so.
+        const rolledBack = new Set<string>();
+        const notUndone = new Set<string>();
+        // On a terminal a live row per host (ink); otherwise plain lines, one per event.
+        // ink (and React) only when a terminal shows the progress.
+        const progress = process.stdout.isTTY ? (await import('../../render/ink/ApplyView.js')).showApplyProgress(plan.hosts.filter((h) => h.changes.length).map((h) => ({ host: h.host, changes: h.changes.length }))) : undefined;
+        let settled: SettledClaim[] = [];
+        const onEvent = (e: ApplyEvent): void => {
+          if (e.type === 'rolled-back') (e.ok ? rolledBack : notUndone).add(e.host);
+          if (e.type === 'claims-settled') settled = e.claims;
+          else (progress?.onEvent ?? printEvent)(e);
+        };
+        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections }, { parallelism: options.parallelism, onEvent });
+        await progress?.finish();
+        if (settled.length) process.stdout.write(claimsSummary(settled));
+        const failed = outcomes.filter((o) => !o.ok);
+        const done = outcomes.length - failed.length;
+        process.stdout.write(`\nApply ${failed.length ? 'failed' : 'complete'}: ${done} host${done === 1 ? '' : 's'} changed${failed.length ? `, ${failureSummary(failed.length, rolledBack.size, notUndone.size)}` : ''}.\n`);
+        setStatus(failed.length ? 1 : 0);
+      } finally {
+        await transport.close();
+      }
+    });
+}
+
+/** What became of the address blocks this apply claimed (written pending, then settled). */
+function claimsSummary(claims: readonly SettledClaim[]): string {
+  const lines = claims.map((c) => {
+    const info = describeAddressRecord(c.key, undefined);
+    const what = `${c.host}: address block ${info.what} of ${info.space}`;
+    if (c.outcome === 'confirmed') return `${what}: claimed`;
+    if (c.outcome === 'withdrawn') return `${what}: withdrawn, ${c.note} recorded an overlapping block meanwhile (the next plan claims another)`;
+    return `${what}: left pending (${c.note ?? 'not settled'}); never used until the next plan settles it`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function failureSummary(failed: number, rolledBack: number, notUndone: number): string {
+  const untouched = failed - rolledBack - notUndone;
+  const parts = [rolledBack ? `${rolledBack} rolled back` : '', notUndone ? `${notUndone} NOT fully rolled back` : '', untouched ? `${untouched} left untouched` : ''].filter(Boolean);
+  return `${failed} failed (${parts.join(', ')})`;
+}
+
+function printEvent(e: ApplyEvent): void {
+  switch (e.type) {
+    case 'host-started':
+      process.stdout.write(`${e.host}: applying ${e.changes} change${e.changes === 1 ? '' : 's'}…\n`);
+      break;
+    case 'host-applied':
+      process.stdout.write(`${e.host}: done and verified in ${(e.ms / 1000).toFixed(1)} s\n`);
+      break;
+    case 'host-failed':
+      process.stdout.write(`${e.host}: FAILED: ${e.message}\n`);
+      break;
+    case 'rolled-back':
+      process.stdout.write(`${e.host}: ${e.ok ? 'rolled back to its state before the apply' : `ROLLBACK INCOMPLETE: ${e.message ?? ''}`}\n`);
+      break;
+    case 'claims-settled':
+      break;
+  }
+}

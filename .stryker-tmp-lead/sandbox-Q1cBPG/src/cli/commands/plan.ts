@@ -1,0 +1,63 @@
+// @ts-nocheck
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { SshTransport } from '../../host/ssh-transport.js';
+import { serializePlan } from '../../plan/plan-file.js';
+import { countChanges, type Plan } from '../../plan/types.js';
+import { renderDiagnostics } from '../../render/diagnostics-text.js';
+import { toJson } from '../../render/json.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { planFleet } from '../fleet-plan.js';
+import { loadModelOrReport, useColor } from '../load-model.js';
+import { collect, formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
+
+interface PlanOptions extends ManifestCliOptions, FormatCliOptions {
+  out?: string;
+  detailedExitcode?: boolean;
+  parallelism: number;
+  target: string[];
+  acceptNewHostKeys?: boolean;
+}
+
+export function registerPlan(program: Command, setStatus: (code: number) => void): void {
+  const command = program.command('plan').description('Show what apply would change on every host to match the manifests.');
+  manifestOptions(command);
+  formatOptions(command, ['text', 'json', 'markdown']);
+  hostOptions(command)
+    .option('--out <file>', 'save the plan, for `contiv apply FILE`')
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
+    .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
+    .action(async (dir: string, options: PlanOptions) => {
+      const color = useColor(options.color);
+      const loaded = await loadModelOrReport(dir, options, setStatus);
+      if (!loaded) return;
+      const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
+      try {
+        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });
+        if (!result.ok) {
+          process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNo plan: fix the problems above first.\n`);
+          setStatus(1);
+          return;
+        }
+        const plan = result.plan;
+        if (options.out) await writeFile(options.out, serializePlan(plan));
+        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', color)}\n`);
+        if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
+        const changes = countChanges(plan);
+        setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);
+      } finally {
+        await transport.close();
+      }
+    });
+}
+
+export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', color: boolean): string {
+  switch (format) {
+    case 'json':
+      return toJson('plan', { plan, summary: countChanges(plan) });
+    case 'markdown':
+      return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
+    default:
+      return renderPlanText(plan, { color });
+  }
+}

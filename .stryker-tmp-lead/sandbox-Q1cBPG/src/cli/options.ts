@@ -1,0 +1,54 @@
+// @ts-nocheck
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_PARALLELISM } from '../host/fleet.js';
+
+/*
+ * The options several commands share, declared once so they read and parse the same
+ * everywhere (CONTEXT §5: every command that reads DIR takes --fabric; --json is --format json).
+ */
+
+/** DIR, --ref, --fabric and --no-color: what every command that reads manifests takes. */
+export interface ManifestCliOptions {
+  ref?: string;
+  fabric?: string;
+  color?: boolean;
+}
+
+export interface FormatCliOptions {
+  format: string;
+  json?: boolean;
+}
+
+export function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InvalidArgumentError('a whole number from 1 to 1024');
+  return n;
+}
+
+/** For repeatable options: `--target a --target b` → ['a', 'b']. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function manifestOptions(command: Command, argument: [string, string] = ['[dir]', 'manifest directory']): Command {
+  return command
+    .argument(argument[0], argument[1], '.')
+    .option('--ref <rev>', 'read the manifests as of this Git commit (the working tree is not touched)')
+    .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .option('--no-color', 'no colours in text output');
+}
+
+export function formatOptions(command: Command, formats: string[] = ['text', 'json']): Command {
+  return command.addOption(new Option('--format <format>', 'output format').choices(formats).default('text')).option('--json', 'same as --format json');
+}
+
+/** The format asked for, --json winning. */
+export function formatOf(options: FormatCliOptions): string {
+  return options.json ? 'json' : options.format;
+}
+
+export function hostOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))
+    .option('--accept-new-host-keys', 'record host keys of hosts never seen before (never a changed key)');
+}

@@ -1,0 +1,165 @@
+// @ts-nocheck
+import type { Host, Model } from '../model/types.js';
+import type { BridgeState, HostState, PortState } from '../state/host-state.js';
+import { endpointsOf } from '../state/endpoint.js';
+import { ADDRESS_KEY, KIND_KEY, ownerIds } from '../state/marks.js';
+import type { Allocations } from './allocate.js';
+import { FlowSet, OUT_PORT_FIELD, ZONE_FIELD, type FlowOwner } from './flow-builder.js';
+import { endpointFlows, networkFlows } from './endpoint-flows.js';
+import { isAddressRecord } from '../ipam/records.js';
+import { cookieFor } from '../state/marks.js';
+import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T } from './pipeline.js';
+import { recordKey } from './records.js';
+import { tunnelOfports, tunnelPortName } from './tunnels.js';
+import { policyFlows } from './policy.js';
+import { modelRecords } from './model-records.js';
+
+/** What compile makes for one host: its desired state and who owns each flow cookie. */
+export interface CompiledHost {
+  state: HostState;
+  /** Flow cookie → owner address (`net/blue/contiv-net`, `h1/endpoint/web-1` …). */
+  owners: Record<string, string>;
+  /** Why each address record (block, lent address) changes, for the plan. */
+  addressReasons?: Record<string, string>;
+}
+
+export interface CompileInput {
+  model: Model;
+  allocations: Allocations;
+  /** Live state of every host (for endpoints and tunnel port numbers); a host absent here is new. */
+  live: Record<string, HostState>;
+  /** Per host, endpoints (by netns) whose namespace is gone: they are removed, freeing port and address. */
+  gone?: Record<string, readonly string[]>;
+  /** Per host, the address records (blocks, lent addresses) its bridge must carry; absent: kept as they are. */
+  addresses?: Record<string, Record<string, string>>;
+  addressReasons?: Record<string, Record<string, string>>;
+}
+
+/** Pure: Model + allocations + live endpoints → the desired state of every host. */
+export function compileFabric(input: CompileInput): Record<string, CompiledHost> {
+  return Object.fromEntries(input.model.fabric.hosts.map((h) => [h.name, compileHost(input, h)]));
+}
+
+export const PIPELINE_OWNER: FlowOwner = { kind: 'pipeline', address: 'pipeline' };
+
+export { networkOwner } from './endpoint-flows.js';
+
+export function compileHost(input: CompileInput, host: Host): CompiledHost {
+  const { model, allocations } = input;
+  const live = input.live[host.name];
+  const liveBridge = live?.bridges[BRIDGE];
+  const peers = model.fabric.hosts.filter((h) => h.name !== host.name);
+  const liveOfports = Object.fromEntries(Object.values(liveBridge?.ports ?? {}).map((p) => [p.name, p.ofport]));
+  const ofports = tunnelOfports(peers, liveOfports);
+  const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
+  // Endpoints stay as attach made them; an endpoint of a network that no longer exists is
+  // refused at plan time (it would be cut off), so here it is simply not given flows.
+  const gone = new Set(input.gone?.[host.name] ?? []);
+  const endpoints = live ? endpointsOf(live).filter((e) => networks.has(`${e.tenant}/${e.network}`) && !gone.has(e.netns)) : [];
+
+  const ports: Record<string, PortState> = {};
+  for (const peer of peers) {
+    const name = tunnelPortName(peer.name);
+    ports[name] = {
+      name,
+      type: 'vxlan',
+      ofport: ofports[peer.name]!,
+      options: { remote_ip: peer.vtep, local_ip: host.vtep, key: 'flow', dst_port: String(model.fabric.vxlanPort) },
+      externalIds: { ...ownerIds('tunnel', `${host.name}/tunnel/${peer.name}`), 'contiv.peer': peer.name },
+      protected: true,
+    };
+  }
+  for (const e of endpoints) ports[e.port] = liveBridge!.ports[e.port]!;
+
+  const flows = new FlowSet();
+  pipelineFlows(flows, peers.map((p) => ofports[p.name]!));
+  for (const peer of peers) tunnelFlows(flows, host.name, peer.name, ofports[peer.name]!);
+  for (const network of model.networks) {
+    const key = `${network.tenant}/${network.name}`;
+    const local = endpoints.filter((e) => `${e.tenant}/${e.network}` === key);
+    networkFlows(flows, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, local.map((e) => e.ofport));
+  }
+  for (const e of endpoints) {
+    const gid = e.group ? (allocations.group[`${e.tenant}/${e.group}`] ?? NO_GROUP) : NO_GROUP;
+    endpointFlows(flows, e, allocations.vni[`${e.tenant}/${e.network}`]!, gid);
+  }
+  policyFlows(flows, model, allocations);
+
+  const bridge: BridgeState = {
+    name: BRIDGE,
+    datapathType: host.datapath,
+    failMode: 'secure',
+    externalIds: {
+      ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`),
+      ...records(model, allocations),
+      ...modelRecords(model),
+      // Address records: as the plan decided, or as they are when the caller plans no addresses.
+      ...(input.addresses?.[host.name] ?? addressRecordsOf(liveBridge?.externalIds ?? {})),
+    },
+    ports,
+    flows: flows.flows,
+  };
+  return { state: { host: host.name, bridges: { [BRIDGE]: bridge } }, owners: flows.owners, addressReasons: input.addressReasons?.[host.name] ?? {} };
+}
+
+function addressRecordsOf(externalIds: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(externalIds).filter(([k]) => isAddressRecord(k)));
+}
+
+function records(model: Model, allocations: Allocations): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of model.networks) out[recordKey('vni', n.tenant, n.name)] = String(allocations.vni[`${n.tenant}/${n.name}`]);
+  for (const g of model.groups) out[recordKey('gid', g.tenant, g.name)] = String(allocations.group[`${g.tenant}/${g.name}`]);
+  for (const t of model.tenants) out[recordKey('zone', t.name)] = String(allocations.zone[t.name]);
+  return out;
+}
+
+const ZONE = `zone=${ZONE_FIELD}`;
+
+/** The fixed part of the pipeline: defaults, dispatch, conntrack, commit and tunnel egress. */
+function pipelineFlows(flows: FlowSet, tunnelPorts: readonly number[]): void {
+  const o = PIPELINE_OWNER;
+  flows.add(o, T.classify, 0, [], ['drop']);
+  flows.add(o, T.network, 0, [], ['drop']);
+  flows.add(o, T.destination, 50, [], [`resubmit(,${T.learned})`, `goto_table:${T.dispatch}`]);
+  flows.add(o, T.dispatch, 100, ['ip', `${REG.dstKind}=${DST_LOCAL}`], [`ct(table=${T.ctState},${ZONE})`]);
+  flows.add(o, T.dispatch, 90, [`${REG.dstKind}=${DST_LOCAL}`], [`output:${OUT_PORT_FIELD}`]);
+  flows.add(o, T.dispatch, 80, [`${REG.fromTunnel}=1`], ['drop']);
+  // Leaving for another host: commit here so the reply finds the connection established on
+  // its way back in; the decision itself is the destination host's.
+  flows.add(o, T.dispatch, 70, ['ip', `${REG.dstKind}=${DST_REMOTE}`], [`ct(commit,${ZONE})`, `goto_table:${T.tunnel}`]);
+  flows.add(o, T.dispatch, 60, [`${REG.dstKind}=${DST_REMOTE}`], [`goto_table:${T.tunnel}`]);
+  flows.add(o, T.dispatch, 50, ['ip'], [`ct(commit,${ZONE})`, `goto_table:${T.tunnel}`]);
+  flows.add(o, T.dispatch, 40, [], [`goto_table:${T.tunnel}`]);
+  flows.add(o, T.ctState, 200, ['ct_state=+inv+trk'], ['drop']);
+  flows.add(o, T.ctState, 190, ['ct_state=+est+trk'], [`output:${OUT_PORT_FIELD}`]);
+  flows.add(o, T.ctState, 190, ['ct_state=+rel+trk'], [`output:${OUT_PORT_FIELD}`]);
+  flows.add(o, T.ctState, 100, ['ct_state=+new+trk'], [`goto_table:${T.inRules}`]);
+  flows.add(o, T.ctState, 0, [], ['drop']);
+  flows.add(o, T.inRules, 0, [], [`goto_table:${T.outRules}`]);
+  flows.add(o, T.outRules, 0, [], [`goto_table:${T.commit}`]);
+  flows.add(o, T.commit, 0, ['ip'], [`ct(commit,${ZONE})`, `output:${OUT_PORT_FIELD}`]);
+  const tag = ['push_vlan:0x8100', 'move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11]', 'move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23]'];
+  flows.add(o, T.tunnel, 100, [`${REG.dstKind}=${DST_REMOTE}`], [...tag, `output:${OUT_PORT_FIELD}`]);
+  // Unknown unicast and broadcast from a local endpoint: to every peer (they drop what is not theirs).
+  flows.add(o, T.tunnel, 50, [], tunnelPorts.length ? [...tag, ...[...tunnelPorts].sort((a, b) => a - b).map((p) => `output:${p}`)] : ['drop']);
+}
+
+/** Traffic from one peer: VNI → network, tag → source group; its source MACs are learned. */
+function tunnelFlows(flows: FlowSet, host: string, peer: string, ofport: number): void {
+  const owner: FlowOwner = { kind: 'tunnel', address: `${host}/tunnel/${peer}` };
+  const learn = `learn(table=${T.learned},idle_timeout=${LEARN_IDLE_SECONDS},priority=100,cookie=0x${cookieFor('learned', `${host}/learned`)},OXM_OF_METADATA[],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG3[0..15],load:0x${DST_REMOTE.toString(16)}->NXM_NX_REG4[0..2])`;
+  flows.add(owner, T.classify, 100, [`in_port=${ofport}`, 'vlan_tci=0x1000/0x1000'], [
+    'move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23]',
+    'move:NXM_OF_VLAN_TCI[0..11]->NXM_NX_REG0[0..11]',
+    'pop_vlan',
+    `set_field:1->${REG.fromTunnel}`,
+    learn,
+    `goto_table:${T.network}`,
+  ]);
+}
+
+/** Kind and owner address of a managed port, from its marks. */
+export function portOwner(port: PortState): { kind: string; address: string } {
+  return { kind: port.externalIds[KIND_KEY] ?? '?', address: port.externalIds[ADDRESS_KEY] ?? port.name };
+}

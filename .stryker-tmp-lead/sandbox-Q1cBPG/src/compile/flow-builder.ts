@@ -1,0 +1,43 @@
+// @ts-nocheck
+import { canonicalActions, canonicalMatch } from '../state/flow-canonical.js';
+import { flowKey, type Flow } from '../state/host-state.js';
+import { cookieFor, type FlowOwnerKind } from '../state/marks.js';
+
+/** Who owns a set of flows: its cookie says so on the host, its address says so in the plan. */
+export interface FlowOwner {
+  kind: FlowOwnerKind;
+  address: string;
+}
+
+/**
+ * Collects the flows of one bridge in canonical form, each under its owner's cookie, and the
+ * cookie → owner address map the plan uses to name flow groups.
+ */
+export class FlowSet {
+  readonly flows: Record<string, Flow> = {};
+  readonly owners: Record<string, string> = {};
+
+  add(owner: FlowOwner, table: number, priority: number, match: readonly string[], actions: readonly string[]): void {
+    const cookie = cookieFor(owner.kind, owner.address);
+    this.owners[cookie] = owner.address;
+    const flow: Flow = { cookie, table, priority, match: canonicalMatch(match), actions: canonicalActions(actions.join(',')) };
+    const key = flowKey(flow);
+    if (this.flows[key]) throw new Error(`compile produced two flows with key ${key} (owners ${this.owners[this.flows[key]!.cookie]} and ${owner.address})`);
+    this.flows[key] = flow;
+  }
+
+  /**
+   * Like add, but a flow that another owner already installed with the same match, priority
+   * and actions is kept as it is (two policies of one group may hold the same rule): the
+   * switch can hold only one flow per match and priority, and either owner's is right.
+   */
+  addShared(owner: FlowOwner, table: number, priority: number, match: readonly string[], actions: readonly string[]): void {
+    const probe: Flow = { cookie: '', table, priority, match: canonicalMatch(match), actions: canonicalActions(actions.join(',')) };
+    const existing = this.flows[flowKey(probe)];
+    if (existing && existing.actions === probe.actions) return;
+    this.add(owner, table, priority, match, actions);
+  }
+}
+
+export const ZONE_FIELD = 'NXM_NX_REG6[0..15]';
+export const OUT_PORT_FIELD = 'NXM_NX_REG3[0..15]';

@@ -1,0 +1,89 @@
+// @ts-nocheck
+import type { Model, NumberRange, Peer, Protocol, Rule } from '../model/types.js';
+import { parseRecords, recordKey } from './records.js';
+
+/*
+ * The model as last applied, recorded on every host (see records.ts): networks' addressing,
+ * groups' network and policies, policies' rules. A plan reads it back to refuse changes that
+ * would strand endpoints and to say what a policy change means — without a state file.
+ */
+
+export interface RecordedNetwork {
+  tenant: string;
+  name: string;
+  subnet: string;
+  gateway?: string;
+  vni?: number;
+}
+
+export interface RecordedGroup {
+  tenant: string;
+  name: string;
+  network: string;
+  policies: string[];
+  /** `first-last` */
+  ipPool?: string;
+}
+
+export type RecordedRule = Omit<Rule, 'source'>;
+
+export interface RecordedPolicy {
+  tenant: string;
+  name: string;
+  rules: RecordedRule[];
+}
+
+export interface RecordedModel {
+  networks: RecordedNetwork[];
+  groups: RecordedGroup[];
+  policies: RecordedPolicy[];
+  /** The endpoints' MTU (absent on hosts applied before it was recorded). */
+  mtu?: number;
+}
+
+export function modelRecords(model: Model): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of model.networks) out[recordKey('net', n.tenant, n.name)] = `${n.subnet.address}/${n.subnet.prefix}${n.gateway ? ` ${n.gateway}` : ''}`;
+  for (const g of model.groups) out[recordKey('grp', g.tenant, g.name)] = `${g.network} ${g.policies.join(',')}`.trim();
+  for (const p of model.policies) out[recordKey('pol', p.tenant, p.name)] = JSON.stringify(p.rules.map(({ source: _source, ...rule }) => rule));
+  for (const g of model.groups) if (g.ipPool) out[recordKey('pool', g.tenant, g.name)] = `${g.ipPool.first}-${g.ipPool.last}`;
+  out[recordKey('mtu')] = String(model.fabric.mtu);
+  return out;
+}
+
+/** Reads the recorded model back from a bridge's external_ids; unreadable entries are skipped. */
+export function readModelRecords(externalIds: Record<string, string>): RecordedModel {
+  const out: RecordedModel = { networks: [], groups: [], policies: [] };
+  const vnis = new Map<string, number>();
+  const pools = new Map<string, string>();
+  for (const r of parseRecords(externalIds)) {
+    if (r.kind === 'vni') vnis.set(r.parts.join('/'), Number(r.value));
+    else if (r.kind === 'pool') pools.set(r.parts.join('/'), r.value);
+    else if (r.kind === 'mtu' && /^\d+$/.test(r.value)) out.mtu = Number(r.value);
+  }
+  for (const r of parseRecords(externalIds)) {
+    const [tenant, name] = r.parts;
+    if (!tenant || !name) continue;
+    if (r.kind === 'net') {
+      const [subnet, gateway] = r.value.split(' ');
+      const vni = vnis.get(`${tenant}/${name}`);
+      out.networks.push({ tenant, name, subnet: subnet!, ...(gateway ? { gateway } : {}), ...(vni !== undefined ? { vni } : {}) });
+    } else if (r.kind === 'grp') {
+      const [network, policies] = r.value.split(' ');
+      const pool = pools.get(`${tenant}/${name}`);
+      out.groups.push({ tenant, name, network: network!, policies: policies ? policies.split(',') : [], ...(pool ? { ipPool: pool } : {}) });
+    } else if (r.kind === 'pol') {
+      try {
+        const rules = JSON.parse(r.value) as Array<{ id: string; direction: 'in' | 'out'; priority: number; protocol: Protocol; ports?: NumberRange; peer?: Peer; action: 'allow' | 'deny' }>;
+        out.policies.push({ tenant, name, rules });
+      } catch {
+        // A record someone edited by hand: treated as absent.
+      }
+    }
+  }
+  const byName = (a: { tenant: string; name: string }, b: { tenant: string; name: string }) => (`${a.tenant}/${a.name}` < `${b.tenant}/${b.name}` ? -1 : 1);
+  out.networks.sort(byName);
+  out.groups.sort(byName);
+  out.policies.sort(byName);
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * The one script gather runs on every host, as one exec. It is a constant: nothing from a
+ * manifest or a host is interpolated into it, so it cannot carry shell syntax from input.
+ * Output is a sequence of sections, each opened by a line `@@contiv SECTION [ARG]`, parsed
+ * by src/state/parse/live-host.ts. A section whose command fails still appears, with the
+ * command's exit status in a `@@contiv status N` line, so a parser never confuses
+ * "nothing there" with "could not look". `netns-paths` lists the namespace paths of endpoints
+ * (a runtime's /proc/PID/ns/net …) that still exist: with /run/netns, what tells a live
+ * endpoint from one whose container is gone.
+ */
+// @ts-nocheck
+
+/** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock, nsenter and timeout. */
+export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
+
+export const GATHER_SCRIPT = `
+export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+section() { printf '\\n@@contiv %s\\n' "$*"; }
+run() { "$@"; printf '\\n@@contiv status %s\\n' "$?"; }
+section hostname; run cat /proc/sys/kernel/hostname
+section missing
+for b in ${REQUIRED_BINARIES.join(' ')}; do command -v "$b" >/dev/null 2>&1 || echo "$b"; done
+command -v ovs-vsctl >/dev/null 2>&1 || exit 0
+section ovs-version; run ovs-appctl -t ovs-vswitchd version
+section open-vswitch; run ovs-vsctl --timeout=10 -f json --columns=datapath_types,iface_types list Open_vSwitch
+section bridges; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,datapath_type,fail_mode,external_ids,ports list Bridge
+section ports; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,interfaces,external_ids,protected list Port
+section interfaces; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,type,options,ofport,ofport_request,external_ids,mtu,mtu_request,mac_in_use list Interface
+for br in $(ovs-vsctl --timeout=10 --bare --columns=name find Bridge external_ids:contiv.owner=contiv); do
+  section flows "$br"; run ovs-ofctl -O OpenFlow14 --timeout=10 dump-flows --no-stats "$br"
+done
+section links; run ip -d -j addr show
+section netns; ls -1 /run/netns 2>/dev/null || true
+section netns-paths
+ovs-vsctl --timeout=10 --bare --columns=external_ids find Port external_ids:contiv.kind=endpoint | tr ' ' '\\n' | grep '^contiv.netns=/' | cut -d= -f2- | tr -d '"' | while IFS= read -r p; do [ -e "$p" ] && printf '%s\\n' "$p"; done; true
+`;
+
+/**
+ * The small read of one host the endpoint path and the claim protocol make (under the host's
+ * lock, or of every host at once): contiv's bridge with its records, the ports and interfaces
+ * (endpoints, port numbers) and the named network namespaces. No flows, no links: the same
+ * sections as GATHER_SCRIPT, parsed by the same parser.
+ */
+export const RECORDS_SCRIPT = `
+export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+section() { printf '\\n@@contiv %s\\n' "$*"; }
+run() { "$@"; printf '\\n@@contiv status %s\\n' "$?"; }
+section bridges; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,datapath_type,fail_mode,external_ids,ports find Bridge name=contiv0
+section ports; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,interfaces,external_ids,protected list Port
+section interfaces; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,type,options,ofport,ofport_request,external_ids,mtu,mtu_request,mac_in_use list Interface
+section netns; ls -1 /run/netns 2>/dev/null || true
+`;

@@ -1,0 +1,112 @@
+// @ts-nocheck
+import { createHash, createHmac } from 'node:crypto';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/*
+ * OpenSSH known_hosts: plain names, comma-separated lists, `[host]:port` for other ports,
+ * hashed names (`|1|salt|hmac`), `*`/`?` wildcards, `!` negation, and the @revoked marker
+ * (@cert-authority lines are ignored: contiv does not accept host certificates).
+ */
+
+export interface KnownHostEntry {
+  patterns: string[];
+  keyType: string;
+  /** Base64 of the public key blob, as in the file. */
+  key: string;
+  revoked: boolean;
+}
+
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const out: KnownHostEntry[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    let marker: string | undefined;
+    if (fields[0]?.startsWith('@')) marker = fields.shift();
+    if (marker === '@cert-authority') continue;
+    const [hosts, keyType, key] = fields;
+    if (!hosts || !keyType || !key) continue;
+    out.push({ patterns: hosts.split(','), keyType, key, revoked: marker === '@revoked' });
+  }
+  return out;
+}
+
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+export function lookupName(address: string, port: number): string {
+  return port === 22 ? address : `[${address}]:${port}`;
+}
+
+function wildcardMatch(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(name);
+}
+
+function patternMatches(pattern: string, name: string): boolean {
+  if (pattern.startsWith('|1|')) {
+    const [, , salt, hash] = pattern.split('|');
+    if (!salt || !hash) return false;
+    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+  }
+  return wildcardMatch(pattern, name);
+}
+
+export function entryMatches(entry: KnownHostEntry, name: string): boolean {
+  let matched = false;
+  for (const p of entry.patterns) {
+    if (p.startsWith('!')) {
+      if (patternMatches(p.slice(1), name)) return false;
+    } else if (patternMatches(p, name)) {
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+/** `SHA256:…` as OpenSSH prints it. */
+export function fingerprint(keyBlob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type named inside an SSH public key blob (its first string). */
+export function keyTypeOf(keyBlob: Buffer): string {
+  const length = keyBlob.readUInt32BE(0);
+  return keyBlob.subarray(4, 4 + length).toString('ascii');
+}
+
+export type HostKeyVerdict =
+  | { status: 'match' }
+  | { status: 'unknown'; presented: string }
+  | { status: 'changed'; presented: string; expected: string[] }
+  | { status: 'revoked'; presented: string };
+
+export function verifyHostKey(entries: readonly KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
+  const presented = keyBlob.toString('base64');
+  const mine = entries.filter((e) => entryMatches(e, name));
+  if (mine.some((e) => e.revoked && e.key === presented)) return { status: 'revoked', presented: fingerprint(keyBlob) };
+  const valid = mine.filter((e) => !e.revoked);
+  if (valid.some((e) => e.key === presented)) return { status: 'match' };
+  if (valid.length === 0) return { status: 'unknown', presented: fingerprint(keyBlob) };
+  return { status: 'changed', presented: fingerprint(keyBlob), expected: valid.map((e) => `${e.keyType} ${fingerprint(Buffer.from(e.key, 'base64'))}`) };
+}
+
+/** Key types known for a host, to offer them first (as OpenSSH does) so a known key is the one presented. */
+export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string): string[] {
+  return [...new Set(entries.filter((e) => !e.revoked && entryMatches(e, name)).map((e) => e.keyType))];
+}
+
+export async function readKnownHosts(path: string): Promise<KnownHostEntry[]> {
+  try {
+    return parseKnownHosts(await readFile(path, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/** Records a host key never seen before (never replaces one: a changed key is always refused). */
+export async function appendKnownHost(path: string, name: string, keyBlob: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, `${name} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, { mode: 0o600 });
+}

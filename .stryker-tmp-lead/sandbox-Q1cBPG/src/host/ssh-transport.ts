@@ -1,0 +1,258 @@
+// @ts-nocheck
+import { readFile } from 'node:fs/promises';
+import { Client, type ConnectConfig } from 'ssh2';
+import { appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
+import { HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
+
+export interface SshTransportOptions {
+  /** Record keys of hosts never seen before (never a changed key). */
+  acceptNewHostKeys?: boolean;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  /** ssh-agent socket; defaults to SSH_AUTH_SOCK. */
+  agentSocket?: string;
+}
+
+// curve25519 first: the cheapest key exchange on these machines (LAB-NOTES), then the usual.
+const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'diffie-hellman-group14-sha256'];
+const HOST_KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'];
+
+/**
+ * The ssh2 transport: one connection per host for the whole command run (gather, then apply),
+ * strict host-key checking against each host's knownHostsFile, key auth from identityFile or
+ * ssh-agent. The only module that imports ssh2.
+ */
+export class SshTransport implements Transport {
+  private readonly connections = new Map<string, Promise<Client>>();
+  private readonly knownHosts = new Map<string, Promise<KnownHostEntry[]>>();
+  private appendQueue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: SshTransportOptions = {}) {}
+
+  async exec(host: HostTarget, script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closed) throw new Error('transport is closed');
+    const client = await this.connection(host);
+    const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 120_000;
+    // Root runs the script directly; other users through sudo, which must not ask for a password.
+    const command = host.ssh.user === 'root' ? 'sh -s' : 'sudo -n sh -s';
+    const result = await new Promise<ExecResult>((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(new HostError(host.name, 'unreachable', `cannot start a command: ${err.message}`));
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        const timer = setTimeout(() => {
+          this.drop(host, client);
+          reject(new HostError(host.name, 'timeout', `command timed out after ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => stdout.push(d));
+        stream.stderr.on('data', (d: Buffer) => stderr.push(d));
+        stream.on('close', (code: number | null, signal?: string) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? (signal ? 128 : 255), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+        });
+        stream.end(script);
+      });
+    });
+    if (host.ssh.user !== 'root') checkSudo(host, result);
+    return result;
+  }
+
+  async hold(host: HostTarget, script: string, ready: string, options: ExecOptions = {}): Promise<Held> {
+    if (this.closed) throw new Error('transport is closed');
+    const client = await this.connection(host);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const command = host.ssh.user === 'root' ? 'sh -s' : 'sudo -n sh -s';
+    return new Promise<Held>((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(new HostError(host.name, 'unreachable', `cannot start a command: ${err.message}`));
+        let out = '';
+        let err2 = '';
+        let settled = false;
+        const closed = new Promise<number>((done) => stream.on('close', (code: number | null) => done(code ?? 255)));
+        const timer = setTimeout(() => {
+          if (settled) return;
+          settled = true;
+          stream.close();
+          reject(new HostError(host.name, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => {
+          out += d.toString('utf8');
+          if (!settled && out.split('\n').includes(ready)) {
+            settled = true;
+            clearTimeout(timer);
+            resolve({
+              release: async () => {
+                stream.end();
+                return closed;
+              },
+            });
+          }
+        });
+        stream.stderr.on('data', (d: Buffer) => (err2 += d.toString('utf8')));
+        void closed.then((code) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const result = { code, stdout: out, stderr: err2 };
+          try {
+            if (host.ssh.user !== 'root') checkSudo(host, result);
+            reject(new HostError(host.name, 'command', `exit ${code}: ${err2.trim().split('\n')[0] ?? ''}`));
+          } catch (e) {
+            reject(e);
+          }
+        });
+        // Standard input stays open: the script reads it to its end, which is the release.
+        stream.write(script);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.end(), () => undefined)));
+  }
+
+  private drop(host: HostTarget, client: Client): void {
+    this.connections.delete(host.name);
+    client.destroy();
+  }
+
+  private connection(host: HostTarget): Promise<Client> {
+    let pending = this.connections.get(host.name);
+    if (!pending) {
+      pending = this.connect(host);
+      this.connections.set(host.name, pending);
+      pending.catch(() => this.connections.delete(host.name));
+    }
+    return pending;
+  }
+
+  private entries(path: string): Promise<KnownHostEntry[]> {
+    let pending = this.knownHosts.get(path);
+    if (!pending) {
+      pending = readKnownHosts(path);
+      this.knownHosts.set(path, pending);
+    }
+    return pending;
+  }
+
+  private async connect(host: HostTarget): Promise<Client> {
+    const name = lookupName(host.address, host.ssh.port);
+    let entries: KnownHostEntry[];
+    try {
+      entries = await this.entries(host.ssh.knownHostsFile);
+    } catch (e) {
+      throw new HostError(host.name, 'config', `cannot read known_hosts ${host.ssh.knownHostsFile}: ${(e as Error).message}`);
+    }
+    const config: ConnectConfig = {
+      host: host.address,
+      port: host.ssh.port,
+      username: host.ssh.user,
+      readyTimeout: this.options.connectTimeoutMs ?? 10_000,
+      keepaliveInterval: 15_000,
+      algorithms: {
+        kex: KEX as NonNullable<ConnectConfig['algorithms']>['kex'],
+        serverHostKey: orderHostKeyTypes(knownKeyTypes(entries, name)) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'],
+      },
+    };
+    if (host.ssh.identityFile) {
+      try {
+        config.privateKey = await readFile(host.ssh.identityFile);
+      } catch (e) {
+        throw new HostError(host.name, 'config', `cannot read identityFile ${host.ssh.identityFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    } else {
+      const agent = this.options.agentSocket ?? process.env['SSH_AUTH_SOCK'];
+      if (!agent) throw new HostError(host.name, 'config', 'no identityFile in the Fabric and no ssh-agent (SSH_AUTH_SOCK is not set)');
+      config.agent = agent;
+    }
+
+    let keyProblem: HostError | undefined;
+    config.hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
+      const verdict = verifyHostKey(entries, name, key);
+      switch (verdict.status) {
+        case 'match':
+          return verify(true);
+        case 'unknown':
+          if (this.options.acceptNewHostKeys) {
+            // One failed write must not fail every later one: the queue only orders them.
+            this.appendQueue = this.appendQueue.catch(() => undefined).then(() => appendKnownHost(host.ssh.knownHostsFile, name, key));
+            this.appendQueue.then(() => verify(true), (e: Error) => {
+              keyProblem = new HostError(host.name, 'config', `cannot record its host key in ${host.ssh.knownHostsFile}: ${e.message}`);
+              verify(false);
+            });
+            return;
+          }
+          keyProblem = new HostError(host.name, 'host-key-unknown', `host key ${verdict.presented} of ${name} is not in ${host.ssh.knownHostsFile}`, 'check the fingerprint, then run again with --accept-new-host-keys to record it');
+          return verify(false);
+        case 'changed':
+          keyProblem = new HostError(host.name, 'host-key-changed', `HOST KEY CHANGED for ${name}: it presented ${verdict.presented}, ${host.ssh.knownHostsFile} expects ${verdict.expected.join(' or ')}`, 'someone may be intercepting the connection, or the host was reinstalled: verify, then edit the known_hosts file');
+          return verify(false);
+        case 'revoked':
+          keyProblem = new HostError(host.name, 'host-key-changed', `host key ${verdict.presented} of ${name} is marked @revoked in ${host.ssh.knownHostsFile}`);
+          return verify(false);
+      }
+    };
+
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      client.once('ready', () => {
+        client.removeAllListeners('error');
+        // A connection that fails later is dropped so the next exec reconnects.
+        client.on('error', () => this.connections.delete(host.name));
+        client.on('close', () => this.connections.delete(host.name));
+        resolve(client);
+      });
+      client.once('error', (err: Error & { level?: string; code?: string }) => {
+        client.destroy();
+        reject(keyProblem ?? classifyConnectError(host, err));
+      });
+      try {
+        client.connect(config);
+      } catch (e) {
+        // ssh2 throws synchronously for a key it cannot parse.
+        client.destroy();
+        reject(classifyConnectError(host, e as Error));
+      }
+    });
+  }
+}
+
+function orderHostKeyTypes(known: string[]): string[] {
+  // ssh-rsa keys in known_hosts are verified with the rsa-sha2 signature algorithms.
+  const preferred = known.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256'] : [t]));
+  return [...new Set([...preferred.filter((t) => HOST_KEY_TYPES.includes(t)), ...HOST_KEY_TYPES])];
+}
+
+function classifyConnectError(host: HostTarget, err: Error & { level?: string; code?: string }): HostError {
+  const target = `${host.ssh.user}@${host.address}:${host.ssh.port}`;
+  if (err.level === 'client-authentication') {
+    return new HostError(host.name, 'auth', `authentication failed for ${target} (${host.ssh.identityFile ? `key ${host.ssh.identityFile}` : 'ssh-agent keys'})`, 'check the user and that its authorized_keys holds the public key');
+  }
+  if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
+    return new HostError(host.name, 'unreachable', `no SSH answer from ${target} (timed out)`);
+  }
+  if (err.code && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET'].includes(err.code)) {
+    return new HostError(host.name, 'unreachable', `cannot connect to ${target}: ${err.code}`);
+  }
+  if (/privatekey|private key|passphrase|unsupported key/i.test(err.message)) {
+    return new HostError(host.name, 'config', `cannot use identityFile ${host.ssh.identityFile}: ${err.message}`);
+  }
+  return new HostError(host.name, 'unreachable', `SSH to ${target} failed: ${err.message}`);
+}
+
+function checkSudo(host: HostTarget, result: ExecResult): void {
+  if (result.code === 0) return;
+  if (/a password is required|a terminal is required/.test(result.stderr)) {
+    throw new HostError(host.name, 'sudo', `user ${host.ssh.user} needs a password for sudo`, 'allow it passwordless sudo (NOPASSWD) for contiv, or connect as root');
+  }
+  if (/sudo: (command )?not found/.test(result.stderr) || (result.code === 127 && /sudo/.test(result.stderr))) {
+    throw new HostError(host.name, 'permission', `user ${host.ssh.user} is not root and sudo is not installed`);
+  }
+  if (/is not in the sudoers file|not allowed to execute/.test(result.stderr)) {
+    throw new HostError(host.name, 'permission', `user ${host.ssh.user} may not use sudo: ${result.stderr.trim().split('\n')[0]}`);
+  }
+}

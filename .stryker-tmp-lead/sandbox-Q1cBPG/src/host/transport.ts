@@ -1,0 +1,68 @@
+// @ts-nocheck
+import type { Host } from '../model/types.js';
+
+/** What a transport needs of a host: its name (for messages), where to connect and how. */
+export type HostTarget = Pick<Host, 'name' | 'address' | 'ssh'>;
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The first lines of a command's standard error, on one line, for a message naming the cause. */
+export function stderrSummary(result: Pick<ExecResult, 'stderr'>, lines = 3): string {
+  return result.stderr.trim().split('\n').slice(0, lines).join(' | ');
+}
+
+export interface ExecOptions {
+  /** Abort the command (and its connection) after this long. */
+  timeoutMs?: number;
+}
+
+/**
+ * How contiv runs commands on hosts. The script is sent on standard input to `sh -s` as root
+ * (through `sudo -n` for other users), so nothing is ever quoted into a command line.
+ * Tests of pure stages pass a recording fake; integration tests use the real sshd of the lab.
+ */
+export interface Transport {
+  exec(host: HostTarget, script: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts `script` and resolves once it prints the line `ready`; it keeps running until
+   * `release()` closes its standard input (or the connection dies). How a host-wide lock is
+   * held across several execs.
+   */
+  hold(host: HostTarget, script: string, ready: string, options?: ExecOptions): Promise<Held>;
+  /** Closes every connection; the transport can not be used afterwards. */
+  close(): Promise<void>;
+}
+
+export interface Held {
+  /** Ends the held script; resolves with its exit status. */
+  release(): Promise<number>;
+}
+
+export type HostErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'auth'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'config'
+  | 'sudo'
+  | 'permission'
+  | 'missing-binary'
+  | 'command';
+
+/** A problem with one host. The message names the host and the cause; the others go on. */
+export class HostError extends Error {
+  constructor(
+    readonly host: string,
+    readonly kind: HostErrorKind,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(`${host}: ${message}`);
+    this.name = 'HostError';
+  }
+}

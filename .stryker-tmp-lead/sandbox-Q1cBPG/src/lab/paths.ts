@@ -1,0 +1,91 @@
+// @ts-nocheck
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where labs keep their state: ~/.contiv/labs/<name>/. CONTIV_HOME (default ~/.contiv)
+ * moves the whole tree, e.g. for a test that must not see a developer's labs.
+ */
+export function contivHome(): string {
+  return process.env.CONTIV_HOME ?? join(homedir(), '.contiv');
+}
+
+export function labsDir(): string {
+  return join(contivHome(), 'labs');
+}
+
+export interface LabPaths {
+  dir: string;
+  record: string;
+  lock: string;
+  key: string;
+  pubKey: string;
+  knownHosts: string;
+  fabric: string;
+  /** authorized_keys for root on every host (contivlab gets its own copy in its home). */
+  authorizedKeys: string;
+  host(name: string): HostPaths;
+}
+
+export interface HostPaths {
+  dir: string;
+  sshdConfig: string;
+  sshdLog: string;
+  sshdPid: string;
+  hostKey: string;
+  hostPubKey: string;
+  /** Bind-mounted over /run/openvswitch, /etc/openvswitch, /var/lib/openvswitch, /var/log/openvswitch. */
+  ovsRun: string;
+  ovsEtc: string;
+  ovsLib: string;
+  ovsLog: string;
+  ovsdbPid: string;
+  vswitchdPid: string;
+  /** Bind-mounted over /etc/hosts, /root/.bashrc and /home/contivlab. */
+  etcHosts: string;
+  emptyFile: string;
+  userHome: string;
+  startLog: string;
+}
+
+export function labPaths(name: string): LabPaths {
+  const dir = join(labsDir(), name);
+  return {
+    dir,
+    record: join(dir, 'record.json'),
+    lock: join(labsDir(), `.${name}.lock`),
+    key: join(dir, 'id_ed25519'),
+    pubKey: join(dir, 'id_ed25519.pub'),
+    knownHosts: join(dir, 'known_hosts'),
+    fabric: join(dir, 'fabric.yaml'),
+    authorizedKeys: join(dir, 'authorized_keys'),
+    host(h: string): HostPaths {
+      const hd = join(dir, 'hosts', h);
+      const ovs = join(hd, 'ovs');
+      return {
+        dir: hd,
+        sshdConfig: join(hd, 'sshd_config'),
+        sshdLog: join(hd, 'sshd.log'),
+        sshdPid: join(hd, 'sshd.pid'),
+        hostKey: join(hd, 'ssh_host_ed25519_key'),
+        hostPubKey: join(hd, 'ssh_host_ed25519_key.pub'),
+        ovsRun: join(ovs, 'run'),
+        ovsEtc: join(ovs, 'etc'),
+        ovsLib: join(ovs, 'lib'),
+        ovsLog: join(ovs, 'log'),
+        ovsdbPid: join(ovs, 'run', 'ovsdb-server.pid'),
+        vswitchdPid: join(ovs, 'run', 'ovs-vswitchd.pid'),
+        etcHosts: join(hd, 'etc-hosts'),
+        emptyFile: join(hd, 'empty'),
+        userHome: join(hd, 'home'),
+        startLog: join(hd, 'start.log'),
+      };
+    },
+  };
+}
+
+/** `~/…` when the path is under the home directory (as the quickstart Fabric writes it). */
+export function tildePath(path: string): string {
+  const home = homedir();
+  return path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
+}

@@ -1,0 +1,217 @@
+// @ts-nocheck
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { ENCAP_OVERHEAD } from '../compile/pipeline.js';
+import type { CompiledHost } from '../compile/compile.js';
+import type { Model } from '../model/types.js';
+import { endpointsOf, type Endpoint } from '../state/endpoint.js';
+import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
+import type { Allocations } from '../compile/allocate.js';
+import { parseRecords } from '../compile/records.js';
+import type { LiveHost } from '../state/host-state.js';
+import { KIND_KEY } from '../state/marks.js';
+
+/*
+ * Checks across the fleet, before any change: each returns diagnostics naming hosts (and
+ * endpoints); one error stops the plan, so nothing is applied half-way on a wrong premise.
+ */
+
+function hostError(host: string, code: string, message: string, hint?: string): Diagnostic {
+  return { ...error(code, message, undefined, hint), address: host };
+}
+
+/** The model as last applied, from the hosts' records (the first host holding each record wins). */
+export function recordedModel(live: Record<string, LiveHost>): RecordedModel {
+  const merged: RecordedModel = { networks: [], groups: [], policies: [] };
+  const seen = new Set<string>();
+  for (const l of Object.values(live)) {
+    for (const bridge of Object.values(l.state.bridges)) {
+      const r = readModelRecords(bridge.externalIds);
+      for (const [kind, list] of [['net', r.networks], ['grp', r.groups], ['pol', r.policies]] as const) {
+        for (const item of list) {
+          const key = `${kind}/${item.tenant}/${item.name}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          (kind === 'net' ? merged.networks : kind === 'grp' ? merged.groups : merged.policies).push(item as never);
+        }
+      }
+    }
+  }
+  return merged;
+}
+
+/**
+ * Endpoints live on the hosts, not in the manifests, so a manifest change can strand them.
+ * Refused, naming the endpoints: removing their network or group, moving their group to
+ * another network, changing their network's subnet, gateway or VNI. (Endpoints whose
+ * namespace is gone do not count: the plan frees them.)
+ */
+export function endpointsFollowManifests(model: Model, recorded: RecordedModel, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
+  const problems = new Map<string, { code: string; message: string; hint: string; endpoints: string[] }>();
+  const note = (key: string, code: string, message: string, hint: string, e: Endpoint) => {
+    const p = problems.get(key) ?? { code, message, hint, endpoints: [] };
+    p.endpoints.push(`${e.netns} on ${e.host} (${e.ip})`);
+    problems.set(key, p);
+  };
+  const detach = 'detach them first (contiv detach --host H --netns NS)';
+  for (const l of Object.values(live)) {
+    const dead = new Set(gone[l.state.host] ?? []);
+    for (const e of endpointsOf(l.state)) {
+      if (dead.has(e.netns)) continue;
+      const net = `${e.tenant}/${e.network}`;
+      const network = model.networks.find((n) => n.tenant === e.tenant && n.name === e.network);
+      if (!network) {
+        note(`net-gone/${net}`, 'network-in-use', `network ${net} is not in the manifests but endpoints still use it`, `${detach}, or keep the network`, e);
+        continue;
+      }
+      const before = recorded.networks.find((n) => n.tenant === e.tenant && n.name === e.network);
+      if (before) {
+        const subnet = `${network.subnet.address}/${network.subnet.prefix}`;
+        const changes = [
+          before.subnet !== subnet && `subnet ${before.subnet} → ${subnet}`,
+          (before.gateway ?? '') !== (network.gateway ?? '') && `gateway ${before.gateway ?? '(none)'} → ${network.gateway ?? '(none)'}`,
+          network.vni !== undefined && before.vni !== undefined && before.vni !== network.vni && `vni ${before.vni} → ${network.vni}`,
+        ].filter(Boolean);
+        if (changes.length) note(`net-changed/${net}`, 'network-changed-in-use', `network ${net} changes (${changes.join(', ')}) while endpoints use it`, `${detach}, change the network, then attach them again`, e);
+      }
+      if (!e.group) continue;
+      const group = model.groups.find((g) => g.tenant === e.tenant && g.name === e.group);
+      if (!group) {
+        note(`grp-gone/${e.tenant}/${e.group}`, 'group-in-use', `endpoint group ${e.tenant}/${e.group} is not in the manifests but endpoints are in it (they would silently lose every rule)`, `${detach}, or keep the group`, e);
+      } else if (group.network !== e.network) {
+        note(`grp-moved/${e.tenant}/${e.group}`, 'group-network-changed', `endpoint group ${e.tenant}/${e.group} moves from network ${e.network} to ${group.network} while endpoints on ${e.network} are in it`, `${detach} and attach them to ${group.network}`, e);
+      }
+    }
+  }
+  return [...problems.values()].map((p) => error(p.code, `${p.message}: ${p.endpoints.join(', ')}`, undefined, p.hint));
+}
+
+/**
+ * On a userspace (netdev) host the VXLAN source address must sit on an OVS bridge (LAB-NOTES)
+ * and must not be the SSH address (a dead ovs-vswitchd would cut contiv off); the underlay
+ * must carry an endpoint's full frame plus VXLAN and the group tag.
+ */
+export function underlayReady(model: Model, live: Record<string, LiveHost>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const host of model.fabric.hosts) {
+    const l = live[host.name];
+    if (!l) continue;
+    const link = l.facts.links.find((k) => k.addresses.some((a) => a.split('/')[0] === host.vtep));
+    if (!link) {
+      out.push(hostError(host.name, 'vtep-missing', `${host.name}: no interface holds its vtep ${host.vtep}`, 'configure the underlay address on the host first'));
+      continue;
+    }
+    if (host.datapath === 'netdev') {
+      const ovsBridges = new Set([...l.unmanaged.bridges, ...Object.keys(l.state.bridges)]);
+      if (!ovsBridges.has(link.name)) {
+        out.push(hostError(host.name, 'vtep-not-on-ovs', `${host.name}: vtep ${host.vtep} is on ${link.name}, not on an OVS bridge; userspace VXLAN needs its source address on an OVS bridge's internal port`));
+      }
+      if (host.vtep === host.address) {
+        out.push(hostError(host.name, 'vtep-is-ssh-address', `${host.name}: vtep ${host.vtep} is also the SSH address; with the userspace datapath a restarting ovs-vswitchd would cut SSH off`, 'give SSH its own management interface'));
+      }
+    }
+    const needed = model.fabric.mtu + ENCAP_OVERHEAD;
+    if (link.mtu < needed) {
+      out.push(hostError(host.name, 'underlay-mtu', `${host.name}: underlay ${link.name} has MTU ${link.mtu}; endpoints with MTU ${model.fabric.mtu} need ${needed} (VXLAN and the group tag add ${ENCAP_OVERHEAD} bytes)`, `raise the underlay MTU, or set the Fabric's mtu to ${link.mtu - ENCAP_OVERHEAD}`));
+    }
+  }
+  return out;
+}
+
+/** Every host has a tunnel to every other host (the mesh is what carries every network). */
+export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const host of model.fabric.hosts) {
+    const ports = Object.values(desired[host.name]?.state.bridges ?? {}).flatMap((b) => Object.values(b.ports));
+    const peers = new Set(ports.filter((p) => p.externalIds[KIND_KEY] === 'tunnel').map((p) => p.externalIds['contiv.peer']));
+    const missing = model.fabric.hosts.filter((h) => h.name !== host.name && !peers.has(h.name)).map((h) => h.name);
+    if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.join(', ')}`));
+  }
+  return out;
+}
+
+/**
+ * A network with endpoints keeps its VNI: the allocation may move an automatic one (vniRange
+ * changed), and hosts apply one after another, so its endpoints would be split meanwhile.
+ */
+export function vnisStableUnderEndpoints(allocations: Allocations, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
+  const recorded = new Map<string, number>();
+  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) for (const r of parseRecords(b.externalIds)) if (r.kind === 'vni' && !recorded.has(r.parts.join('/'))) recorded.set(r.parts.join('/'), Number(r.value));
+  const users = new Map<string, string[]>();
+  for (const l of Object.values(live)) {
+    const dead = new Set(gone[l.state.host] ?? []);
+    for (const e of endpointsOf(l.state)) {
+      if (dead.has(e.netns)) continue;
+      const key = `${e.tenant}/${e.network}`;
+      users.set(key, [...(users.get(key) ?? []), `${e.netns} on ${e.host} (${e.ip})`]);
+    }
+  }
+  const out: Diagnostic[] = [];
+  for (const [key, endpoints] of users) {
+    const before = recorded.get(key);
+    const after = allocations.vni[key];
+    if (before === undefined || after === undefined || before === after) continue;
+    out.push(error('network-changed-in-use', `network ${key} would change VNI ${before} → ${after} (is its VNI still inside vniRange?) while endpoints use it: ${endpoints.join(', ')}`, undefined, 'keep vniRange covering the VNIs in use, or detach the endpoints first'));
+  }
+  return out;
+}
+
+/**
+ * A host dropped from the Fabric: the others lose their tunnels to it, but contiv can no longer
+ * reach it, so what contiv made there stays. Said as a warning, with what to do.
+ */
+export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): Diagnostic[] {
+  const known = new Set(model.fabric.hosts.map((h) => h.name));
+  const left = new Set<string>();
+  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) for (const p of Object.values(b.ports)) {
+    const peer = p.externalIds['contiv.peer'];
+    if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) left.add(peer);
+  }
+  return [...left].sort().map((peer) => ({
+    severity: 'warning' as const,
+    code: 'host-left-fabric',
+    message: `host ${peer} is no longer in the Fabric: the other hosts drop their tunnels to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
+    hint: `to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on ${peer}: ovs-vsctl del-br contiv0`,
+    address: peer,
+  }));
+}
+
+/** Apply and attach need ethtool, flock and nsenter on every host: said at plan time, naming the host. */
+export function applyToolsPresent(live: Record<string, LiveHost>): Diagnostic[] {
+  return Object.values(live).flatMap((l) => {
+    const missing = l.facts.missing.filter((b) => b === 'ethtool' || b === 'flock' || b === 'nsenter');
+    return missing.length ? [hostError(l.state.host, 'host-missing-binary', `${l.state.host}: ${missing.join(', ')} not found; apply and attach need ${missing.length === 1 ? 'it' : 'them'}`, 'install ethtool and util-linux')] : [];
+  });
+}
+
+/**
+ * contiv never takes over what it did not make: a bridge of contiv's name without contiv's
+ * mark is refused, and so is deleting a bridge of contiv's that holds ports of someone else.
+ */
+export function bridgesAreOurs(desired: Record<string, CompiledHost>, live: Record<string, LiveHost>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [host, l] of Object.entries(live)) {
+    const wanted = new Set(Object.keys(desired[host]?.state.bridges ?? {}));
+    for (const name of wanted) {
+      if (l.unmanaged.bridges.includes(name)) out.push(hostError(host, 'bridge-not-ours', `${host}: a bridge ${name} exists without contiv's mark; contiv will not take it over`, `rename or remove it, or mark it: ovs-vsctl set bridge ${name} external_ids:contiv.owner=contiv`));
+    }
+    for (const name of Object.keys(l.state.bridges)) {
+      if (wanted.has(name)) continue;
+      const foreign = l.unmanaged.ports.filter((p) => p.startsWith(`${name}/`));
+      if (foreign.length) out.push(hostError(host, 'bridge-holds-foreign-ports', `${host}: bridge ${name} would be deleted, but it holds ports contiv did not make (${foreign.join(', ')})`, 'move those ports off it first'));
+    }
+  }
+  return out;
+}
+
+/** A flow of contiv's with the key of a foreign flow would replace it: refused, naming both. */
+export function flowsLeaveForeignAlone(desired: Record<string, CompiledHost>, live: Record<string, LiveHost>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [host, l] of Object.entries(live)) {
+    for (const [bridge, keys] of Object.entries(l.unmanaged.flowKeys)) {
+      const ours = desired[host]?.state.bridges[bridge]?.flows ?? {};
+      const clash = keys.filter((k) => ours[k] !== undefined);
+      if (clash.length) out.push(hostError(host, 'flow-collides-with-foreign', `${host}: ${clash.length} flow(s) contiv needs on ${bridge} have the table, priority and match of flows it did not make (${clash.slice(0, 2).join('; ')})`, 'remove or change those foreign flows'));
+    }
+  }
+  return out;
+}

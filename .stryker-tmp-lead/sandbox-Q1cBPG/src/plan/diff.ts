@@ -1,0 +1,194 @@
+// @ts-nocheck
+import type { CompiledHost } from '../compile/compile.js';
+import type { BridgeState, Flow, HostState, PortState } from '../state/host-state.js';
+import { flowKey } from '../state/host-state.js';
+import { parseRecords } from '../compile/records.js';
+import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
+import { fieldChanges } from './field-changes.js';
+import type { AddressChange, BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
+import { describeAddressRecord, isAddressRecord } from '../ipam/records.js';
+
+/**
+ * Pure: desired vs live state of one host → the changes that make live equal desired.
+ * Order: bridge and port creations/updates, then flow changes, then port and bridge deletions
+ * (apply makes every OVSDB change in one transaction, then the flow bundle: flows may name a
+ * port number before its port exists, and a deleted port's flows are harmless until removed).
+ * Endpoint ports are never created here (attach owns that); one is deleted only when its
+ * namespace is gone.
+ */
+export function diffHost(desired: CompiledHost, live: HostState | undefined): Change[] {
+  const host = desired.state.host;
+  const first: Change[] = [];
+  const flows: Change[] = [];
+  const last: Change[] = [];
+  const liveBridges = live?.bridges ?? {};
+  const owners = { ...liveOwners(liveBridges), ...desired.owners };
+  for (const [name, want] of Object.entries(desired.state.bridges)) {
+    const have = liveBridges[name];
+    const bridgeChange = diffBridge(host, want, have);
+    if (bridgeChange) first.push(bridgeChange);
+    for (const c of diffAddresses(host, name, want.externalIds, have?.externalIds ?? {}, desired.addressReasons ?? {})) (c.action === 'delete' ? last : first).push(c);
+    for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
+    flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
+  }
+  for (const [name, have] of Object.entries(liveBridges)) {
+    if (desired.state.bridges[name]) continue;
+    last.push({
+      type: 'bridge',
+      action: 'delete',
+      host,
+      address: `${host}/bridge/${name}`,
+      bridge: name,
+      before: bridgeFields(have),
+      reason: `no longer in the manifests (${Object.keys(have.ports).length} ports and ${Object.keys(have.flows).length} flows go with it)`,
+    });
+  }
+  return [...first, ...flows, ...last.reverse()];
+}
+
+/** A bridge's own fields; its address records are changes of their own (diffAddresses). */
+export function bridgeFields(b: BridgeState): BridgeFields {
+  return { name: b.name, datapathType: b.datapathType, failMode: b.failMode, externalIds: withoutAddressRecords(b.externalIds) };
+}
+
+export function withoutAddressRecords(ids: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(ids).filter(([k]) => !isAddressRecord(k)));
+}
+
+function diffAddresses(host: string, bridge: string, want: Record<string, string>, have: Record<string, string>, reasons: Record<string, string>): AddressChange[] {
+  const out: AddressChange[] = [];
+  const keys = new Set([...Object.keys(want), ...Object.keys(have)].filter(isAddressRecord));
+  for (const key of [...keys].sort()) {
+    const before = have[key];
+    const after = want[key];
+    if (before === after) continue;
+    const info = describeAddressRecord(key, after ?? before);
+    const action = before === undefined ? 'create' : after === undefined ? 'delete' : 'update';
+    const address = info.kind === 'legacy' ? `${host}/block/${info.space}/old-record` : `${host}/${info.kind}/${info.space}/${info.what.split('-')[0]}`;
+    const fallback = action === 'create' ? 'not on the host yet' : action === 'delete' ? 'no longer needed' : `${before} → ${after}`;
+    out.push({ type: 'address', action, host, address, bridge, key, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), reason: reasons[key] ?? fallback });
+  }
+  return out;
+}
+
+function diffBridge(host: string, want: BridgeState, have: BridgeState | undefined): BridgeChange | undefined {
+  const address = `${host}/bridge/${want.name}`;
+  const after = bridgeFields(want);
+  if (!have) return { type: 'bridge', action: 'create', host, address, bridge: want.name, after, reason: 'not on the host yet' };
+  const before = bridgeFields(have);
+  const differs = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>).map((c) => c.path);
+  if (differs.length === 0) return undefined;
+  return { type: 'bridge', action: 'update', host, address, bridge: want.name, before, after, reason: `${differs.join(', ')} differ` };
+}
+
+function portAddress(host: string, port: PortState): string {
+  return port.externalIds[ADDRESS_KEY] ?? `${host}/port/${port.name}`;
+}
+
+function diffPorts(host: string, want: BridgeState, have: BridgeState | undefined): PortChange[] {
+  const out: PortChange[] = [];
+  const livePorts = have?.ports ?? {};
+  for (const [name, after] of Object.entries(want.ports)) {
+    const before = livePorts[name];
+    const base = { type: 'port' as const, host, address: portAddress(host, after), bridge: want.name, port: name };
+    if (!before) {
+      if (after.externalIds[KIND_KEY] === 'endpoint') continue;
+      out.push({ ...base, action: 'create', after, reason: 'not on the host yet' });
+      continue;
+    }
+    const differs = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>).map((c) => c.path);
+    if (differs.length === 0) continue;
+    // A port of another type is another device (shown as a replace); apply still changes the
+    // type in place, so the port row and its number — named by flows — stay.
+    const action = before.type !== after.type ? 'replace' : 'update';
+    out.push({ ...base, action, before, after, reason: `${differs.join(', ')} differ` });
+  }
+  for (const [name, before] of Object.entries(livePorts)) {
+    if (want.ports[name]) continue;
+    // Compile leaves an endpoint out only when its namespace is gone (plan refuses every other
+    // way of losing one, naming it), so a missing endpoint port here is a dead one to free.
+    const reason = before.externalIds[KIND_KEY] === 'endpoint' ? 'namespace gone' : 'no longer in the manifests';
+    out.push({ type: 'port', host, address: portAddress(host, before), bridge: want.name, port: name, action: 'delete', before, reason });
+  }
+  return out;
+}
+
+
+/**
+ * Flow changes grouped by owner (cookie). A flow whose key stays but whose actions change is
+ * modified in place; a key that moves to another owner is re-added under the new cookie (an
+ * `add` of an existing key replaces it atomically), never deleted and re-added.
+ */
+function diffFlows(host: string, bridge: string, want: Record<string, Flow>, have: Record<string, Flow>, owners: Record<string, string>): FlowsChange[] {
+  const byOwner = new Map<string, FlowsChange>();
+  const change = (cookie: string): FlowsChange => {
+    let c = byOwner.get(cookie);
+    if (!c) {
+      const owner = owners[cookie] ?? unknownOwner(cookie);
+      c = { type: 'flows', action: 'update', host, address: `${host}/flows/${owner}`, bridge, owner, add: [], modify: [], modifyBefore: [], remove: [], reason: '' };
+      byOwner.set(cookie, c);
+    }
+    return c;
+  };
+  for (const [key, flow] of Object.entries(want)) {
+    const old = have[key];
+    if (!old) change(flow.cookie).add.push(flow);
+    else if (old.cookie !== flow.cookie) change(flow.cookie).add.push(flow);
+    else if (old.actions !== flow.actions) {
+      const c = change(flow.cookie);
+      c.modify.push(flow);
+      c.modifyBefore.push(old);
+    }
+  }
+  for (const [key, flow] of Object.entries(have)) if (!want[key]) change(flow.cookie).remove.push(flow);
+
+  const liveCookies = new Set(Object.values(have).map((f) => f.cookie));
+  const wantCookies = new Set(Object.values(want).map((f) => f.cookie));
+  const out = [...byOwner.entries()].map(([cookie, c]) => {
+    const sort = (fs: Flow[]) => fs.sort((a, b) => a.table - b.table || b.priority - a.priority || (flowKey(a) < flowKey(b) ? -1 : 1));
+    sort(c.add);
+    sort(c.modify);
+    sort(c.modifyBefore);
+    sort(c.remove);
+    if (!liveCookies.has(cookie)) {
+      c.action = 'create';
+      c.reason = 'not on the host yet';
+    } else if (!wantCookies.has(cookie)) {
+      c.action = 'delete';
+      c.reason = 'its owner is no longer in the manifests';
+    } else {
+      c.action = 'update';
+      const parts = [c.add.length && `${c.add.length} to add`, c.modify.length && `${c.modify.length} to change`, c.remove.length && `${c.remove.length} to remove`].filter(Boolean);
+      c.reason = parts.join(', ');
+    }
+    return c;
+  });
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/**
+ * Owner addresses of what the host has, so flows of an owner that is gone from the manifests
+ * are still named (`net/blue/old-net`, not a hash): networks from the bridge's VNI records,
+ * tunnels and endpoints from their ports' marks. Cookies are one-way; these are the candidates.
+ */
+function liveOwners(bridges: Record<string, BridgeState>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const b of Object.values(bridges)) {
+    for (const r of parseRecords(b.externalIds)) {
+      if (r.kind !== 'vni' || r.parts.length !== 2) continue;
+      const address = `net/${r.parts[0]}/${r.parts[1]}`;
+      out[cookieFor('network', address)] = address;
+    }
+    for (const p of Object.values(b.ports)) {
+      const kind = p.externalIds[KIND_KEY];
+      const address = p.externalIds[ADDRESS_KEY];
+      if (address && (kind === 'tunnel' || kind === 'endpoint')) out[cookieFor(kind, address)] = address;
+    }
+  }
+  return out;
+}
+
+function unknownOwner(cookie: string): string {
+  const d = decodeCookie(cookie);
+  return `${d.kind ?? 'unknown'}/${d.owner ?? cookie}`;
+}

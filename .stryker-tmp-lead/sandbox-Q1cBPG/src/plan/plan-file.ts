@@ -1,0 +1,59 @@
+// @ts-nocheck
+import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+
+/** A saved plan, as JSON. */
+export function serializePlan(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/** Reads a saved plan back; a file that is not one gives a message saying why. */
+export function parsePlan(text: string): { plan?: Plan; problem?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { problem: 'not a contiv plan (not JSON)' };
+  }
+  const p = data as Partial<Plan>;
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.hosts) || !Array.isArray(p.connections)) return { problem: 'not a contiv plan' };
+  if (p.format_version !== PLAN_FORMAT_VERSION) return { problem: `plan format ${String(p.format_version)} is not supported (this contiv writes ${PLAN_FORMAT_VERSION}); make a new plan` };
+  const problem = unsafeContent(p as Plan);
+  if (problem) return { problem: `refused: ${problem} (a saved plan runs as root on every host; make a new plan)` };
+  return { plan: p as Plan };
+}
+
+const HOST_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
+/** What canonical flow text is made of: no blanks, quotes, `$`, `;`, backquotes or line breaks. */
+const FLOW_TEXT = /^[A-Za-z0-9_=,.:/+\-[\]()>]*$/;
+const ADDRESS = /^[A-Za-z0-9.-]{1,253}$/;
+const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
+const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
+
+/**
+ * A saved plan may have been edited on its way from `plan` to `apply` (it is a CI artifact).
+ * Every value that reaches a host's shell is quoted, and these checks refuse anything a plan
+ * made by contiv can never contain, before a single host is touched.
+ */
+function unsafeContent(plan: Plan): string | undefined {
+  for (const c of plan.connections) {
+    if (!HOST_NAME.test(c.name)) return `host name ${JSON.stringify(c.name)}`;
+    if (!ADDRESS.test(c.address)) return `address ${JSON.stringify(c.address)} of ${c.name}`;
+  }
+  for (const h of plan.hosts) {
+    if (!HOST_NAME.test(h.host) || !Array.isArray(h.changes)) return `host entry ${JSON.stringify(h.host)}`;
+    for (const c of h.changes) {
+      if (!DEVICE_NAME.test(c.bridge)) return `bridge name ${JSON.stringify(c.bridge)}`;
+      if (c.type === 'port' && !DEVICE_NAME.test(c.port)) return `port name ${JSON.stringify(c.port)}`;
+      if (c.type === 'address' && (!ADDRESS_RECORD_KEY.test(c.key) || [c.before, c.after].some((v) => v !== undefined && !ADDRESS_RECORD_VALUE.test(v)))) return `address record ${JSON.stringify(c.key)}`;
+      if (c.type === 'flows') {
+        for (const f of [...c.add, ...c.modify, ...c.remove]) {
+          if (!/^[0-9a-f]{16}$/.test(f.cookie) || !Number.isInteger(f.table) || !Number.isInteger(f.priority) || !FLOW_TEXT.test(f.match) || !FLOW_TEXT.test(f.actions)) {
+            return `flow ${JSON.stringify(f)}`;
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}

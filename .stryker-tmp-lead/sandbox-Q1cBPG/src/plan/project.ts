@@ -1,0 +1,50 @@
+// @ts-nocheck
+import type { HostState } from '../state/host-state.js';
+import { flowKey } from '../state/host-state.js';
+import { assertNever, type Change } from './types.js';
+import { isAddressRecord } from '../ipam/records.js';
+
+/**
+ * Pure: the state a host must have after `changes` are applied to `before`. Apply verifies
+ * against it (re-gather, compare) and rollback diffs back to `before`.
+ */
+export function projectState(before: HostState, changes: readonly Change[]): HostState {
+  const state: HostState = structuredClone(before);
+  for (const c of changes) {
+    switch (c.type) {
+      case 'bridge':
+        if (c.action === 'delete') delete state.bridges[c.bridge];
+        else {
+          const existing = state.bridges[c.bridge];
+          // Address records are not the bridge change's: they stay as they are (AddressChange).
+          const records = Object.fromEntries(Object.entries(existing?.externalIds ?? {}).filter(([k]) => isAddressRecord(k)));
+          state.bridges[c.bridge] = { ...c.after!, externalIds: { ...c.after!.externalIds, ...records }, ports: existing?.ports ?? {}, flows: existing?.flows ?? {} };
+        }
+        break;
+      case 'port': {
+        const bridge = state.bridges[c.bridge];
+        if (!bridge) break;
+        if (c.action === 'delete') delete bridge.ports[c.port];
+        else bridge.ports[c.port] = structuredClone(c.after!);
+        break;
+      }
+      case 'flows': {
+        const bridge = state.bridges[c.bridge];
+        if (!bridge) break;
+        for (const f of c.remove) delete bridge.flows[flowKey(f)];
+        for (const f of [...c.add, ...c.modify]) bridge.flows[flowKey(f)] = f;
+        break;
+      }
+      case 'address': {
+        const bridge = state.bridges[c.bridge];
+        if (!bridge) break;
+        if (c.after === undefined) delete bridge.externalIds[c.key];
+        else bridge.externalIds[c.key] = c.after;
+        break;
+      }
+      default:
+        assertNever(c);
+    }
+  }
+  return state;
+}

@@ -1,0 +1,98 @@
+// @ts-nocheck
+import type { HostState } from '../state/host-state.js';
+import { flowKey } from '../state/host-state.js';
+import { bridgeFields } from './diff.js';
+import type { AddressChange, Change, FlowsChange } from './types.js';
+import type { BridgeState } from '../state/host-state.js';
+import { endpointsOf } from '../state/endpoint.js';
+import { ipToInt } from '../manifest/ipv4.js';
+import { lentKey, parseBlocks, parseLent } from '../ipam/records.js';
+
+/*
+ * What a plan touches on a host, and what it assumed was there. The executor applies a plan
+ * only while the host still is as the plan saw it (for everything the plan touches), and
+ * verifies and rolls back only those objects: an endpoint attached meanwhile, or a change by
+ * another contiv run, is never undone by this one.
+ */
+
+interface Touched {
+  bridges: Set<string>;
+  ports: Set<string>;
+  /** `bridge flowKey` */
+  flows: Set<string>;
+  /** `bridge key` of address records */
+  records: Set<string>;
+}
+
+function touched(changes: readonly Change[]): Touched {
+  const t: Touched = { bridges: new Set(), ports: new Set(), flows: new Set(), records: new Set() };
+  for (const c of changes) {
+    if (c.type === 'bridge') t.bridges.add(c.bridge);
+    else if (c.type === 'port') t.ports.add(`${c.bridge}/${c.port}`);
+    else if (c.type === 'address') t.records.add(`${c.bridge} ${c.key}`);
+    else for (const f of [...c.add, ...c.modify, ...c.remove]) t.flows.add(`${c.bridge} ${flowKey(f)}`);
+  }
+  return t;
+}
+
+/** `changes` cut down to the objects `plan` touches (flows by key), dropping what is left empty. */
+export function withinPlan(changes: readonly Change[], plan: readonly Change[]): Change[] {
+  const t = touched(plan);
+  const out: Change[] = [];
+  for (const c of changes) {
+    if (c.type === 'bridge') {
+      if (t.bridges.has(c.bridge)) out.push(c);
+    } else if (c.type === 'port') {
+      if (t.ports.has(`${c.bridge}/${c.port}`)) out.push(c);
+    } else if (c.type === 'address') {
+      if (t.records.has(`${c.bridge} ${c.key}`)) out.push(c);
+    } else {
+      const keep = (f: FlowsChange['add'][number]) => t.flows.has(`${c.bridge} ${flowKey(f)}`);
+      const cut: FlowsChange = { ...c, add: c.add.filter(keep), modify: c.modify.filter(keep), modifyBefore: c.modifyBefore.filter(keep), remove: c.remove.filter(keep) };
+      if (cut.add.length + cut.modify.length + cut.remove.length > 0) out.push(cut);
+    }
+  }
+  return out;
+}
+
+/** Where the host no longer is as the plan saw it, for the objects the plan touches; [] when it still is. */
+export function unmetAssumptions(live: HostState, plan: readonly Change[]): string[] {
+  const out: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const c of plan) {
+    const bridge = live.bridges[c.bridge];
+    if (c.type === 'bridge') {
+      if (c.action === 'create' ? bridge !== undefined : !bridge || !same(bridgeFields(bridge), c.before)) out.push(c.address);
+    } else if (c.type === 'port') {
+      const port = bridge?.ports[c.port];
+      if (c.action === 'create' ? port !== undefined : !same(port, c.before)) out.push(c.address);
+    } else if (c.type === 'address') {
+      if (bridge?.externalIds[c.key] !== c.before || (c.action === 'delete' && bridge && blockInUse(bridge, c, plan))) out.push(c.address);
+    } else {
+      const flows = bridge?.flows ?? {};
+      const stale =
+        c.remove.some((f) => !same(flows[flowKey(f)], f)) ||
+        c.modifyBefore.some((f) => !same(flows[flowKey(f)], f)) ||
+        // An add may replace a flow another owner of ours held under the same key; never one of ours with this cookie.
+        c.add.some((f) => flows[flowKey(f)]?.cookie === f.cookie);
+      if (stale) out.push(c.address);
+    }
+  }
+  return out;
+}
+
+/**
+ * A block the plan releases must still be empty: an endpoint attached (or an address lent)
+ * there since the plan was made would otherwise lose its block, and its address could be
+ * handed out twice. Endpoints and lent records the same plan removes do not count.
+ */
+function blockInUse(bridge: BridgeState, release: AddressChange, plan: readonly Change[]): boolean {
+  const [block] = parseBlocks({ [release.key]: release.before ?? '' });
+  if (!block) return false;
+  const [tenant, network] = block.space.split('/');
+  const freed = new Set(plan.flatMap((c) => (c.type === 'port' && c.action === 'delete' ? [c.port] : c.type === 'address' && c.action === 'delete' ? [c.key] : [])));
+  const inside = (ip: number) => ip >= block.first && ip <= block.last;
+  const endpoints = endpointsOf({ host: '', bridges: { [bridge.name]: bridge } }).filter((e) => !freed.has(e.port) && e.tenant === tenant && e.network === network && inside(ipToInt(e.ip)));
+  const lent = parseLent(bridge.externalIds).filter((l) => !freed.has(lentKey(l.tenant, l.network, l.address)) && l.tenant === tenant && l.network === network && inside(l.address));
+  return endpoints.length + lent.length > 0;
+}

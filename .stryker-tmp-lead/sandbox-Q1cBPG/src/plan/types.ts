@@ -1,0 +1,148 @@
+// @ts-nocheck
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Host } from '../model/types.js';
+import type { MeaningLine } from '../policy/meaning.js';
+import type { SpaceUse } from '../ipam/fleet.js';
+import type { BridgeState, Flow, PortState } from '../state/host-state.js';
+
+/*
+ * The plan: plain, serialisable data. `contiv plan --out FILE` writes it as JSON and
+ * `contiv apply FILE` reads it back and applies exactly these changes. Every switch over a
+ * Change ends in an exhaustiveness check (assertNever).
+ */
+
+/** 2: address blocks claimed where needed (AddressChange, `addresses`). */
+export const PLAN_FORMAT_VERSION = 2;
+
+export type Action = 'create' | 'update' | 'delete' | 'replace';
+
+/** A bridge's own fields (its ports and flows are separate changes). */
+export type BridgeFields = Omit<BridgeState, 'ports' | 'flows'>;
+
+export interface BridgeChange {
+  type: 'bridge';
+  action: Action;
+  host: string;
+  /** `h1/bridge/contiv0` */
+  address: string;
+  bridge: string;
+  before?: BridgeFields;
+  after?: BridgeFields;
+  reason: string;
+}
+
+export interface PortChange {
+  type: 'port';
+  action: Action;
+  host: string;
+  /** `h1/tunnel/h2`, `h1/endpoint/web-1` */
+  address: string;
+  bridge: string;
+  port: string;
+  before?: PortState;
+  after?: PortState;
+  reason: string;
+}
+
+/** The flows of one owner on one bridge: applied with the bridge's other flow changes in one bundle. */
+export interface FlowsChange {
+  type: 'flows';
+  action: Action;
+  host: string;
+  /** `h1/flows/net/blue/contiv-net` */
+  address: string;
+  bridge: string;
+  owner: string;
+  add: Flow[];
+  /** New versions of flows whose match stays (modify_strict). */
+  modify: Flow[];
+  /** Old versions of the modified flows, for the plan's line diff and for rollback. */
+  modifyBefore: Flow[];
+  remove: Flow[];
+  reason: string;
+}
+
+/**
+ * One address record of a host (src/ipam/records.ts): a block claimed (written pending; apply
+ * confirms it once no other host records it), confirmed or released; an address lent or no
+ * longer lent. Kept apart from the bridge's other fields: containers come and go between plan
+ * and apply, so these are checked one by one under the host's lock, not by the fingerprint.
+ */
+export interface AddressChange {
+  type: 'address';
+  action: Action;
+  host: string;
+  /** `h1/block/default/contiv-net/10.1.2.16`, `h1/lent/default/contiv-net/10.1.2.5` */
+  address: string;
+  bridge: string;
+  /** The external_ids key. */
+  key: string;
+  before?: string;
+  after?: string;
+  reason: string;
+}
+
+export type Change = BridgeChange | PortChange | FlowsChange | AddressChange;
+
+export interface HostPlan {
+  host: string;
+  /** Fingerprint of the host's managed infrastructure when the plan was made. */
+  fingerprint: string;
+  /** In apply order: creations and updates first (bridge, ports, flows), deletions last in reverse. */
+  changes: Change[];
+}
+
+/** How to reach a host: what `contiv apply PLANFILE` needs without the manifests. */
+export type HostConnection = Omit<Host, 'at' | 'source'>;
+
+export interface Plan {
+  format_version: number;
+  /** Where the manifests came from, for the user. */
+  source: { dir: string; ref?: string };
+  /** Every host of the Fabric the plan was made for. */
+  connections: HostConnection[];
+  hosts: HostPlan[];
+  /** What the policy changes mean (model as applied → manifests), for reviewers. */
+  meaning: MeaningLine[];
+  /** Hosts running low on addresses in a space, after the plan. */
+  addresses: SpaceUse[];
+  /** Warnings found while planning (errors stop a plan before it exists). */
+  diagnostics: Diagnostic[];
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}
+
+export interface PlanCounts {
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/** Terraform's tally: a replace counts as one add and one destroy. */
+export function countChanges(plan: Plan): PlanCounts {
+  const counts: PlanCounts = { add: 0, change: 0, destroy: 0 };
+  for (const host of plan.hosts) {
+    for (const c of host.changes) {
+      switch (c.action) {
+        case 'create':
+          counts.add++;
+          break;
+        case 'update':
+          counts.change++;
+          break;
+        case 'delete':
+          counts.destroy++;
+          break;
+        case 'replace':
+          counts.add++;
+          counts.destroy++;
+          break;
+        default:
+          assertNever(c.action);
+      }
+    }
+  }
+  return counts;
+}

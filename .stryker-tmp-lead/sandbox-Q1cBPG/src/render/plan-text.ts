@@ -1,0 +1,160 @@
+// @ts-nocheck
+import { diffArrays } from 'diff';
+import { fieldChanges } from '../plan/field-changes.js';
+import { formatFlow } from '../state/flow-canonical.js';
+import type { Flow } from '../state/host-state.js';
+import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+import { describeAddressRecord } from '../ipam/records.js';
+
+export interface PlanTextStyle {
+  color: boolean;
+  /** Flow lines shown per flow change before "… N more". */
+  maxFlowLines?: number;
+}
+
+const COLORS: Record<Action, string> = { create: '\u001b[32m', update: '\u001b[33m', delete: '\u001b[31m', replace: '\u001b[35m' };
+const RESET = '\u001b[0m';
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
+
+/** The plan as terraform-style text: grouped per host, symbols, what differs; the last line counts. */
+export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
+  const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
+  const lines: string[] = [];
+  for (const d of plan.diagnostics.filter((x) => x.severity === 'warning')) {
+    lines.push(`Warning: ${d.code}: ${d.message}`);
+    if (d.hint) lines.push(`  hint: ${d.hint}`);
+    lines.push('');
+  }
+  if (plan.meaning.length) {
+    lines.push('What the policy changes mean:');
+    for (const m of plan.meaning) {
+      const [tenant, name] = m.subject.split('/');
+      const symbol = m.symbol === '+' ? 'create' : m.symbol === '-' ? 'delete' : 'update';
+      lines.push(`  ${paint(symbol, m.symbol.padEnd(3))} ${tenant === 'default' ? name : m.subject}: ${m.text}`);
+    }
+    lines.push('');
+  }
+  if (plan.addresses.length) {
+    lines.push('Running low on addresses (few left in the host\'s blocks, and less than a block of the space left to claim):');
+    for (const u of plan.addresses) lines.push(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`);
+    lines.push('');
+  }
+  for (const host of plan.hosts) {
+    if (host.changes.length === 0) continue;
+    lines.push(`${host.host}:`);
+    for (const c of host.changes) {
+      lines.push(`  ${paint(c.action, SYMBOL[c.action].padEnd(3))} ${headline(c)}`);
+      for (const d of details(c, style.maxFlowLines ?? 12)) lines.push(`        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`);
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(plan));
+  return lines.join('\n');
+}
+
+export function summaryLine(plan: Plan): string {
+  const c = countChanges(plan);
+  if (c.add + c.change + c.destroy === 0) return 'No changes. The hosts match the manifests.';
+  return `Plan: ${c.add} to add, ${c.change} to change, ${c.destroy} to destroy.`;
+}
+
+export function headline(c: Change): string {
+  switch (c.type) {
+    case 'bridge':
+      return bridgeHeadline(c);
+    case 'port':
+      return portHeadline(c);
+    case 'flows':
+      return flowsHeadline(c);
+    case 'address':
+      return addressHeadline(c);
+    default:
+      return assertNever(c);
+  }
+}
+
+function addressHeadline(c: AddressChange): string {
+  const info = describeAddressRecord(c.key, c.after ?? c.before);
+  if (info.kind === 'legacy') return `address block record of ${info.space} written by an older contiv (${c.before}): ${c.reason}`;
+  const what = info.kind === 'block' ? `address block ${info.what} of ${info.space}` : `address ${info.what} of ${info.space}, lent to ${c.after ?? c.before}`;
+  return `${what} (${c.reason})`;
+}
+
+function bridgeHeadline(c: BridgeChange): string {
+  const b = c.after ?? c.before!;
+  if (c.action === 'delete') return `bridge ${c.bridge} (${c.reason})`;
+  return `bridge ${c.bridge} (${b.datapathType}, fail_mode ${b.failMode})`;
+}
+
+function portHeadline(c: PortChange): string {
+  const p = c.after ?? c.before!;
+  const kind = p.externalIds['contiv.kind'] ?? 'port';
+  const x = p.externalIds;
+  const what =
+    kind === 'tunnel'
+      ? `tunnel ${c.port} → ${p.options['remote_ip'] ?? '?'} (ofport ${p.ofport})`
+      : kind === 'endpoint'
+        ? `endpoint ${x['contiv.netns'] ?? c.port} on ${c.host} (${x['contiv.tenant']}/${x['contiv.network']} ${x['contiv.ip']})`
+        : `${kind} ${c.port}`;
+  if (kind === 'endpoint' && c.action === 'delete') return `endpoint ${x['contiv.netns'] ?? c.port} on ${c.host} (${c.reason}; frees ${x['contiv.ip']} of ${x['contiv.tenant']}/${x['contiv.network']} and port ${c.port})`;
+  return c.action === 'delete' ? `${what}: ${c.reason}` : what;
+}
+
+function flowsHeadline(c: FlowsChange): string {
+  const n = (x: number) => `${x} flow${x === 1 ? '' : 's'}`;
+  switch (c.action) {
+    case 'create':
+      return `flows of ${c.owner}: ${n(c.add.length)}`;
+    case 'delete':
+      return `flows of ${c.owner}: ${n(c.remove.length)} (${c.reason})`;
+    default:
+      return `flows of ${c.owner}: ${c.reason}`;
+  }
+}
+
+/** Field-by-field for bridges and ports; a compact line diff for flows. */
+export function details(c: Change, maxFlowLines: number): string[] {
+  switch (c.type) {
+    case 'bridge':
+      return c.action === 'update' || c.action === 'replace' ? summariseModelRecords(fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>)) : [];
+    case 'port':
+      return c.action === 'update' || c.action === 'replace' ? fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>) : [];
+    case 'flows':
+      return c.action === 'update' ? flowLines(c, maxFlowLines) : [];
+    case 'address':
+      return [];
+    default:
+      return assertNever(c);
+  }
+}
+
+/** The recorded model (policies, groups, networks as applied) is bookkeeping: one line, not its JSON. */
+function summariseModelRecords(lines: string[]): string[] {
+  const records = lines.filter((l) => /^~ externalIds\.contiv\.(pol|grp|net|pool|mtu)\b/.test(l));
+  if (records.length === 0) return lines;
+  const kept = lines.filter((l) => !records.includes(l));
+  return [...kept, `~ recorded model: ${records.length} entr${records.length === 1 ? 'y' : 'ies'} (networks, groups, policies as applied)`];
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function fieldLines(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return fieldChanges(before, after).map((c) => `~ ${c.path}: ${show(c.before)} → ${show(c.after)}`);
+}
+
+function line(f: Flow): string {
+  return formatFlow(f).replace(/^cookie=0x[0-9a-f]+,/, '');
+}
+
+function flowLines(c: FlowsChange, max: number): string[] {
+  const before = [...c.modifyBefore, ...c.remove].map(line).sort();
+  const after = [...c.modify, ...c.add].map(line).sort();
+  const out: string[] = [];
+  for (const part of diffArrays(before, after)) {
+    if (part.added) out.push(...part.value.map((l) => `+ ${l}`));
+    else if (part.removed) out.push(...part.value.map((l) => `- ${l}`));
+  }
+  return out.length > max ? [...out.slice(0, max), `… and ${out.length - max} more lines`] : out;
+}

@@ -1,0 +1,61 @@
+// @ts-nocheck
+import type { HostOutcome } from '../host/fleet.js';
+import type { BridgeState, LiveHost } from '../state/host-state.js';
+import { decodeCookie, KIND_KEY } from '../state/marks.js';
+import { blockUse } from '../ipam/host.js';
+import { intToIp } from '../manifest/ipv4.js';
+import { endpointsOf } from '../state/endpoint.js';
+
+/** Flow counts of a bridge per owner kind (pipeline, network, endpoint, rule …). */
+export function flowCountsByKind(bridge: BridgeState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const flow of Object.values(bridge.flows)) {
+    const kind = decodeCookie(flow.cookie).kind ?? 'unknown';
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function portsOfKind(bridge: BridgeState, kind: string) {
+  return Object.values(bridge.ports).filter((p) => p.externalIds[KIND_KEY] === kind);
+}
+
+/** `contiv show` as text: one block per host; failed hosts say why, the others are still shown. */
+export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): string {
+  const blocks = outcomes.map((o) => {
+    if (!o.ok) return `host ${o.host}: UNREACHABLE\n  ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`;
+    const { state, facts, unmanaged } = o.value;
+    const lines = [`host ${o.host} (hostname ${facts.hostname}, Open vSwitch ${facts.ovsVersion})`];
+    const bridges = Object.values(state.bridges);
+    if (bridges.length === 0) lines.push('  no contiv bridge');
+    for (const b of bridges) {
+      lines.push(`  bridge ${b.name}: datapath ${b.datapathType}, fail_mode ${b.failMode}`);
+      const tunnels = portsOfKind(b, 'tunnel');
+      lines.push(`    tunnels: ${tunnels.length ? tunnels.map((t) => `${t.name} → ${t.options['remote_ip'] ?? '?'}`).join(', ') : 'none'}`);
+      const endpoints = portsOfKind(b, 'endpoint');
+      lines.push(`    endpoints: ${endpoints.length ? '' : 'none'}`);
+      for (const e of endpoints) {
+        const x = e.externalIds;
+        lines.push(`      ${e.name}: ${x['contiv.tenant'] ?? '?'}/${x['contiv.network'] ?? '?'}${x['contiv.group'] ? ` group ${x['contiv.group']}` : ''} ip ${x['contiv.ip'] ?? '?'} netns ${x['contiv.netns'] ?? '?'}`);
+      }
+      const blocks = blockUse(b.externalIds, endpointsOf(state));
+      lines.push(`    address blocks: ${blocks.length ? '' : 'none'}`);
+      for (const k of blocks) lines.push(`      ${k.space} ${intToIp(k.first)}-${intToIp(k.last)}: ${k.used} of ${k.last - k.first + 1} used${k.state === 'pending' ? ' (claim pending)' : ''}`);
+      const counts = flowCountsByKind(b);
+      const total = Object.values(counts).reduce((a, n) => a + n, 0);
+      const detail = Object.entries(counts).sort().map(([k, n]) => `${k} ${n}`).join(', ');
+      lines.push(`    flows: ${total}${total ? ` (${detail})` : ''}`);
+    }
+    const foreignFlows = Object.entries(unmanaged.flowCounts).map(([b, n]) => `${n} on ${b}`);
+    if (unmanaged.bridges.length || unmanaged.ports.length || foreignFlows.length) {
+      lines.push('  unmanaged (not contiv\'s, never touched):');
+      if (unmanaged.bridges.length) lines.push(`    bridges: ${unmanaged.bridges.join(', ')}`);
+      if (unmanaged.ports.length) lines.push(`    ports: ${unmanaged.ports.join(', ')}`);
+      if (foreignFlows.length) lines.push(`    flows: ${foreignFlows.join(', ')}`);
+    }
+    return lines.join('\n');
+  });
+  const failed = outcomes.filter((o) => !o.ok).length;
+  const tail = failed ? `\n\n${failed} of ${outcomes.length} host${outcomes.length === 1 ? '' : 's'} could not be read.` : '';
+  return `${blocks.join('\n\n')}${tail}`;
+}

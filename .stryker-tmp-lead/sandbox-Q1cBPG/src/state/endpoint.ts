@@ -1,0 +1,83 @@
+// @ts-nocheck
+import type { HostState, PortState } from './host-state.js';
+import { KIND_KEY, ownerIds } from './marks.js';
+
+/**
+ * An endpoint: a container interface attached to a network. It lives on its host only, as an
+ * OVS port whose external_ids describe it; there is no other record of it anywhere.
+ */
+export interface Endpoint {
+  host: string;
+  /** OVS port (host side of the veth). */
+  port: string;
+  ofport: number;
+  tenant: string;
+  network: string;
+  group?: string;
+  ip: string;
+  mac: string;
+  /** The container's network namespace: a name under /run/netns, or an absolute path (a runtime's). */
+  netns: string;
+  /** The interface in the container; absent means eth0 (endpoints attached before --ifname). */
+  ifname?: string;
+}
+
+export const DEFAULT_IFNAME = 'eth0';
+
+export const ENDPOINT_KEYS = {
+  tenant: 'contiv.tenant',
+  network: 'contiv.network',
+  group: 'contiv.group',
+  ip: 'contiv.ip',
+  mac: 'contiv.mac',
+  netns: 'contiv.netns',
+  ifname: 'contiv.ifname',
+} as const;
+
+/**
+ * The endpoint's resource address (its flows' cookie is derived from it): `h1/endpoint/web-1`,
+ * and `h1/endpoint/web-1#eth1` for a second interface in the same namespace.
+ */
+export function endpointAddress(e: Pick<Endpoint, 'host' | 'netns' | 'ifname'>): string {
+  const ifname = e.ifname ?? DEFAULT_IFNAME;
+  return `${e.host}/endpoint/${e.netns}${ifname === DEFAULT_IFNAME ? '' : `#${ifname}`}`;
+}
+
+export function endpointExternalIds(e: Endpoint): Record<string, string> {
+  const ids: Record<string, string> = {
+    ...ownerIds('endpoint', endpointAddress(e)),
+    [ENDPOINT_KEYS.tenant]: e.tenant,
+    [ENDPOINT_KEYS.network]: e.network,
+    [ENDPOINT_KEYS.ip]: e.ip,
+    [ENDPOINT_KEYS.mac]: e.mac,
+    [ENDPOINT_KEYS.netns]: e.netns,
+  };
+  if (e.group) ids[ENDPOINT_KEYS.group] = e.group;
+  if (e.ifname) ids[ENDPOINT_KEYS.ifname] = e.ifname;
+  return ids;
+}
+
+function fromPort(host: string, port: PortState): Endpoint | undefined {
+  const x = port.externalIds;
+  const [tenant, network, ip, mac, netns] = [x[ENDPOINT_KEYS.tenant], x[ENDPOINT_KEYS.network], x[ENDPOINT_KEYS.ip], x[ENDPOINT_KEYS.mac], x[ENDPOINT_KEYS.netns]];
+  if (!tenant || !network || !ip || !mac || !netns) return undefined;
+  const e: Endpoint = { host, port: port.name, ofport: port.ofport, tenant, network, ip, mac, netns };
+  const group = x[ENDPOINT_KEYS.group];
+  if (group) e.group = group;
+  const ifname = x[ENDPOINT_KEYS.ifname];
+  if (ifname) e.ifname = ifname;
+  return e;
+}
+
+/** The endpoints of a host, from its endpoint ports, sorted by port name. */
+export function endpointsOf(state: HostState): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const bridge of Object.values(state.bridges)) {
+    for (const port of Object.values(bridge.ports)) {
+      if (port.externalIds[KIND_KEY] !== 'endpoint') continue;
+      const e = fromPort(state.host, port);
+      if (e) out.push(e);
+    }
+  }
+  return out.sort((a, b) => (a.port < b.port ? -1 : a.port > b.port ? 1 : 0));
+}

@@ -1,0 +1,227 @@
+// @ts-nocheck
+import type { Flow } from './host-state.js';
+
+/*
+ * Canonical text of OpenFlow matches and actions. contiv writes flows and OVS prints them
+ * back differently (field order, `ip,nw_proto=6` vs `tcp`, `reg0=5` vs `reg0=0x5`, table 0
+ * omitted, `load:…->NXM_NX_REG0[]` vs `set_field:…->reg0`, `strip_vlan` vs `pop_vlan`). Both
+ * sides go through these functions, so a flow as written and as dumped compare equal; the
+ * round-trip lab test proves it for every form the compiler emits.
+ *
+ * Canonical form: protocol shorthand first (tcp, udp6, arp …), then the other fields sorted by
+ * name; unmasked integers in decimal, masked ones as hex value/mask; IPv4 masks as prefix
+ * lengths (/32 dropped); MACs in lower case; ct_state flags in OVS's bit order.
+ */
+
+const FIELD_SYNONYMS: Record<string, string> = {
+  eth_type: 'dl_type',
+  eth_src: 'dl_src',
+  eth_dst: 'dl_dst',
+  ip_src: 'nw_src',
+  ip_dst: 'nw_dst',
+  ip_proto: 'nw_proto',
+  tunnel_id: 'tun_id',
+  tcp_src: 'tp_src',
+  tcp_dst: 'tp_dst',
+  udp_src: 'tp_src',
+  udp_dst: 'tp_dst',
+  vlan_tci: 'vlan_tci',
+};
+
+/** Shorthand → [dl_type, nw_proto]. */
+const SHORTHANDS: Record<string, [number, number | undefined]> = {
+  ip: [0x0800, undefined],
+  ipv6: [0x86dd, undefined],
+  arp: [0x0806, undefined],
+  rarp: [0x8035, undefined],
+  tcp: [0x0800, 6],
+  udp: [0x0800, 17],
+  icmp: [0x0800, 1],
+  sctp: [0x0800, 132],
+  tcp6: [0x86dd, 6],
+  udp6: [0x86dd, 17],
+  icmp6: [0x86dd, 58],
+  sctp6: [0x86dd, 132],
+};
+
+const CT_STATE_ORDER = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
+
+function parseInteger(text: string): bigint | undefined {
+  if (/^0x[0-9a-f]+$/i.test(text)) return BigInt(text);
+  if (/^\d+$/.test(text)) return BigInt(text);
+  return undefined;
+}
+
+/** `5`, `0x5` → `5`; `0x10/0xf0`, `16/240` → `0x10/0xf0`; anything else unchanged. */
+export function canonicalNumber(value: string): string {
+  const [v, mask, ...rest] = value.split('/');
+  if (rest.length > 0 || v === undefined) return value;
+  const n = parseInteger(v);
+  if (n === undefined) return value;
+  if (mask === undefined) return n.toString(10);
+  const m = parseInteger(mask);
+  return m === undefined ? value : `0x${n.toString(16)}/0x${m.toString(16)}`;
+}
+
+function maskToPrefix(mask: string): number | undefined {
+  const parts = mask.split('.').map(Number);
+  if (parts.length !== 4) return undefined;
+  const bits = parts.map((p) => p.toString(2).padStart(8, '0')).join('');
+  return /^1*0*$/.test(bits) ? bits.indexOf('0') === -1 ? 32 : bits.indexOf('0') : undefined;
+}
+
+function canonicalIpv4(value: string): string {
+  const [address, mask] = value.split('/');
+  if (mask === undefined) return value;
+  const prefix = /^\d+$/.test(mask) ? Number(mask) : maskToPrefix(mask);
+  if (prefix === undefined) return value;
+  return prefix === 32 ? address! : `${address}/${prefix}`;
+}
+
+function canonicalCtState(value: string): string {
+  const flags = value.match(/[+-][a-z]+/g) ?? [];
+  return flags.sort((a, b) => CT_STATE_ORDER.indexOf(a.slice(1)) - CT_STATE_ORDER.indexOf(b.slice(1))).join('');
+}
+
+const IPV4_FIELDS = /^(nw_src|nw_dst|arp_spa|arp_tpa|tun_src|tun_dst)$/;
+
+function canonicalValue(field: string, value: string): string {
+  if (field === 'ct_state') return canonicalCtState(value);
+  if (IPV4_FIELDS.test(field)) return canonicalIpv4(value);
+  if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}(\/([0-9a-f]{2}:){5}[0-9a-f]{2})?$/i.test(value)) return value.toLowerCase();
+  return canonicalNumber(value);
+}
+
+/** Canonical match from its comma-separated fields (without cookie, table and priority). */
+export function canonicalMatch(fields: readonly string[]): string {
+  let dlType: number | undefined;
+  let nwProto: number | undefined;
+  const rest: Array<[string, string]> = [];
+  for (const raw of fields) {
+    const token = raw.trim();
+    if (token === '') continue;
+    const eq = token.indexOf('=');
+    if (eq === -1) {
+      const shorthand = SHORTHANDS[token];
+      if (!shorthand) {
+        rest.push([token, '']);
+        continue;
+      }
+      dlType = shorthand[0];
+      if (shorthand[1] !== undefined) nwProto = shorthand[1];
+      continue;
+    }
+    const name = FIELD_SYNONYMS[token.slice(0, eq)] ?? token.slice(0, eq);
+    const value = token.slice(eq + 1);
+    // A zero-length prefix matches everything: OVS drops such a field, so the canonical form does.
+    if (IPV4_FIELDS.test(name) && /\/(0|0\.0\.0\.0)$/.test(value)) continue;
+    if (name === 'dl_type') dlType = Number(parseInteger(value) ?? NaN);
+    else if (name === 'nw_proto') nwProto = Number(parseInteger(value) ?? NaN);
+    else rest.push([name, canonicalValue(name, value)]);
+  }
+  const head: string[] = [];
+  if (dlType !== undefined) {
+    const short = Object.entries(SHORTHANDS).find(([, [t, p]]) => t === dlType && p === nwProto)?.[0];
+    const base = Object.entries(SHORTHANDS).find(([, [t, p]]) => t === dlType && p === undefined)?.[0];
+    if (short) head.push(short);
+    else if (base) head.push(base, `nw_proto=${nwProto}`);
+    else {
+      head.push(`dl_type=0x${dlType.toString(16).padStart(4, '0')}`);
+      if (nwProto !== undefined) head.push(`nw_proto=${nwProto}`);
+    }
+  } else if (nwProto !== undefined) {
+    head.push(`nw_proto=${nwProto}`);
+  }
+  rest.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...head, ...rest.map(([k, v]) => (v === '' ? k : `${k}=${v}`))].join(',');
+}
+
+/** Splits at commas that are not inside parentheses or brackets. */
+export function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const LOAD_TARGETS: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^NXM_NX_REG(\d+)\[\]$/, (m) => `reg${m[1]}`],
+  [/^NXM_NX_XXREG(\d+)\[\]$/, (m) => `xxreg${m[1]}`],
+  [/^NXM_NX_TUN_ID\[\]$/, () => 'tun_id'],
+  [/^OXM_OF_METADATA\[\]$/, () => 'metadata'],
+];
+
+function canonicalAction(action: string): string {
+  if (action === 'strip_vlan') return 'pop_vlan';
+  if (action === 'in_port' || action === 'output:in_port') return 'IN_PORT';
+  if (/^\d+$/.test(action)) return `output:${action}`;
+  const load = /^load:([^-]+)->(.+)$/.exec(action);
+  if (load) {
+    const target = LOAD_TARGETS.map(([re, f]) => {
+      const m = re.exec(load[2]!);
+      return m ? f(m) : undefined;
+    }).find((t) => t !== undefined);
+    if (target) return `set_field:${canonicalNumber(load[1]!)}->${target}`;
+    return action;
+  }
+  const setField = /^set_field:(.+)->([a-z_0-9]+)$/.exec(action);
+  if (setField) return `set_field:${canonicalValue(setField[2]!, setField[1]!)}->${setField[2]}`;
+  return action;
+}
+
+export function canonicalActions(actions: string): string {
+  const list = splitTopLevel(actions).map(canonicalAction);
+  return list.length === 0 || (list.length === 1 && list[0] === 'drop') ? 'drop' : list.join(',');
+}
+
+/** Keys printed by dump-flows that describe counters or timers, not the flow. */
+const STAT_KEYS = new Set(['duration', 'n_packets', 'n_bytes', 'idle_age', 'hard_age', 'idle_timeout', 'hard_timeout', 'importance', 'reset_counts', 'send_flow_rem', 'no_packet_counts', 'no_byte_counts', 'out_port', 'out_group']);
+
+/**
+ * Parses one flow line: a dump-flows line (` cookie=0x…, table=1, priority=…,match actions=…`)
+ * or a line as contiv writes it for add-flows (same, without the leading verb).
+ */
+export function parseFlowLine(line: string): Flow | undefined {
+  const text = line.trim();
+  const at = text.indexOf(' actions=');
+  const actionsAt = at === -1 ? (text.startsWith('actions=') ? 0 : -1) : at + 1;
+  if (actionsAt === -1) return undefined;
+  const head = text.slice(0, actionsAt).trim();
+  const actions = text.slice(actionsAt + 'actions='.length);
+  let cookie = '0';
+  let table = 0;
+  let priority = 32768;
+  const fields: string[] = [];
+  for (const raw of head.split(',')) {
+    const token = raw.trim();
+    if (token === '') continue;
+    const [key, value = ''] = token.split('=', 2) as [string, string?];
+    if (key === 'cookie') cookie = value.split('/')[0]!;
+    else if (key === 'table') table = Number(value);
+    else if (key === 'priority') priority = Number(value);
+    else if (!STAT_KEYS.has(key)) fields.push(token);
+  }
+  return {
+    cookie: BigInt(cookie).toString(16).padStart(16, '0'),
+    table,
+    priority,
+    match: canonicalMatch(fields),
+    actions: canonicalActions(actions),
+  };
+}
+
+/** The flow as a line for `ovs-ofctl add-flows` (without the leading add/modify/delete verb). */
+export function formatFlow(flow: Flow): string {
+  const match = flow.match ? `,${flow.match}` : '';
+  return `cookie=0x${flow.cookie},table=${flow.table},priority=${flow.priority}${match} actions=${flow.actions}`;
+}

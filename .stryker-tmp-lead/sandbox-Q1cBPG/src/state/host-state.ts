@@ -1,0 +1,108 @@
+/**
+ * HostState: one host's network state, the same type for what the manifests want (desired,
+ * from compile) and what the host has (live, from gather). Both sides are normalized the same
+ * way, so diffing compares like with like and a default is never drift.
+ *
+ * Only managed objects (carrying contiv's ownership marks) appear in `bridges`; everything
+ * else a host has is listed in `unmanaged`, reported and never touched.
+ */
+// @ts-nocheck
+
+export interface HostState {
+  host: string;
+  /** Managed bridges by name. */
+  bridges: Record<string, BridgeState>;
+}
+
+export interface BridgeState {
+  name: string;
+  datapathType: 'system' | 'netdev';
+  failMode: 'secure' | 'standalone';
+  /** Ownership marks and descriptive ids (contiv.*), exactly as on the row. */
+  externalIds: Record<string, string>;
+  /** Managed ports (tunnels, endpoints, patch ports) by port name; the bridge's own internal port is not listed. */
+  ports: Record<string, PortState>;
+  /** Managed flows (cookie marked as contiv's) by FlowKey. */
+  flows: Record<string, Flow>;
+}
+
+export type PortType = 'internal' | 'vxlan' | 'system' | 'patch';
+
+export interface PortState {
+  name: string;
+  type: PortType;
+  /** The OpenFlow port number, pinned with ofport_request so flows can name it. */
+  ofport: number;
+  /** Interface options (remote_ip, key, dst_port, local_ip, peer …). */
+  options: Record<string, string>;
+  externalIds: Record<string, string>;
+  /** Split horizon: no flooding between protected ports (tunnels). */
+  protected: boolean;
+  mtu?: number;
+}
+
+/**
+ * One OpenFlow flow in canonical form (see flow-canonical.ts): a contiv flow as written and the
+ * same flow as OVS prints it back are equal field for field.
+ */
+export interface Flow {
+  /** 64-bit cookie as 16 lowercase hex digits. */
+  cookie: string;
+  table: number;
+  priority: number;
+  /** Canonical match, fields sorted, `key=value` joined by ','; '' matches everything. */
+  match: string;
+  /** Canonical actions; 'drop' for none. */
+  actions: string;
+}
+
+/** What identifies a flow in a table (OpenFlow's strict match): table, priority and match. */
+export function flowKey(flow: Pick<Flow, 'table' | 'priority' | 'match'>): string {
+  return `table=${flow.table},priority=${flow.priority}${flow.match ? `,${flow.match}` : ''}`;
+}
+
+/** Facts about a live host that are not state to converge: versions, capabilities, interfaces. */
+export interface HostFacts {
+  hostname: string;
+  ovsVersion: string;
+  datapathTypes: string[];
+  interfaceTypes: string[];
+  links: LinkInfo[];
+  /** Binaries contiv needs that the host lacks. */
+  missing: string[];
+  /**
+   * Named network namespaces on the host (/run/netns), and the namespace paths of endpoints
+   * that still exist: an endpoint whose namespace is not here is gone.
+   */
+  netns: string[];
+}
+
+export interface LinkInfo {
+  name: string;
+  kind: string;
+  mtu: number;
+  up: boolean;
+  mac?: string;
+  addresses: string[];
+}
+
+/** Objects on a host that carry no contiv mark: shown to the user, never changed. */
+export interface UnmanagedObjects {
+  bridges: string[];
+  /** Unmarked ports on managed bridges, as `bridge/port`. */
+  ports: string[];
+  /** Flows without contiv's cookie marker on managed bridges, per bridge. */
+  flowCounts: Record<string, number>;
+  /**
+   * Per managed bridge, the keys (table, priority, match) of its foreign flows: a flow of
+   * contiv's with one of these keys would replace someone else's flow, so plan refuses it.
+   */
+  flowKeys: Record<string, string[]>;
+}
+
+/** Everything gather learns about one host. */
+export interface LiveHost {
+  state: HostState;
+  facts: HostFacts;
+  unmanaged: UnmanagedObjects;
+}

@@ -1,0 +1,72 @@
+// @ts-nocheck
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { labPaths } from '../../src/lab/paths.js';
+import { removeContivBridges, removeEndpoints } from '../harness/contiv.js';
+import { CTEST, execIn, probe, startListener } from '../harness/lab.js';
+import { contiv, type CliRun } from '../support/cli.js';
+
+/*
+ * Apply never undoes what it did not do: a host whose lock another contiv holds is left
+ * untouched (no rollback of someone else's work), and an endpoint attached between plan and
+ * apply survives the apply of a saved plan.
+ */
+const fabric = labPaths(CTEST.name).fabric;
+const tmp = mkdtempSync(join(tmpdir(), 'contiv-safety-'));
+const dir = join(tmp, 'quickstart');
+cpSync('examples/quickstart', dir, { recursive: true });
+
+function ok(run: CliRun): string {
+  if (run.status !== 0) throw new Error(`contiv failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  return run.stdout;
+}
+
+afterAll(async () => {
+  await removeEndpoints(dir, [['h1', 'sweb'], ['h2', 'sdb']]);
+  await removeContivBridges();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('apply changes only what it planned', () => {
+  it('leaves a host whose lock is held untouched, and applies the others', async () => {
+    // Another run holds h2's lock for a few seconds.
+    const holder = execIn('h2', ['sh', '-c', 'echo $$ > /run/contiv-test-holder.pid; exec 9>/run/contiv.lock; flock 9; exec sleep 40'], { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const run = contiv(['apply', dir, '--fabric', fabric, '--auto-approve'], { timeoutMs: 120_000 });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("h2: FAILED: h2: another contiv run held the host's lock (/run/contiv.lock) for 30 s; nothing changed");
+    expect(run.stdout).not.toContain('h2: rolled back');
+    expect(run.stdout).toContain('Apply failed: 2 hosts changed, 1 failed (1 left untouched).');
+    expect((await execIn('h2', ['ovs-vsctl', 'br-exists', 'contiv0'])).code).toBe(2);
+    // Ended by the pid it recorded, never by a pattern (the lab's hosts share one process table).
+    await execIn('h2', ['sh', '-c', 'kill "$(cat /run/contiv-test-holder.pid)"; rm -f /run/contiv-test-holder.pid']);
+    await holder.catch(() => undefined);
+    ok(contiv(['apply', dir, '--fabric', fabric, '--auto-approve']));
+    expect(ok(contiv(['plan', dir, '--fabric', fabric]))).toContain('No changes. The hosts match the manifests.');
+  }, 180_000);
+
+  it('an endpoint attached after the plan was saved survives its apply and keeps working', async () => {
+    ok(contiv(['lab', 'run', '--name', CTEST.name, 'h2', 'sdb']));
+    ok(contiv(['attach', dir, '--fabric', fabric, '--host', 'h2', '--netns', 'sdb', '--network', 'contiv-net', '--group', 'db-group', '--ip', '10.1.2.60']));
+    // The plan (a pull request): open db-group to web-group on 6432 too.
+    const edited = join(tmp, 'edited');
+    cpSync(dir, edited, { recursive: true });
+    writeFileSync(join(edited, 'policies.yaml'), readFileSync(join(edited, 'policies.yaml'), 'utf8').replace('port: 5432', 'port: 5432-6432'));
+    const saved = join(tmp, 'plan.json');
+    ok(contiv(['plan', edited, '--fabric', fabric, '--out', saved]));
+    // Meanwhile a web container arrives on h1.
+    ok(contiv(['lab', 'run', '--name', CTEST.name, 'h1', 'sweb']));
+    ok(contiv(['attach', dir, '--fabric', fabric, '--host', 'h1', '--netns', 'sweb', '--network', 'contiv-net', '--group', 'web-group', '--ip', '10.1.2.61']));
+    const applied = ok(contiv(['apply', saved]));
+    expect(applied).toContain('Apply complete: 3 hosts changed.');
+    const listener = await startListener('sdb', 6000);
+    try {
+      expect((await probe('sweb', '10.1.2.60', 6000)).reply).toBe('sdb');
+    } finally {
+      await listener.stop();
+    }
+    expect(ok(contiv(['plan', edited, '--fabric', fabric]))).toContain('No changes. The hosts match the manifests.');
+  }, 180_000);
+});

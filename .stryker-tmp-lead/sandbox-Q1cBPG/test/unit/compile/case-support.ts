@@ -1,0 +1,299 @@
+// @ts-nocheck
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allocate, type Allocations } from '../../../src/compile/allocate.js';
+import { compileFabric, type CompiledHost } from '../../../src/compile/compile.js';
+import { planIpam } from '../../../src/ipam/fleet.js';
+import { BRIDGE, ENDPOINT_PORTS, T } from '../../../src/compile/pipeline.js';
+import { loadManifests } from '../../../src/manifest/load.js';
+import { readManifestDir } from '../../../src/manifest/read-sources.js';
+import type { Model } from '../../../src/model/types.js';
+import { endpointMac, endpointPortName } from '../../../src/endpoint/names.js';
+import { endpointExternalIds, endpointsOf, type Endpoint } from '../../../src/state/endpoint.js';
+import { formatFlow } from '../../../src/state/flow-canonical.js';
+import type { BridgeState, Flow, HostState, LinkInfo, LiveHost, PortState } from '../../../src/state/host-state.js';
+import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
+import { decodeCookie } from '../../../src/state/marks.js';
+
+/*
+ * Shared by the compile and plan golden runners and the unit tests built on their fixtures:
+ * loading a case's manifests, its live state, and turning states into reviewable text.
+ */
+
+export const HOME = '/home/user';
+
+/** The case folders under `root`, sorted. */
+export function caseNames(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Loads a manifest directory; throws with the diagnostics when it does not load. */
+export async function loadModel(dir: string): Promise<Model> {
+  const files = (await readManifestDir(dir)).map((f) => ({ ...f, path: f.path.slice(dir.length + 1) }));
+  const result = loadManifests({ files, home: HOME });
+  if (!result.model) throw new Error(`${dir} does not load:\n${result.diagnostics.map((d) => `${d.source?.file ?? '-'}:${d.source?.line ?? 0} ${d.code} ${d.message}`).join('\n')}`);
+  return result.model;
+}
+
+/** A live HostState written by hand: missing bridge fields get their defaults. */
+export function hostStateFromJson(host: string, data: unknown): HostState {
+  const d = data as { host?: string; bridges?: Record<string, Partial<BridgeState>> };
+  const bridges: Record<string, BridgeState> = {};
+  for (const [name, b] of Object.entries(d.bridges ?? {})) {
+    const ports: Record<string, PortState> = {};
+    for (const [portName, p] of Object.entries(b.ports ?? {})) {
+      ports[portName] = { name: portName, type: 'system', options: {}, externalIds: {}, protected: false, ...(p as Partial<PortState>), ofport: (p as PortState).ofport };
+    }
+    bridges[name] = { name, datapathType: 'netdev', failMode: 'secure', externalIds: { 'contiv.owner': 'contiv', 'contiv.kind': 'bridge', 'contiv.addr': `${host}/bridge/${name}` }, ...b, ports, flows: b.flows ?? {} };
+  }
+  return { host: d.host ?? host, bridges };
+}
+
+/**
+ * The live states in `<caseDir>/live/`: `<host>.json` (a HostState, defaults filled in) or
+ * `<host>.txt` (a gather capture, parsed as gather parses it).
+ */
+export function readLiveDir(caseDir: string): Record<string, LiveHost> {
+  const dir = join(caseDir, 'live');
+  const out: Record<string, LiveHost> = {};
+  if (!existsSync(dir)) return out;
+  for (const file of readdirSync(dir).sort()) {
+    const m = /^(.+)\.(json|txt)$/.exec(file);
+    if (!m) continue;
+    const host = m[1]!;
+    const text = readFileSync(join(dir, file), 'utf8');
+    if (m[2] === 'txt') out[host] = parseGatherOutput(host, text);
+    else out[host] = { state: hostStateFromJson(host, JSON.parse(text)), facts: defaultFacts(host, undefined), unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} } };
+  }
+  return out;
+}
+
+/** An endpoint as attach makes it: port name, MAC and external_ids from endpoint-plan / state/endpoint. */
+export interface EndpointSpec {
+  host: string;
+  netns: string;
+  tenant?: string;
+  network: string;
+  group?: string;
+  ip: string;
+  /** Default: the next free number from ENDPOINT_PORTS.first on that host. */
+  ofport?: number;
+}
+
+export function endpointPort(spec: EndpointSpec, ofport: number): PortState {
+  const tenant = spec.tenant ?? 'default';
+  const e: Endpoint = {
+    host: spec.host,
+    port: endpointPortName(spec.host, spec.netns),
+    ofport,
+    tenant,
+    network: spec.network,
+    ip: spec.ip,
+    mac: endpointMac(tenant, spec.network, spec.ip),
+    netns: spec.netns,
+    ...(spec.group ? { group: spec.group } : {}),
+  };
+  return { name: e.port, type: 'system', ofport, options: {}, externalIds: endpointExternalIds(e), protected: false };
+}
+
+/** Adds endpoint ports to live states (creating a bare contiv bridge where there is none). */
+export function withEndpoints(live: Record<string, HostState>, specs: readonly EndpointSpec[]): Record<string, HostState> {
+  const out = structuredClone(live);
+  for (const spec of specs) {
+    const state = (out[spec.host] ??= { host: spec.host, bridges: {} });
+    const bridge = (state.bridges[BRIDGE] ??= hostStateFromJson(spec.host, { bridges: { [BRIDGE]: {} } }).bridges[BRIDGE]!);
+    const used = new Set(Object.values(bridge.ports).map((p) => p.ofport));
+    let ofport = spec.ofport ?? ENDPOINT_PORTS.first;
+    if (spec.ofport === undefined) while (used.has(ofport)) ofport++;
+    const port = endpointPort(spec, ofport);
+    bridge.ports[port.name] = port;
+  }
+  return out;
+}
+
+/**
+ * allocate, the address plan and compile, as makePlan does; claims come out settled (as an
+ * apply leaves them once every host is applied), so the result is a converged fabric.
+ */
+export function compileAll(model: Model, live: Record<string, HostState>): { allocations: Allocations; desired: Record<string, CompiledHost> } {
+  const { allocations, diagnostics } = allocate(model, Object.values(live));
+  if (diagnostics.length) throw new Error(`allocate: ${diagnostics.map((d) => d.code).join(', ')}`);
+  const ipam = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, s]) => [h, { externalIds: s.bridges[BRIDGE]?.externalIds ?? {}, endpoints: endpointsOf(s) }])));
+  const addresses = Object.fromEntries(Object.entries(ipam.records).map(([h, r]) => [h, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.replace(/ pending$/, ' claimed')]))]));
+  return { allocations, desired: compileFabric({ model, allocations, live, addresses }) };
+}
+
+const TABLE_NAMES = new Map<number, string>(Object.entries(T).map(([name, n]) => [n, name]));
+
+export function sortFlows(flows: readonly Flow[]): Flow[] {
+  return [...flows].sort((a, b) => a.table - b.table || b.priority - a.priority || (formatFlow(a) < formatFlow(b) ? -1 : formatFlow(a) > formatFlow(b) ? 1 : 0));
+}
+
+/**
+ * The flows of one bridge for review: a header per table, one canonical line per flow (as
+ * `ovs-ofctl add-flows` takes it), sorted by table, priority (highest first), then text,
+ * each followed by the owner address its cookie encodes.
+ */
+export function flowsText(flows: Record<string, Flow>, owners: Record<string, string>): string {
+  const lines: string[] = [];
+  let table: number | undefined;
+  const sorted = sortFlows(Object.values(flows));
+  const byKind = new Map<string, number>();
+  for (const f of sorted) {
+    const kind = decodeCookie(f.cookie).kind ?? 'foreign';
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  }
+  lines.push(`# ${sorted.length} flows: ${[...byKind.entries()].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  for (const f of sorted) {
+    if (f.table !== table) {
+      table = f.table;
+      lines.push('', `## table ${table} ${TABLE_NAMES.get(table) ?? ''}`.trimEnd());
+    }
+    lines.push(`${formatFlow(f)}  # ${owners[f.cookie] ?? '?'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A HostState without flows, keys sorted, for `<host>.state.json`. */
+export function stateWithoutFlows(state: HostState): unknown {
+  const bridges = Object.fromEntries(
+    Object.keys(state.bridges)
+      .sort()
+      .map((name) => {
+        const { flows, ...rest } = state.bridges[name]!;
+        return [name, { ...rest, flowCount: Object.keys(flows).length }];
+      }),
+  );
+  return sortDeep({ host: state.host, bridges });
+}
+
+export function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortDeep((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/* ---------- facts and gather captures ---------- */
+
+/** Default facts: the vtep on br-phy (an OVS bridge) with MTU 1600, SSH on mgmt0. */
+export function defaultFacts(host: string, hostModel: { address: string; vtep: string } | undefined, links?: LinkInfo[]): LiveHost['facts'] {
+  return {
+    hostname: host,
+    ovsVersion: '3.1.0',
+    datapathTypes: ['netdev', 'system'],
+    interfaceTypes: ['internal', 'patch', 'system', 'vxlan'],
+    links: links ?? (hostModel ? defaultLinks(hostModel) : []),
+    missing: [],
+    netns: [],
+  } as LiveHost['facts'];
+}
+
+export function defaultLinks(host: { address: string; vtep: string }): LinkInfo[] {
+  const out: LinkInfo[] = [{ name: 'br-phy', kind: '', mtu: 1600, up: true, addresses: [`${host.vtep}/24`] }];
+  if (host.address !== host.vtep) out.unshift({ name: 'mgmt0', kind: 'veth', mtu: 1500, up: true, addresses: [`${host.address}/24`] });
+  return out;
+}
+
+export interface GatherExtras {
+  /** Bridges without contiv's mark (the underlay bridge br-phy is always there). */
+  unmanagedBridges?: string[];
+  /** Ports without the mark on a managed bridge: `bridge/port`. */
+  unmanagedPorts?: string[];
+  /** Flow lines (dump-flows form) with a foreign cookie, per bridge. */
+  foreignFlows?: Record<string, string[]>;
+  /** Namespaces of endpoints that no longer exist on the host. */
+  goneNetns?: string[];
+}
+
+function endpointNetns(state: HostState): string[] {
+  return Object.values(state.bridges).flatMap((b) => Object.values(b.ports).map((p) => p.externalIds['contiv.netns']).filter((n): n is string => n !== undefined));
+}
+
+/**
+ * The output gather would print for a host in `live` (and `extras`): the inverse of
+ * parseGatherOutput, so plan fixtures exercise the real parser.
+ */
+export function gatherText(live: { state: HostState; facts: LiveHost['facts'] }, extras: GatherExtras = {}): string {
+  let uuidCount = 0;
+  const uuid = () => `00000000-0000-4000-8000-${(++uuidCount).toString(16).padStart(12, '0')}`;
+  const map = (r: Record<string, string>) => ['map', Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))];
+  const bridges: unknown[][] = [];
+  const ports: unknown[][] = [];
+  const ifaces: unknown[][] = [];
+  const addPort = (name: string, type: string, ofport: number, options: Record<string, string>, externalIds: Record<string, string>, prot: boolean, mtu?: number): string => {
+    const iface = uuid();
+    const port = uuid();
+    ifaces.push([['uuid', iface], name, type, map(options), ofport, ofport === 65534 ? ['set', []] : ofport, ['map', []], 1500, mtu === undefined ? ['set', []] : mtu, '02:00:00:00:00:01']);
+    ports.push([['uuid', port], name, ['uuid', iface], map(externalIds), prot]);
+    return port;
+  };
+  const unmanagedBridges = ['br-phy', ...(extras.unmanagedBridges ?? [])];
+  for (const name of unmanagedBridges) {
+    const own = addPort(name, 'internal', 65534, {}, {}, false);
+    bridges.push([['uuid', uuid()], name, 'netdev', ['set', []], ['map', []], ['set', [['uuid', own]]]]);
+  }
+  const flowSections: string[] = [];
+  for (const b of Object.values(live.state.bridges)) {
+    const portIds = [addPort(b.name, 'internal', 65534, {}, {}, false)];
+    for (const p of Object.values(b.ports)) portIds.push(addPort(p.name, p.type === 'system' ? '' : p.type, p.ofport, p.options, p.externalIds, p.protected, p.mtu));
+    for (const up of extras.unmanagedPorts ?? []) {
+      const [br, name] = up.split('/') as [string, string];
+      if (br === b.name) portIds.push(addPort(name, '', 3, {}, {}, false));
+    }
+    bridges.push([['uuid', uuid()], b.name, b.datapathType, b.failMode, map(b.externalIds), ['set', portIds.map((p) => ['uuid', p])]]);
+    const lines = sortFlows(Object.values(b.flows)).map((f) => ` ${formatFlow(f).replace(/,table=/, ', table=').replace(/,priority=/, ', priority=')}`);
+    lines.push(...(extras.foreignFlows?.[b.name] ?? []).map((l) => ` ${l}`));
+    flowSections.push(`@@contiv flows ${b.name}`, ...lines, '@@contiv status 0');
+  }
+  const table = (headings: string[], data: unknown[][]) => JSON.stringify({ data, headings });
+  const links = live.facts.links.map((l, i) => ({
+    ifindex: i + 1,
+    ifname: l.name,
+    flags: l.up ? ['BROADCAST', 'UP', 'LOWER_UP'] : ['BROADCAST'],
+    mtu: l.mtu,
+    ...(l.kind ? { linkinfo: { info_kind: l.kind } } : {}),
+    addr_info: l.addresses.map((a) => ({ family: 'inet', local: a.split('/')[0], prefixlen: Number(a.split('/')[1] ?? 32) })),
+  }));
+  return [
+    '@@contiv hostname',
+    live.facts.hostname,
+    '@@contiv status 0',
+    '@@contiv missing',
+    '@@contiv ovs-version',
+    `ovs-vswitchd (Open vSwitch) ${live.facts.ovsVersion}`,
+    '@@contiv status 0',
+    '@@contiv open-vswitch',
+    table(['datapath_types', 'iface_types'], [[['set', live.facts.datapathTypes], ['set', live.facts.interfaceTypes]]]),
+    '@@contiv status 0',
+    '@@contiv bridges',
+    table(['_uuid', 'name', 'datapath_type', 'fail_mode', 'external_ids', 'ports'], bridges),
+    '@@contiv status 0',
+    '@@contiv ports',
+    table(['_uuid', 'name', 'interfaces', 'external_ids', 'protected'], ports),
+    '@@contiv status 0',
+    '@@contiv interfaces',
+    table(['_uuid', 'name', 'type', 'options', 'ofport', 'ofport_request', 'external_ids', 'mtu', 'mtu_request', 'mac_in_use'], ifaces),
+    '@@contiv status 0',
+    '@@contiv links',
+    JSON.stringify(links),
+    '@@contiv status 0',
+    // Every endpoint's namespace exists unless the case says it is gone.
+    '@@contiv netns',
+    ...[...new Set([...(live.facts.netns ?? []), ...endpointNetns(live.state)])].filter((n) => !(extras.goneNetns ?? []).includes(n)).sort(),
+    ...flowSections,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,70 @@
+// @ts-nocheck
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
+import { fingerprintHost } from '../../../src/state/fingerprint.js';
+
+// Outputs of src/host/gather-script.ts captured on real lab hosts by scripts/capture-probes.sh.
+const probe = (name: string) => readFileSync(`fixtures/probes/gather/${name}.txt`, 'utf8');
+
+describe('parseGatherOutput on lab captures', () => {
+  it('an empty host: no contiv bridge, the lab underlay bridge listed as unmanaged', () => {
+    const live = parseGatherOutput('h1', probe('empty-host'));
+    expect(live.state.bridges).toEqual({});
+    expect(live.unmanaged.bridges).toEqual(['br-phy']);
+    expect(live.facts.hostname).toBe('h1');
+    expect(live.facts.ovsVersion).toBe('3.1.0');
+    expect(live.facts.datapathTypes).toContain('netdev');
+    expect(live.facts.missing).toEqual([]);
+    const brPhy = live.facts.links.find((l) => l.name === 'br-phy');
+    expect(brPhy?.addresses).toEqual(['198.19.60.11/24']);
+  });
+
+  it('a contiv bridge with 10k flows: managed ports and flows, foreign ones counted apart', () => {
+    const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
+    const bridge = live.state.bridges['contiv0']!;
+    expect(bridge.datapathType).toBe('netdev');
+    expect(bridge.failMode).toBe('secure');
+    expect(Object.keys(bridge.flows)).toHaveLength(10_000);
+    expect(live.unmanaged.flowCounts).toEqual({ contiv0: 3 });
+    expect(live.unmanaged.ports).toEqual(['contiv0/mine']);
+    expect(live.unmanaged.bridges).toEqual(['br-phy']);
+    expect(bridge.ports['vx-h1']).toEqual({
+      name: 'vx-h1',
+      type: 'vxlan',
+      ofport: 100,
+      options: { dst_port: '4789', key: 'flow', remote_ip: '198.19.60.11' },
+      externalIds: { 'contiv.addr': 'h2/tunnel/h1', 'contiv.kind': 'tunnel', 'contiv.owner': 'contiv' },
+      protected: true,
+    });
+    expect(bridge.ports['ep1']).toMatchObject({ type: 'internal', ofport: 4096, mtu: 1450, protected: false });
+    const one = bridge.flows['table=10,priority=100,dl_dst=02:00:00:00:00:07,metadata=0'];
+    expect(one).toEqual({ cookie: 'c104000000000007', table: 10, priority: 100, match: 'dl_dst=02:00:00:00:00:07,metadata=0', actions: 'set_field:4103->reg3,goto_table:20' });
+  });
+
+  it('every form the compiler may write parses from the dump', () => {
+    const live = parseGatherOutput('h1', probe('flow-variety'));
+    const flows = Object.values(live.state.bridges['contiv0']!.flows);
+    expect(flows).toHaveLength(10);
+    expect(live.unmanaged.flowCounts).toEqual({ contiv0: 1 });
+    expect(flows.map((f) => f.actions)).toContain('set_field:5->reg0,set_field:7->reg1,goto_table:10');
+  });
+
+  it('fingerprints ignore endpoints and order but see infrastructure changes', () => {
+    const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
+    const before = fingerprintHost(live.state);
+    const bridge = live.state.bridges['contiv0']!;
+    // An endpoint leaves: its port, its flows, and its place in a network's flood list.
+    delete bridge.ports['ep1'];
+    for (const key of Object.keys(bridge.flows).slice(0, 100)) delete bridge.flows[key];
+    const flood = { cookie: 'c102000000000001', table: 10, priority: 200, match: 'dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,metadata=1,reg1=1', actions: 'output:4096,output:4097' };
+    bridge.flows['flood'] = flood;
+    const withFlood = fingerprintHost(live.state);
+    bridge.flows['flood'] = { ...flood, actions: 'output:4096' };
+    expect(fingerprintHost(live.state)).toBe(withFlood);
+    delete bridge.flows['flood'];
+    expect(fingerprintHost(live.state)).toBe(before);
+    bridge.ports['vx-h1']!.options['remote_ip'] = '198.19.60.13';
+    expect(fingerprintHost(live.state)).not.toBe(before);
+  });
+});
