@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../../src/manifest/load.js';
 import { readManifestDir } from '../../../src/manifest/read-sources.js';
