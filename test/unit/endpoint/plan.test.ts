@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BRIDGE, ENDPOINT_PORTS } from '../../../src/compile/pipeline.js';
 import { normalizeNetns, isValidIfname, endpointPortName } from '../../../src/endpoint/names.js';
 import { planLocalAttach, planLocalDetach, type LocalAttachRequest } from '../../../src/endpoint/plan.js';
@@ -53,14 +53,19 @@ function planOf(states: Record<string, HostState>) {
 
 const req = (extra: Partial<LocalAttachRequest> = {}): LocalAttachRequest => ({ tenant: 'default', network: 'contiv-net', netns: 'a', ifname: 'eth0', ...extra });
 
-beforeAll(async () => {
+/**
+ * Each test compiles its own converged fleet (a few ms), inside the test: code run in a
+ * beforeAll belongs to no test, and Stryker would then have to run every test for it.
+ */
+async function setup(): Promise<void> {
   model = await loadModel('examples/quickstart');
   const { desired } = compileAll(model, {});
   fleet = Object.fromEntries(Object.entries(desired).map(([h, c]) => [h, c.state]));
-});
+}
 
 describe('planLocalAttach', () => {
-  it('attaches from the host records alone, and the fleet plan then says No changes', () => {
+  it('attaches from the host records alone, and the fleet plan then says No changes', async () => {
+    await setup();
     let h1 = withRecords(fleet['h1']!, { ...block('default/contiv-net', '10.1.2.16', '10.1.2.31'), ...block('blue/contiv-net', '10.1.2.16', '10.1.2.31') });
     const steps: Array<[LocalAttachRequest, string]> = [
       [req({ netns: 'a', group: 'web-group' }), '10.1.2.16'],
@@ -102,7 +107,8 @@ describe('planLocalAttach', () => {
     expect(Object.values(h1.bridges[BRIDGE]!.flows).filter((f) => f.cookie.startsWith('c104'))).toEqual([]);
   });
 
-  it('takes the lowest free address, skipping the gateway, addresses in use and addresses lent to other hosts', () => {
+  it('takes the lowest free address, skipping the gateway, addresses in use and addresses lent to other hosts', async () => {
+    await setup();
     const h1 = withRecords(fleet['h1']!, { ...block('default/contiv-net', '10.1.2.0', '10.1.2.3'), [lentKey('default', 'contiv-net', ip('10.1.2.2'))]: 'h2' });
     const r = planLocalAttach('h1', live(h1), req());
     expect(r.ok && r.plan.endpoint.ip).toBe('10.1.2.0');
@@ -112,7 +118,8 @@ describe('planLocalAttach', () => {
     expect(g.ok && g.plan.endpoint.ip).toBe('10.1.2.3');
   });
 
-  it('uses confirmed blocks of the right space only: a pending block or another tenant’s is no address', () => {
+  it('uses confirmed blocks of the right space only: a pending block or another tenant’s is no address', async () => {
+    await setup();
     const h1 = withRecords(fleet['h1']!, { ...block('default/contiv-net', '10.1.2.16', '10.1.2.31', 'pending'), ...block('blue/contiv-net', '10.1.2.32', '10.1.2.47') });
     const r = planLocalAttach('h1', live(h1), req());
     expect(r.ok).toBe(false);
@@ -122,7 +129,8 @@ describe('planLocalAttach', () => {
     expect(r.diagnostic.hint).toContain('contiv attach claims another block');
   });
 
-  it('refuses what the host records do not allow, each with its code', () => {
+  it('refuses what the host records do not allow, each with its code', async () => {
+    await setup();
     const h1 = withRecords(fleet['h1']!, block('default/contiv-net', '10.1.2.16', '10.1.2.31'));
     const cases: Array<[Partial<LocalAttachRequest>, string]> = [
       [{ network: 'nope' }, 'network-not-applied'],
@@ -146,7 +154,8 @@ describe('planLocalAttach', () => {
     expect(planLocalAttach('h1', live(h1), req({ ip: '10.1.2.20' })).ok).toBe(true);
   });
 
-  it('refuses a namespace interface already attached, and an address already used here or lent away', () => {
+  it('refuses a namespace interface already attached, and an address already used here or lent away', async () => {
+    await setup();
     let h1 = withRecords(fleet['h1']!, { ...block('default/contiv-net', '10.1.2.16', '10.1.2.31'), [lentKey('default', 'contiv-net', ip('10.1.2.20'))]: 'h3' });
     const first = planLocalAttach('h1', live(h1), req({ ip: '10.1.2.17' }));
     if (!first.ok) throw new Error(first.diagnostic.message);
@@ -162,7 +171,8 @@ describe('planLocalAttach', () => {
     expect(planLocalAttach('h1', live(blue), req({ netns: 'b', tenant: 'blue', ip: '10.1.2.17' })).ok).toBe(true);
   });
 
-  it('a host without contiv, or applied by an older contiv, is told to apply first', () => {
+  it('a host without contiv, or applied by an older contiv, is told to apply first', async () => {
+    await setup();
     const bare: HostState = { host: 'h1', bridges: {} };
     const r = planLocalAttach('h1', live(bare), req());
     expect(!r.ok && r.diagnostic.code).toBe('host-not-applied');
@@ -174,7 +184,8 @@ describe('planLocalAttach', () => {
 });
 
 describe('planLocalDetach', () => {
-  it('names what is missing or ambiguous', () => {
+  it('names what is missing or ambiguous', async () => {
+    await setup();
     let h1 = withRecords(fleet['h1']!, block('default/contiv-net', '10.1.2.16', '10.1.2.31'));
     for (const ifname of ['eth0', 'eth1']) {
       const r = planLocalAttach('h1', live(h1), req({ ifname }));
@@ -193,7 +204,8 @@ describe('planLocalDetach', () => {
 });
 
 describe('namespace and interface names', () => {
-  it('a path under /run/netns is the name; other absolute paths stay; anything else is refused', () => {
+  it('a path under /run/netns is the name; other absolute paths stay; anything else is refused', async () => {
+    await setup();
     expect(normalizeNetns('web-1')).toBe('web-1');
     expect(normalizeNetns('/run/netns/web-1')).toBe('web-1');
     expect(normalizeNetns('/var/run/netns/web-1')).toBe('web-1');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BRIDGE } from '../../../src/compile/pipeline.js';
 import { planLocalAttach, planLocalDetach, type LocalAttachPlan } from '../../../src/endpoint/plan.js';
 import { attachScript, detachScript } from '../../../src/endpoint/script.js';
@@ -25,7 +25,8 @@ function live(state: HostState): LiveHost {
   return parseGatherOutput('h1', gatherText({ state, facts: { ...defaultFacts('h1', { address: '198.18.0.11', vtep: '198.19.0.11' }), netns: [] } }));
 }
 
-beforeAll(async () => {
+/** Inside each test (not a beforeAll): code that runs outside any test makes Stryker run them all. */
+async function setup(): Promise<void> {
   const model = await loadModel('examples/quickstart');
   const { desired } = compileAll(model, {});
   h1 = structuredClone(desired['h1']!.state);
@@ -33,10 +34,11 @@ beforeAll(async () => {
   const r = planLocalAttach('h1', live(h1), { tenant: 'default', network: 'contiv-net', group: 'db-group', netns: '/proc/4242/ns/net', ifname: 'eth1' });
   if (!r.ok) throw new Error(r.diagnostic.message);
   plan = r.plan;
-});
+}
 
 describe('endpoint scripts', () => {
-  it('attach: golden, valid sh, the namespace by its path, the port number checked', () => {
+  it('attach: golden, valid sh, the namespace by its path, the port number checked', async () => {
+    await setup();
     const script = attachScript(plan);
     expectGolden('test/unit/endpoint/golden/attach.sh', script);
     execFileSync('sh', ['-n', '-c', script]);
@@ -47,7 +49,8 @@ describe('endpoint scripts', () => {
     expect(script).toContain("|| 'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'route' 'add' 'default' 'via' '10.1.2.1' 'dev' 'eth1'");
   });
 
-  it('detach: golden, valid sh, every flow of the endpoint by its cookie, then port and veth', () => {
+  it('detach: golden, valid sh, every flow of the endpoint by its cookie, then port and veth', async () => {
+    await setup();
     const attached = projectState(h1, plan.changes);
     attached.bridges[BRIDGE]!.ports[plan.port.name] = plan.port;
     const d = planLocalDetach('h1', live(attached), '/proc/4242/ns/net', 'eth1');

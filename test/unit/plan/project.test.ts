@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BRIDGE } from '../../../src/compile/pipeline.js';
 import type { CompiledHost } from '../../../src/compile/compile.js';
 import type { Model } from '../../../src/model/types.js';
@@ -12,10 +12,11 @@ import { compileAll, loadModel, withEndpoints } from '../compile/case-support.js
 let model: Model;
 let desired: Record<string, CompiledHost>;
 
-beforeAll(async () => {
+/** Inside each test (not a beforeAll): code that runs outside any test makes Stryker run them all. */
+async function setup(): Promise<void> {
   model = await loadModel('examples/quickstart');
   desired = compileAll(model, withEndpoints({}, [{ host: 'h1', netns: 'web-1', network: 'contiv-net', group: 'web-group', ip: '10.1.2.2' }])).desired;
-});
+}
 
 function roundTrip(want: CompiledHost, before: HostState): void {
   const changes = diffHost(want, before);
@@ -24,18 +25,21 @@ function roundTrip(want: CompiledHost, before: HostState): void {
 }
 
 describe('projectState', () => {
-  it('from an empty host (endpoint ports aside, which attach creates)', () => {
+  it('from an empty host (endpoint ports aside, which attach creates)', async () => {
+    await setup();
     const want = desired['h2']!;
     roundTrip(want, { host: 'h2', bridges: {} });
   });
 
-  it('from the desired state itself: no changes, state unchanged', () => {
+  it('from the desired state itself: no changes, state unchanged', async () => {
+    await setup();
     const want = desired['h1']!;
     expect(diffHost(want, want.state)).toEqual([]);
     expect(projectState(want.state, [])).toEqual(want.state);
   });
 
-  it('from drift: flows changed, deleted and foreign to the manifests, a tunnel option, a bridge field and record', () => {
+  it('from drift: flows changed, deleted and foreign to the manifests, a tunnel option, a bridge field and record', async () => {
+    await setup();
     const want = desired['h1']!;
     const before = structuredClone(want.state);
     const b = before.bridges[BRIDGE]!;
@@ -49,7 +53,8 @@ describe('projectState', () => {
     roundTrip(want, before);
   });
 
-  it('a managed bridge the manifests no longer have is deleted with its ports and flows; a stale tunnel port goes', () => {
+  it('a managed bridge the manifests no longer have is deleted with its ports and flows; a stale tunnel port goes', async () => {
+    await setup();
     const want = desired['h3']!;
     const before = structuredClone(want.state);
     before.bridges['old0'] = { name: 'old0', datapathType: 'system', failMode: 'secure', externalIds: ownerIds('bridge', 'h3/bridge/old0'), ports: {}, flows: {} };
@@ -57,7 +62,8 @@ describe('projectState', () => {
     roundTrip(want, before);
   });
 
-  it('a port of another type is replaced in place', () => {
+  it('a port of another type is replaced in place', async () => {
+    await setup();
     const want = desired['h3']!;
     const before = structuredClone(want.state);
     before.bridges[BRIDGE]!.ports['vx-h1']!.type = 'system';

@@ -1,2 +1,0 @@
-set -eu
-'ovs-vsctl' '--timeout=30' '--' 'set' 'bridge' 'contiv0' 'fail_mode=secure' '--' 'set' 'bridge' 'contiv0' 'external_ids:"contiv.vni.default.contiv-net"="2"'
