@@ -32,9 +32,15 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
   return out;
 }
 
-/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+/**
+ * The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise, lowercased. OpenSSH
+ * lowercases the host name before it matches patterns and before it hashes it (a hashed entry
+ * holds the HMAC of the lowercase name), so `H1.Example.COM` must find an entry recorded for
+ * `h1.example.com`; and the name recorded for a new key is this one, lowercase too.
+ */
 export function lookupName(address: string, port: number): string {
-  return port === 22 ? address : `[${address}]:${port}`;
+  const host = address.toLowerCase();
+  return port === 22 ? host : `[${host}]:${port}`;
 }
 
 function wildcardMatch(pattern: string, name: string): boolean {
