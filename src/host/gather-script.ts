@@ -3,19 +3,23 @@
  * manifest or a host is interpolated into it, so it cannot carry shell syntax from input.
  * Output is a sequence of sections, each opened by a line `@@contiv SECTION [ARG]`, parsed
  * by src/state/parse/live-host.ts. A section whose command fails still appears, with the
- * command's exit status in a `@@contiv status N` line, so a parser never confuses
- * "nothing there" with "could not look". `netns-paths` lists the namespace paths of endpoints
+ * command's exit status in a `@@contiv status N` line (and the start of its standard error in
+ * the body, for the message), so a parser never confuses "nothing there" with "could not look". `netns-paths` lists the namespace paths of endpoints
  * (a runtime's /proc/PID/ns/net …) that still exist: with /run/netns, what tells a live
  * endpoint from one whose container is gone.
  */
 /** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock, nsenter and timeout. */
 export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
 
-export const GATHER_SCRIPT = `
-export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+/** What both reads start with: a known environment, and how sections and their statuses are printed. */
+const PREAMBLE = `export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 section() { printf '\\n@@contiv %s\\n' "$*"; }
-run() { "$@"; printf '\\n@@contiv status %s\\n' "$?"; }
-section hostname; run cat /proc/sys/kernel/hostname
+e=$(mktemp 2>/dev/null || echo /tmp/contiv-gather.$$); trap 'rm -f "$e"' EXIT
+run() { "$@" 2>"$e"; rc=$?; [ "$rc" -eq 0 ] || head -c 400 "$e"; printf '\\n@@contiv status %s\\n' "$rc"; }
+`;
+
+export const GATHER_SCRIPT = `
+${PREAMBLE}section hostname; run cat /proc/sys/kernel/hostname
 section missing
 for b in ${REQUIRED_BINARIES.join(' ')}; do command -v "$b" >/dev/null 2>&1 || echo "$b"; done
 command -v ovs-vsctl >/dev/null 2>&1 || exit 0
@@ -40,10 +44,7 @@ ovs-vsctl --timeout=10 --bare --columns=external_ids find Port external_ids:cont
  * sections as GATHER_SCRIPT, parsed by the same parser.
  */
 export const RECORDS_SCRIPT = `
-export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
-section() { printf '\\n@@contiv %s\\n' "$*"; }
-run() { "$@"; printf '\\n@@contiv status %s\\n' "$?"; }
-section bridges; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,datapath_type,fail_mode,external_ids,ports find Bridge name=contiv0
+${PREAMBLE}section bridges; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,datapath_type,fail_mode,external_ids,ports find Bridge name=contiv0
 section ports; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,interfaces,external_ids,protected list Port
 section interfaces; run ovs-vsctl --timeout=10 -f json --columns=_uuid,name,type,options,ofport,ofport_request,external_ids,mtu,mtu_request,mac_in_use list Interface
 section netns; ls -1 /run/netns 2>/dev/null || true

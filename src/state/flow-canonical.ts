@@ -78,6 +78,8 @@ function canonicalIpv4(value: string): string {
 }
 
 function canonicalCtState(value: string): string {
+  // As bits (`0x21/0x21`): a number like any other.
+  if (!/^[+-]/.test(value)) return canonicalNumber(value);
   const flags = value.match(/[+-][a-z]+/g) ?? [];
   return flags.sort((a, b) => CT_STATE_ORDER.indexOf(a.slice(1)) - CT_STATE_ORDER.indexOf(b.slice(1))).join('');
 }
@@ -184,7 +186,7 @@ export function canonicalActions(actions: string): string {
 }
 
 /** Keys printed by dump-flows that describe counters or timers, not the flow. */
-const STAT_KEYS = new Set(['duration', 'n_packets', 'n_bytes', 'idle_age', 'hard_age', 'idle_timeout', 'hard_timeout', 'importance', 'reset_counts', 'send_flow_rem', 'no_packet_counts', 'no_byte_counts', 'out_port', 'out_group']);
+const STAT_KEYS = new Set(['duration', 'n_packets', 'n_bytes', 'idle_age', 'hard_age', 'idle_timeout', 'hard_timeout', 'importance', 'reset_counts', 'send_flow_rem', 'no_packet_counts', 'no_byte_counts', 'check_overlap', 'out_port', 'out_group']);
 
 /**
  * Parses one flow line: a dump-flows line (` cookie=0x…, table=1, priority=…,match actions=…`)
@@ -201,7 +203,8 @@ export function parseFlowLine(line: string): Flow | undefined {
   let table = 0;
   let priority = 32768;
   const fields: string[] = [];
-  for (const raw of head.split(',')) {
+  // dump-flows separates the flow_mod flags it prints (send_flow_rem, reset_counts …) by blanks, not commas.
+  for (const raw of head.split(/[,\s]+/)) {
     const token = raw.trim();
     if (token === '') continue;
     const [key, value = ''] = token.split('=', 2) as [string, string?];

@@ -364,4 +364,16 @@ describe('formatFlow', () => {
     );
     expect(formatFlow({ cookie: '0000000000000001', table: 0, priority: 1, match: '', actions: 'drop' })).toBe('cookie=0x0000000000000001,table=0,priority=1 actions=drop');
   });
+
+  it('reads the flow_mod flags dump-flows prints between blanks as flags, not as part of the match', () => {
+    const flow = parseFlowLine(' cookie=0x5eed, duration=2.1s, table=3, n_packets=0, n_bytes=0, send_flow_rem reset_counts check_overlap priority=100,ip,nw_src=10.0.0.1 actions=drop');
+    expect(flow).toEqual({ cookie: '0000000000005eed', table: 3, priority: 100, match: 'ip,nw_src=10.0.0.1', actions: 'drop' });
+  });
+
+  it('keeps a ct_state given as bits, so two different ones stay different', () => {
+    const a = parseFlowLine('cookie=0x1,table=30,priority=1,ct_state=0x21/0x21 actions=drop');
+    const b = parseFlowLine('cookie=0x1,table=30,priority=1,ct_state=0x1/0x1 actions=drop');
+    expect(a!.match).toBe('ct_state=0x21/0x21');
+    expect(b!.match).toBe('ct_state=0x1/0x1');
+  });
 });

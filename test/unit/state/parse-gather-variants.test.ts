@@ -103,6 +103,9 @@ describe('gather parser: facts of a host', () => {
     expect(live.facts.netns).toStrictEqual(['db-2', 'web-1', 'web-10']);
     // Variant: same, in an order ls would not print, to show facts do not depend on it.
     expect(parseGatherOutput('h1', `${probe('empty-host')}\n@@contiv netns\nweb-1\ndb-2\n`).facts.netns).toStrictEqual(['db-2', 'web-1']);
+    // Variant: endpoints attached by a namespace path; the script lists those paths that still exist.
+    const paths = parseGatherOutput('h1', `${probe('empty-host')}\n@@contiv netns\nweb-1\n@@contiv netns-paths\n/proc/4242/ns/net\n/run/docker/netns/0f3a\n`);
+    expect(paths.facts.netns).toStrictEqual(['/proc/4242/ns/net', '/run/docker/netns/0f3a', 'web-1']);
   });
 
   it('sorts datapath and interface types whatever order OVSDB gives them in', () => {
