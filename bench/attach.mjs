@@ -22,7 +22,7 @@ const paths = labPaths(LAB);
 const fabric = paths.fabric;
 const tmp = mkdtempSync(join(tmpdir(), 'bench-attach-'));
 const dir = join(tmp, 'quickstart');
-const contiv = (...args) => execFileSync(process.execPath, ['bin/contiv.js', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const contiv = (...args) => execFileSync(process.execPath, ['bin/contiv.js', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
 
 /** SSH logins accepted so far, over every host of the lab (each connection authenticates once). */
 function logins() {

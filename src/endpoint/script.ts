@@ -11,12 +11,15 @@ import type { LocalAttachPlan } from './plan.js';
 
 /*
  * The scripts of the host-local endpoint path. They run while the caller holds the host's lock
- * (src/endpoint/session.ts), so they take none themselves. In-namespace commands go through
- * `nsenter --net=PATH`, which takes a runtime's namespace path as well as /run/netns/NAME.
+ * (src/endpoint/session.ts), so they take none themselves. In-namespace commands run in one
+ * shell under `nsenter --net=PATH`, which takes a runtime's namespace path as well as
+ * /run/netns/NAME (one process to enter instead of one per command: attach is on a runtime's
+ * critical path).
  */
 
 /** Exit status when the namespace is not on the host. */
 export const EXIT_NO_NETNS = 77;
+const NS_EOF = 'CONTIV_NS_EOF';
 
 function q(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');
@@ -33,30 +36,34 @@ export function attachScript(p: LocalAttachPlan): string {
   const e = p.endpoint;
   const ns = netnsPath(e.netns);
   const ifname = e.ifname ?? 'eth0';
-  const inNs = (...argv: string[]) => q(['nsenter', `--net=${ns}`, '--', ...argv]);
   const ids = Object.entries(p.port.externalIds).map(([k, v]) => `external_ids:${ovsString(k)}=${ovsString(v)}`);
   return [
     'set -eu',
     `[ -e ${shellQuote(ns)} ] || { echo ${shellQuote(`no network namespace ${e.netns} on this host`)} >&2; exit ${EXIT_NO_NETNS}; }`,
-    `if ${inNs('ip', 'link', 'show', ifname)} >/dev/null 2>&1; then echo ${shellQuote(`namespace ${e.netns} already has an interface ${ifname}`)} >&2; exit 1; fi`,
     'made=0',
     `undo() { if [ "$made" = 1 ]; then ovs-vsctl --if-exists del-port ${BRIDGE} ${shellQuote(e.port)}; ip link del ${shellQuote(e.port)} 2>/dev/null || true; fi; }`,
     "trap 'rc=$?; [ $rc -eq 0 ] || undo; exit $rc' EXIT",
-    `${inNs('ip', 'link', 'add', ifname, 'mtu', String(p.mtu), 'type', 'veth', 'peer', 'name', e.port, 'mtu', String(p.mtu), 'netns')} "$$"`,
     'made=1',
-    inNs('ip', 'link', 'set', ifname, 'address', e.mac),
-    inNs('ip', 'addr', 'add', `${e.ip}/${p.prefix}`, 'dev', ifname),
-    inNs('ip', 'link', 'set', 'lo', 'up'),
-    inNs('ip', 'link', 'set', ifname, 'up'),
+    // Inside the container's namespace, in one shell: the veth (its host side moved to this
+    // shell's namespace, given as $1), then the container side's address, MTU and offload.
+    `${q(['nsenter', `--net=${ns}`, '--', 'sh', '-s'])} "$$" <<'${NS_EOF}'`,
+    'set -eu',
+    `if ${q(['ip', 'link', 'show', ifname])} >/dev/null 2>&1; then echo ${shellQuote(`namespace ${e.netns} already has an interface ${ifname}`)} >&2; exit 1; fi`,
+    `${q(['ip', 'link', 'add', ifname, 'mtu', String(p.mtu), 'type', 'veth', 'peer', 'name', e.port, 'mtu', String(p.mtu), 'netns'])} "$1"`,
+    q(['ip', 'link', 'set', ifname, 'address', e.mac]),
+    q(['ip', 'addr', 'add', `${e.ip}/${p.prefix}`, 'dev', ifname]),
+    q(['ip', 'link', 'set', 'lo', 'up']),
+    q(['ip', 'link', 'set', ifname, 'up']),
     // The first interface brings the default route; a second one into the same namespace does not replace it.
-    ...(p.gateway ? [`[ -n "$(${inNs('ip', '-4', 'route', 'show', 'default')})" ] || ${inNs('ip', 'route', 'add', 'default', 'via', p.gateway, 'dev', ifname)}`] : []),
-    `${inNs('ethtool', '-K', ifname, 'tx', 'off')} >/dev/null`,
+    ...(p.gateway ? [`[ -n "$(ip -4 route show default)" ] || ${q(['ip', 'route', 'add', 'default', 'via', p.gateway, 'dev', ifname])}`] : []),
+    `${q(['ethtool', '-K', ifname, 'tx', 'off'])} >/dev/null`,
+    NS_EOF,
     `${q(['ethtool', '-K', e.port, 'tx', 'off'])} >/dev/null`,
     q(['ip', 'link', 'set', e.port, 'up']),
     q(['ovs-vsctl', '--timeout=30', '--', 'add-port', BRIDGE, e.port, '--', 'set', 'interface', e.port, `ofport_request=${e.ofport}`, '--', 'set', 'port', e.port, ...ids]),
     `[ "$(ovs-vsctl get interface ${shellQuote(e.port)} ofport)" = ${e.ofport} ] || { echo ${shellQuote(`Open vSwitch did not give ${e.port} port number ${e.ofport}`)} >&2; exit 1; }`,
     ...bundleBlock(BRIDGE, bundleLines(p.changes, BRIDGE)),
-    announce(inNs('ping', '-b', '-n', '-q', '-c', '1', '-W', '0.2', broadcastOf(e.ip, p.prefix))),
+    announce(q(['nsenter', `--net=${ns}`, '--', 'ping', '-b', '-n', '-q', '-c', '1', '-W', '0.2', broadcastOf(e.ip, p.prefix)])),
     '',
   ].join('\n');
 }

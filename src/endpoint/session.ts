@@ -1,5 +1,6 @@
-import { LOCK_READY, LOCK_SCRIPT, lockProblem } from '../apply/script.js';
-import { readHostRecords } from '../host/gather.js';
+import { LOCK_READY, lockPreamble, lockProblem } from '../apply/script.js';
+import { parseRecordsOutput, readHostRecords } from '../host/gather.js';
+import { RECORDS_SCRIPT } from '../host/gather-script.js';
 import type { ExecResult, HostTarget, Transport } from '../host/transport.js';
 import type { LiveHost } from '../state/host-state.js';
 
@@ -18,13 +19,23 @@ export interface HostSession {
 export async function withHostLock<T>(transport: Transport, host: HostTarget, work: (session: HostSession) => Promise<T>): Promise<T> {
   let held;
   try {
-    held = await transport.hold(host, LOCK_SCRIPT, LOCK_READY);
+    // The first read comes with the lock, in one round trip: the held script reads, then says ready.
+    held = await transport.hold(host, LOCKED_READ_SCRIPT, LOCK_READY);
   } catch (e) {
     throw lockProblem(host, e);
   }
+  let first: string | undefined = held.output;
   try {
-    return await work({ host, read: () => readHostRecords(transport, host), run: (script) => transport.exec(host, script) });
+    const read = async (): Promise<LiveHost> => {
+      if (first === undefined) return readHostRecords(transport, host);
+      const output = first;
+      first = undefined;
+      return parseRecordsOutput(host, output);
+    };
+    return await work({ host, read, run: (script) => transport.exec(host, script) });
   } finally {
     await held.release();
   }
 }
+
+const LOCKED_READ_SCRIPT = `${lockPreamble().join('\n')}\n${RECORDS_SCRIPT}\necho ${LOCK_READY}\ncat >/dev/null\n`;

@@ -38,8 +38,13 @@ export async function gatherHost(transport: Transport, host: HostTarget): Promis
 export async function readHostRecords(transport: Transport, host: HostTarget): Promise<LiveHost> {
   const result = await transport.exec(host, RECORDS_SCRIPT);
   if (result.code !== 0) throw new HostError(host.name, 'command', `read failed (exit ${result.code}): ${stderrSummary(result, 1)}`);
+  return parseRecordsOutput(host, result.stdout);
+}
+
+/** RECORDS_SCRIPT's output (run on its own, or inside a held lock script) → LiveHost. */
+export function parseRecordsOutput(host: HostTarget, output: string): LiveHost {
   try {
-    return parseGatherOutput(host.name, result.stdout);
+    return parseGatherOutput(host.name, output);
   } catch (e) {
     if (e instanceof GatherParseError) throw new HostError(host.name, 'command', `read: ${e.message}`);
     throw e;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
+import { beforeReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
 
 /**
  * The Transport of code running on the host itself (the runtime plugins): the same scripts as
@@ -51,6 +51,7 @@ export class LocalTransport implements Transport {
           settled = true;
           clearTimeout(timer);
           resolve({
+            output: beforeReady(out, ready),
             release: async () => {
               child.stdin.end();
               return closed;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client, type ConnectConfig } from 'ssh2';
 import { appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
-import { HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
+import { beforeReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
 
 export interface SshTransportOptions {
   /** Record keys of hosts never seen before (never a changed key). */
@@ -81,6 +81,7 @@ export class SshTransport implements Transport {
             settled = true;
             clearTimeout(timer);
             resolve({
+              output: beforeReady(out, ready),
               release: async () => {
                 stream.end();
                 return closed;

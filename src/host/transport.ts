@@ -37,8 +37,16 @@ export interface Transport {
 }
 
 export interface Held {
+  /** What the script printed before its ready line (a read made under the lock it holds). */
+  output: string;
   /** Ends the held script; resolves with its exit status. */
   release(): Promise<number>;
+}
+
+/** The lines a held script printed before its ready line. */
+export function beforeReady(out: string, ready: string): string {
+  const lines = out.split('\n');
+  return lines.slice(0, lines.indexOf(ready)).join('\n');
 }
 
 export type HostErrorKind =

@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { isManifestPath, type SourceFile } from './source-file.js';
 
 /*
@@ -34,6 +33,8 @@ export async function readManifestDir(dir: string): Promise<SourceFile[]> {
  */
 export async function readManifestRef(dir: string, ref: string): Promise<SourceFile[]> {
   const root = resolve(dir);
+  // Loaded only for --ref: every other command starts without it.
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit(root);
   // git's reason is kept here: it may be something else, such as safe.directory ownership.
   const top = await gitOr(git.revparse(['--show-toplevel']), (why) => `${dir} is not inside a usable Git repository${why ? ` (${why})` : ''}`);

@@ -1,20 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { KINDS, SCHEMA_FILES, type Kind } from './kinds.js';
 import { locate, type DataPath } from './locate.js';
 import type { ParsedDocument } from './parse-yaml.js';
 import { closest } from './suggest.js';
+import { AJV_OPTIONS } from './schema-options.js';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 let validators: Map<Kind, ValidateFunction> | undefined;
 
-/** The schemas of schemas/, compiled once per process. */
+/**
+ * The schemas of schemas/, compiled ahead by the build (dist/manifest/validators.cjs), else
+ * compiled here once per process (tests run from src/, where there is no build).
+ */
 function getValidators(): Map<Kind, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  const require = createRequire(import.meta.url);
+  const built = fileURLToPath(new URL('./validators.cjs', import.meta.url));
+  if (existsSync(built)) {
+    const compiled = require(built) as Record<Kind, ValidateFunction>;
+    validators = new Map(KINDS.map((kind) => [kind, compiled[kind]]));
+    return validators;
+  }
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const ajv = new Ajv2020(AJV_OPTIONS);
   validators = new Map(
     KINDS.map((kind) => {
       const schema = JSON.parse(readFileSync(SCHEMA_DIR + SCHEMA_FILES[kind], 'utf8')) as object;

@@ -43,10 +43,11 @@ describe('endpoint scripts', () => {
     expectGolden('test/unit/endpoint/golden/attach.sh', script);
     execFileSync('sh', ['-n', '-c', script]);
     expect(script).toContain("[ -e '/proc/4242/ns/net' ] || {");
-    expect(script).toContain("'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'link' 'add' 'eth1' 'mtu' '1450' 'type' 'veth' 'peer' 'name' 'cv");
-    expect(script).toMatch(/'netns' "\$\$"\n/);
+    // One shell in the container's namespace, given the host's shell pid for the veth's host side.
+    expect(script).toContain(`'nsenter' '--net=/proc/4242/ns/net' '--' 'sh' '-s' "$$" <<'CONTIV_NS_EOF'\nset -eu\n`);
+    expect(script).toMatch(/\n'ip' 'link' 'add' 'eth1' 'mtu' '1450' 'type' 'veth' 'peer' 'name' 'cv[0-9a-f]{12}' 'mtu' '1450' 'netns' "\$1"\n/);
     expect(script).toContain(`[ "$(ovs-vsctl get interface '${plan.endpoint.port}' ofport)" = ${plan.endpoint.ofport} ]`);
-    expect(script).toContain("|| 'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'route' 'add' 'default' 'via' '10.1.2.1' 'dev' 'eth1'");
+    expect(script).toContain(`[ -n "$(ip -4 route show default)" ] || 'ip' 'route' 'add' 'default' 'via' '10.1.2.1' 'dev' 'eth1'`);
   });
 
   it('detach: golden, valid sh, every flow of the endpoint by its cookie, then port and veth', async () => {

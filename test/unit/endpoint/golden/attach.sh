@@ -1,17 +1,20 @@
 set -eu
 [ -e '/proc/4242/ns/net' ] || { echo 'no network namespace /proc/4242/ns/net on this host' >&2; exit 77; }
-if 'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'link' 'show' 'eth1' >/dev/null 2>&1; then echo 'namespace /proc/4242/ns/net already has an interface eth1' >&2; exit 1; fi
 made=0
 undo() { if [ "$made" = 1 ]; then ovs-vsctl --if-exists del-port contiv0 'cv7c24300bdb1c'; ip link del 'cv7c24300bdb1c' 2>/dev/null || true; fi; }
 trap 'rc=$?; [ $rc -eq 0 ] || undo; exit $rc' EXIT
-'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'link' 'add' 'eth1' 'mtu' '1450' 'type' 'veth' 'peer' 'name' 'cv7c24300bdb1c' 'mtu' '1450' 'netns' "$$"
 made=1
-'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'link' 'set' 'eth1' 'address' '02:c3:89:3e:e5:96'
-'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'addr' 'add' '10.1.2.16/24' 'dev' 'eth1'
-'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'link' 'set' 'lo' 'up'
-'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'link' 'set' 'eth1' 'up'
-[ -n "$('nsenter' '--net=/proc/4242/ns/net' '--' 'ip' '-4' 'route' 'show' 'default')" ] || 'nsenter' '--net=/proc/4242/ns/net' '--' 'ip' 'route' 'add' 'default' 'via' '10.1.2.1' 'dev' 'eth1'
-'nsenter' '--net=/proc/4242/ns/net' '--' 'ethtool' '-K' 'eth1' 'tx' 'off' >/dev/null
+'nsenter' '--net=/proc/4242/ns/net' '--' 'sh' '-s' "$$" <<'CONTIV_NS_EOF'
+set -eu
+if 'ip' 'link' 'show' 'eth1' >/dev/null 2>&1; then echo 'namespace /proc/4242/ns/net already has an interface eth1' >&2; exit 1; fi
+'ip' 'link' 'add' 'eth1' 'mtu' '1450' 'type' 'veth' 'peer' 'name' 'cv7c24300bdb1c' 'mtu' '1450' 'netns' "$1"
+'ip' 'link' 'set' 'eth1' 'address' '02:c3:89:3e:e5:96'
+'ip' 'addr' 'add' '10.1.2.16/24' 'dev' 'eth1'
+'ip' 'link' 'set' 'lo' 'up'
+'ip' 'link' 'set' 'eth1' 'up'
+[ -n "$(ip -4 route show default)" ] || 'ip' 'route' 'add' 'default' 'via' '10.1.2.1' 'dev' 'eth1'
+'ethtool' '-K' 'eth1' 'tx' 'off' >/dev/null
+CONTIV_NS_EOF
 'ethtool' '-K' 'cv7c24300bdb1c' 'tx' 'off' >/dev/null
 'ip' 'link' 'set' 'cv7c24300bdb1c' 'up'
 'ovs-vsctl' '--timeout=30' '--' 'add-port' 'contiv0' 'cv7c24300bdb1c' '--' 'set' 'interface' 'cv7c24300bdb1c' 'ofport_request=4096' '--' 'set' 'port' 'cv7c24300bdb1c' 'external_ids:"contiv.owner"="contiv"' 'external_ids:"contiv.kind"="endpoint"' 'external_ids:"contiv.addr"="h1/endpoint//proc/4242/ns/net#eth1"' 'external_ids:"contiv.tenant"="default"' 'external_ids:"contiv.network"="contiv-net"' 'external_ids:"contiv.ip"="10.1.2.16"' 'external_ids:"contiv.mac"="02:c3:89:3e:e5:96"' 'external_ids:"contiv.netns"="/proc/4242/ns/net"' 'external_ids:"contiv.group"="db-group"' 'external_ids:"contiv.ifname"="eth1"'
