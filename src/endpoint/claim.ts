@@ -5,23 +5,24 @@ import { forEachHost } from '../host/fleet.js';
 import { readHostRecords } from '../host/gather.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import { chooseBlock } from '../ipam/choose.js';
-import { takenAddresses } from '../ipam/host.js';
-import { blockKey, blockValue, lentKey, parseBlocks, parseLegacyBlocks, parseLent } from '../ipam/records.js';
+import { freeAddress, ownBlockOf, takenAddresses } from '../ipam/host.js';
+import { blockKey, blockValue, lentKey, parseBlocks, parseLegacyBlocks, parseLent, type Block } from '../ipam/records.js';
 import { networkOfSpace, settleClaim } from '../ipam/settle.js';
 import type { AddressSpace } from '../ipam/spaces.js';
 import { intToIp, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import { endpointsOf } from '../state/endpoint.js';
 import type { LiveHost } from '../state/host-state.js';
 import { withHostLock, type HostSession } from './session.js';
+import { lockProblem } from '../apply/script.js';
 
 /*
  * Claiming an address block, without a central server. Every host records its own blocks
  * (src/ipam/records.ts) and changes them only under its own lock. To claim a block B for host H:
  *
- *   1. read every host's records; choose B among what no host records and no endpoint uses;
- *   2. under H's lock: write B as `pending` on H (a pending block is never used);
- *   3. read every host's records again, all of it after step 2;
- *   4. under H's lock: if no other host records a block overlapping B (pending or claimed),
+ *   1. read every host's records; under H's lock, choose B among what no host records and no
+ *      endpoint uses, and write it as `pending` on H (a pending block is never used);
+ *   2. read every host's records again, all of it after step 1's write;
+ *   3. under H's lock: if no other host records a block overlapping B (pending or claimed),
  *      mark B `claimed` on H; else remove it: H lost, and tries again with another block.
  *
  * Two claims of overlapping blocks on H and G: each wrote before it read (2 before 3), so at
@@ -62,49 +63,96 @@ export function occupiedIn(live: Record<string, LiveHost>, network: string): Int
   return out;
 }
 
-export type ClaimOutcome = { ok: true; block: IntRange } | { ok: false; diagnostic: Diagnostic } | { ok: false; raced: string };
-
 async function setRecord(session: HostSession, key: string, value: string | undefined): Promise<void> {
   const command = value === undefined ? ['ovs-vsctl', '--timeout=30', 'remove', 'bridge', BRIDGE, 'external_ids', ovsString(key)] : ['ovs-vsctl', '--timeout=30', 'set', 'bridge', BRIDGE, `external_ids:${ovsString(key)}=${ovsString(value)}`];
   const r = await session.run(`set -eu\n${command.map(shellQuote).join(' ')}\n`);
   if (r.code !== 0) throw new HostError(session.host.name, 'command', `recording ${key} failed (exit ${r.code}): ${stderrSummary(r)}`);
 }
 
-/** Claims a block of `space` for `host` (the one holding `want`, when given): the protocol above. */
+/** `block` absent: no claim was needed after all (another attach on the host claimed one meanwhile). */
+export type ClaimOutcome = { ok: true; block?: IntRange } | { ok: false; diagnostic: Diagnostic } | { ok: false; raced: string };
+
+const CLAIM_LOCK = '/run/contiv.claim.lock';
+const CLAIMING = 'CONTIV_CLAIMING';
+/** One claimer per host at a time; released when the claim ends or its connection dies. */
+const CLAIM_LOCK_SCRIPT = [
+  'set -eu',
+  `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit 127; }`,
+  `exec 8>${CLAIM_LOCK}`,
+  `flock -w 60 8 || { echo "another claim of an address block held ${CLAIM_LOCK} for 60 s" >&2; exit 75; }`,
+  `echo ${CLAIMING}`,
+  'cat >/dev/null',
+  '',
+].join('\n');
+
+/**
+ * Claims a block of `space` for `host` (the one holding `want`, when given): the protocol above.
+ * One claim per host at a time (its own lock, /run/contiv.claim.lock): the next claimer of a
+ * host finds the block the previous one claimed and claims none itself, so a burst of
+ * containers on one host makes one claim, not one each (each claim reads every host twice).
+ * The host's lock proper is held only to look and to write, never while other hosts are read,
+ * so attaches and applies there wait milliseconds, not seconds.
+ */
 export async function claimBlock(transport: Transport, fleet: readonly HostTarget[], host: HostTarget, space: AddressSpace, options: { want?: number; parallelism: number }): Promise<ClaimOutcome> {
-  const network = `${space.tenant}/${space.network}`;
-  const first = await readFleet(transport, fleet, options.parallelism);
-  if (!first.ok) return { ok: false, diagnostic: first.diagnostics[0]! };
-  const piece = chooseBlock(space, occupiedIn(first.live, network), options.want);
-  if (!piece) {
-    if (options.want !== undefined) return { ok: false, diagnostic: error('ip-in-use', `${intToIp(options.want)} is not free in ${space.key}`) };
-    const holders = Object.entries(first.live).map(([h, l]) => [h, parseBlocks(idsOf(l)).filter((b) => b.space === space.key).length] as const).filter(([, n]) => n > 0);
-    return {
-      ok: false,
-      diagnostic: error('address-space-full', `no free address block left in ${space.key} (blocks held: ${holders.map(([h, n]) => `${h} ${n}`).join(', ') || 'none'})`, undefined, 'detach endpoints (contiv apply releases empty blocks), set a smaller spec.ipam.blockSize, or widen the subnet or ipPool'),
-    };
+  let held;
+  try {
+    held = await transport.hold(host, CLAIM_LOCK_SCRIPT, CLAIMING, { timeoutMs: 90_000 });
+  } catch (e) {
+    if (e instanceof Error && /exit 75/.test(e.message)) throw new HostError(host.name, 'command', `another claim of an address block on this host held ${CLAIM_LOCK} for 60 s; nothing changed`);
+    throw lockProblem(host, e);
   }
-  const block = { space: space.key, ...piece, state: 'pending' as const };
-  const key = blockKey(space.key, piece.first);
-  const written = await withHostLock(transport, host, async (session) => {
-    const ids = idsOf(await session.read());
-    if (!('contiv.owner' in ids)) return false;
-    if (parseBlocks(ids).some((b) => networkOfSpace(b.space) === network && b.first <= piece.last && piece.first <= b.last)) return false;
+  try {
+    return await claimHolding(transport, fleet, host, space, options);
+  } finally {
+    await held.release();
+  }
+}
+
+async function claimHolding(transport: Transport, fleet: readonly HostTarget[], host: HostTarget, space: AddressSpace, options: { want?: number; parallelism: number }): Promise<ClaimOutcome> {
+  const network = `${space.tenant}/${space.network}`;
+  const others = fleet.filter((h) => h.name !== host.name);
+  const enough = (own: LiveHost): boolean => {
+    const mine = idsOf(own);
+    const taken = takenAddresses(mine, endpointsOf(own.state), space.tenant, space.network);
+    return options.want === undefined ? freeAddress(mine, space.key, taken) !== undefined : ownBlockOf(mine, space.key, options.want) !== undefined;
+  };
+  // Another attach may have claimed while this one waited for the claim lock.
+  if (enough(await withHostLock(transport, host, (session) => session.read()))) return { ok: true };
+  const first = await readFleet(transport, others, options.parallelism);
+  if (!first.ok) return { ok: false, diagnostic: first.diagnostics[0]! };
+  const written = await withHostLock(transport, host, async (session): Promise<ClaimOutcome | { key: string; block: Block }> => {
+    const own = await session.read();
+    if (!('contiv.owner' in idsOf(own))) return { ok: false, diagnostic: error('host-not-applied', `${host.name} has no contiv bridge yet`, undefined, 'contiv apply the manifests first') };
+    if (enough(own)) return { ok: true };
+    const fleetNow = { ...first.live, [host.name]: own };
+    const piece = chooseBlock(space, occupiedIn(fleetNow, network), options.want);
+    if (!piece) {
+      if (options.want !== undefined) return { ok: false, diagnostic: error('ip-in-use', `${intToIp(options.want)} is not free in ${space.key}`) };
+      const holders = Object.entries(fleetNow).map(([h, l]) => [h, parseBlocks(idsOf(l)).filter((b) => b.space === space.key).length] as const).filter(([, n]) => n > 0);
+      return {
+        ok: false,
+        diagnostic: error('address-space-full', `no free address block left in ${space.key} (blocks held: ${holders.map(([h, n]) => `${h} ${n}`).join(', ') || 'none'})`, undefined, 'detach endpoints (contiv apply releases empty blocks), set a smaller spec.ipam.blockSize, or widen the subnet or ipPool'),
+      };
+    }
+    const block: Block = { space: space.key, ...piece, state: 'pending' };
+    const key = blockKey(space.key, piece.first);
     await setRecord(session, key, blockValue(block));
-    return true;
+    return { key, block };
   });
-  if (!written) return { ok: false, raced: host.name };
-  const second = await readFleet(transport, fleet, options.parallelism);
+  if (!('key' in written)) return written;
+  const { key, block } = written;
+  const second = await readFleet(transport, others, options.parallelism);
   const verdict = second.ok ? settleClaim(host.name, block, Object.fromEntries(Object.entries(second.live).map(([h, l]) => [h, idsOf(l)]))) : undefined;
   return withHostLock(transport, host, async (session): Promise<ClaimOutcome> => {
-    const ids = idsOf(await session.read());
-    if (ids[key] !== blockValue(block)) return { ok: false, raced: host.name };
+    // Released meanwhile (a plan settled it, someone removed it): try again from the start.
+    if (idsOf(await session.read())[key] !== blockValue(block)) return { ok: false, raced: host.name };
     // Unconfirmed (a rival's record, or a host that could not be read): withdrawn.
-    if (!second.ok || !verdict!.confirm) await setRecord(session, key, undefined);
-    if (!second.ok) return { ok: false, diagnostic: second.diagnostics[0]! };
-    if (!verdict!.confirm) return { ok: false, raced: verdict!.rival };
+    if (!verdict?.confirm) {
+      await setRecord(session, key, undefined);
+      return second.ok ? { ok: false, raced: (verdict as { rival: string }).rival } : { ok: false, diagnostic: second.diagnostics[0]! };
+    }
     await setRecord(session, key, blockValue({ ...block, state: 'claimed' }));
-    return { ok: true, block: piece };
+    return { ok: true, block: { first: block.first, last: block.last } };
   });
 }
 

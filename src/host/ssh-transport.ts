@@ -123,7 +123,7 @@ export class SshTransport implements Transport {
   private connection(host: HostTarget): Promise<Client> {
     let pending = this.connections.get(host.name);
     if (!pending) {
-      pending = this.connect(host);
+      pending = this.connectRetrying(host);
       this.connections.set(host.name, pending);
       pending.catch(() => this.connections.delete(host.name));
     }
@@ -137,6 +137,23 @@ export class SshTransport implements Transport {
       this.knownHosts.set(path, pending);
     }
     return pending;
+  }
+
+  /**
+   * sshd drops new connections at random while many are still authenticating (MaxStartups,
+   * 10 by default): many contiv runs reaching one host at once see a reset before the
+   * handshake. That, and only that, is tried again, after a random pause.
+   */
+  private async connectRetrying(host: HostTarget): Promise<Client> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connect(host);
+      } catch (e) {
+        const dropped = e instanceof HostError && e.kind === 'unreachable' && /ECONNRESET|before handshake|EPIPE/.test(e.message);
+        if (!dropped || attempt >= CONNECT_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 250 * attempt));
+      }
+    }
   }
 
   private async connect(host: HostTarget): Promise<Client> {
@@ -220,6 +237,8 @@ export class SshTransport implements Transport {
     });
   }
 }
+
+const CONNECT_ATTEMPTS = 4;
 
 function orderHostKeyTypes(known: string[]): string[] {
   // ssh-rsa keys in known_hosts are verified with the rsa-sha2 signature algorithms.

@@ -10,7 +10,7 @@ import { SshTransport } from '../../host/ssh-transport.js';
 import { HostError, type HostTarget } from '../../host/transport.js';
 import { parseBlocks } from '../../ipam/records.js';
 import { networkOfSpace } from '../../ipam/settle.js';
-import { addressSpaces, containsAddress, spaceOfAddress } from '../../ipam/spaces.js';
+import { addressSpaces, containsAddress, spaceOfAddress, type AddressSpace } from '../../ipam/spaces.js';
 import { intToIp, ipToInt, isIpv4, type IntRange } from '../../manifest/ipv4.js';
 import type { Model } from '../../model/types.js';
 import { DEFAULT_TENANT } from '../../model/types.js';
@@ -112,6 +112,20 @@ async function attach(model: Model, transport: SshTransport, c: Checked, say: (l
 async function attempts(model: Model, transport: SshTransport, c: Checked, say: (line: string) => void, claimed: Array<{ space: string; block: IntRange }>): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
   const { host, request } = c;
   const fleet = model.fabric.hosts;
+  /** One claim: 'again' to look again (claimed, or lost a race), or the diagnostics to stop with. */
+  const claim = async (space: AddressSpace, want?: number): Promise<'again' | Diagnostic[]> => {
+    const r = await claimBlock(transport, fleet, host, space, { ...(want !== undefined ? { want } : {}), parallelism: DEFAULT_PARALLELISM });
+    if (r.ok) {
+      if (r.block) {
+        claimed.push({ space: space.key, block: r.block });
+        say(`Claimed address block ${intToIp(r.block.first)}-${intToIp(r.block.last)} of ${space.key} for ${host.name}.`);
+      }
+      return 'again';
+    }
+    if ('diagnostic' in r) return [r.diagnostic];
+    await backoff();
+    return 'again';
+  };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (request.ip !== undefined) {
       const ip = ipToInt(request.ip);
@@ -131,13 +145,8 @@ async function attempts(model: Model, transport: SshTransport, c: Checked, say: 
         continue;
       }
       if (!owner) {
-        const space = spaceOfAddress(c.spaces, ip) ?? c.space;
-        const claim = await claimBlock(transport, fleet, host, space, { want: ip, parallelism: DEFAULT_PARALLELISM });
-        if (!claim.ok && 'diagnostic' in claim) return { diagnostics: [claim.diagnostic] };
-        if (claim.ok) {
-          claimed.push({ space: space.key, block: claim.block });
-          say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${space.key} for ${host.name}.`);
-        } else await backoff();
+        const next = await claim(spaceOfAddress(c.spaces, ip) ?? c.space, ip);
+        if (Array.isArray(next)) return { diagnostics: next };
         continue;
       }
       const lender = fleet.find((h) => h.name === owner.host)!;
@@ -156,12 +165,8 @@ async function attempts(model: Model, transport: SshTransport, c: Checked, say: 
     }
     const outcome = await attachLocal(transport, host, request);
     if (outcome.ok || outcome.needsBlock === undefined) return { outcome, diagnostics: [] };
-    const claim = await claimBlock(transport, fleet, host, c.space, { parallelism: DEFAULT_PARALLELISM });
-    if (!claim.ok && 'diagnostic' in claim) return { diagnostics: [claim.diagnostic] };
-    if (claim.ok) {
-      claimed.push({ space: c.space.key, block: claim.block });
-      say(`Claimed address block ${intToIp(claim.block.first)}-${intToIp(claim.block.last)} of ${c.space.key} for ${host.name}.`);
-    } else await backoff();
+    const next = await claim(c.space);
+    if (Array.isArray(next)) return { diagnostics: next };
   }
   return { diagnostics: fail('attach-raced', `${host.name}: other attaches kept taking the address blocks chosen for this one`, 'try again') };
 }
