@@ -4,7 +4,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { forEachHost } from '../host/fleet.js';
 import { readHostRecords } from '../host/gather.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
-import { chooseBlock } from '../ipam/choose.js';
+import { chooseBlock, spreadOf } from '../ipam/choose.js';
 import { freeAddress, ownBlockOf, takenAddresses } from '../ipam/host.js';
 import { blockKey, blockValue, lentKey, parseBlocks, parseLegacyBlocks, parseLent, type Block } from '../ipam/records.js';
 import { networkOfSpace, settleClaim } from '../ipam/settle.js';
@@ -125,7 +125,7 @@ async function claimHolding(transport: Transport, fleet: readonly HostTarget[], 
     if (!('contiv.owner' in idsOf(own))) return { ok: false, diagnostic: error('host-not-applied', `${host.name} has no contiv bridge yet`, undefined, 'contiv apply the manifests first') };
     if (enough(own)) return { ok: true };
     const fleetNow = { ...first.live, [host.name]: own };
-    const piece = chooseBlock(space, occupiedIn(fleetNow, network), options.want);
+    const piece = chooseBlock(space, occupiedIn(fleetNow, network), options.want, spreadOf(host.name));
     if (!piece) {
       if (options.want !== undefined) return { ok: false, diagnostic: error('ip-in-use', `${intToIp(options.want)} is not free in ${space.key}`) };
       const holders = Object.entries(fleetNow).map(([h, l]) => [h, parseBlocks(idsOf(l)).filter((b) => b.space === space.key).length] as const).filter(([, n]) => n > 0);

@@ -61,11 +61,12 @@ function largest(ranges: readonly IntRange[]): IntRange | undefined {
  * this network, and every endpoint address of the network): the first whole chunk nobody uses;
  * else the largest piece of the first chunk nobody uses that the gateway or a pool cuts; else
  * the largest free piece of any chunk. With `want`, the free piece of its chunk that holds it.
- * Undefined when nothing is free.
+ * Undefined when nothing is free. `spread`: see SPREAD.
  */
-export function chooseBlock(space: AddressSpace, occupied: readonly IntRange[], want?: number): IntRange | undefined {
+export function chooseBlock(space: AddressSpace, occupied: readonly IntRange[], want?: number, spread?: number): IntRange | undefined {
   const free = subtractSorted(space.segments, merge(occupied));
   if (want !== undefined) return within(free, chunkOf(want, space.chunk)).find((r) => r.first <= want && want <= r.last);
+  const whole: IntRange[] = [];
   let cut: IntRange | undefined;
   let partial: IntRange | undefined;
   let next = -1;
@@ -77,12 +78,31 @@ export function chooseBlock(space: AddressSpace, occupied: readonly IntRange[], 
       const best = largest(pieces);
       if (!best) continue;
       if (sizeOf(pieces) === sizeOf(intersect(space.segments, window))) {
-        if (best.first === window.first && best.last === window.last) return best;
+        if (best.first === window.first && best.last === window.last) {
+          whole.push(best);
+          if (whole.length > (spread === undefined ? 0 : SPREAD - 1)) return whole[(spread ?? 0) % whole.length];
+          continue;
+        }
         cut ??= best;
       } else if (!partial || best.last - best.first > partial.last - partial.first) {
         partial = best;
       }
     }
   }
-  return cut ?? partial;
+  return whole.length ? whole[(spread ?? 0) % whole.length] : (cut ?? partial);
+}
+
+/**
+ * Claimers that read the fleet at the same moment see the same free chunks; each taking the
+ * first would make all but one withdraw. With `spread` (a number of the claiming host's), a
+ * claimer takes one of the first SPREAD whole free chunks instead, so concurrent claims of
+ * different hosts mostly choose different blocks.
+ */
+const SPREAD = 8;
+
+/** A small stable number of a host, for `spread`. */
+export function spreadOf(host: string): number {
+  let h = 0;
+  for (const c of host) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBlock, merge } from '../../../src/ipam/choose.js';
+import { chooseBlock, merge, spreadOf } from '../../../src/ipam/choose.js';
 import { blockKey, blockValue, describeAddressRecord, isAddressRecord, lentKey, parseBlocks, parseLegacyBlocks, parseLent } from '../../../src/ipam/records.js';
 import { settleClaim } from '../../../src/ipam/settle.js';
 import { addressSpaces, chunkOf, spaceOfAddress, subtract, type AddressSpace } from '../../../src/ipam/spaces.js';
@@ -177,5 +177,20 @@ describe('the claim protocol: races', () => {
     expect(settleClaim('h1', mine, { h2: rival('claimed', 'contiv.block.blue.net.10-1-2-24') })).toEqual({ confirm: true });
     expect(settleClaim('h1', mine, { h2: rival('claimed', 'contiv.block.default.net.db.10-1-2-24') })).toEqual({ confirm: false, rival: 'h2' });
     expect(settleClaim('h1', mine, { h2: { 'contiv.block.default.net.10-1-2-32': '10.1.2.32-10.1.2.47 claimed' } })).toEqual({ confirm: true });
+  });
+});
+
+describe('chooseBlock spread', () => {
+  const sp = addressSpaces([], network({ gateway: '10.1.2.1' }))[0]!;
+  it('spreads hosts claiming at the same moment over the first whole free chunks, the same one for the same host', () => {
+    const picks = ['h1', 'h2', 'h3', 'h4', 'h5'].map((h) => chooseBlock(sp, [], undefined, spreadOf(h))!.first);
+    expect(new Set(picks).size).toBeGreaterThanOrEqual(4);
+    for (const p of picks) expect((p - BASE) % 16).toBe(0);
+    for (const p of picks) expect(p - BASE).toBeLessThanOrEqual(16 * 8);
+    expect(chooseBlock(sp, [], undefined, spreadOf('h1'))).toEqual(chooseBlock(sp, [], undefined, spreadOf('h1')));
+    // With fewer whole chunks left than the spread, it picks among those.
+    const all = Array.from({ length: 13 }, (_, i) => r(16 * (i + 1), 16 * (i + 1) + 15));
+    expect([r(224, 239), r(240, 254)]).toContainEqual(chooseBlock(sp, all, undefined, spreadOf('h3')));
+    expect(chooseBlock(sp, all, undefined, 1)).toEqual(r(224, 239));
   });
 });
