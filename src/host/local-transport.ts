@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { beforeReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
+import { holdUntilReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type RunningScript, type Transport } from './transport.js';
 
 /**
  * The Transport of code running on the host itself (the runtime plugins): the same scripts as
@@ -33,43 +33,16 @@ export class LocalTransport implements Transport {
 
   async hold(host: HostTarget, script: string, ready: string, options: ExecOptions = {}): Promise<Held> {
     const child = spawn('sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    const closed = new Promise<number>((done) => child.on('close', (code) => done(code ?? 255)));
-    return new Promise<Held>((resolve, reject) => {
-      let out = '';
-      let err = '';
-      let settled = false;
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        child.kill('SIGKILL');
-        reject(new HostError(host.name, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`));
-      }, timeoutMs);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        if (!settled && out.split('\n').includes(ready)) {
-          settled = true;
-          clearTimeout(timer);
-          resolve({
-            output: beforeReady(out, ready),
-            release: async () => {
-              child.stdin.end();
-              return closed;
-            },
-          });
-        }
-      });
-      child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-      child.stdin.on('error', () => undefined);
-      void closed.then((code) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(new HostError(host.name, 'command', `exit ${code}: ${err.trim().split('\n')[0] ?? ''}`));
-      });
-      // Standard input stays open: the script reads it to its end, which is the release.
-      child.stdin.write(script);
-    });
+    child.stdin.on('error', () => undefined);
+    const running: RunningScript = {
+      stdout: child.stdout,
+      stderr: child.stderr,
+      closed: new Promise<number>((done) => child.on('close', (code) => done(code ?? 255))),
+      write: (text) => child.stdin.write(text),
+      end: () => child.stdin.end(),
+      abort: () => child.kill('SIGKILL'),
+    };
+    return holdUntilReady(host, running, script, ready, options.timeoutMs ?? 60_000, (r) => new HostError(host.name, 'command', `exit ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`));
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
-import { beforeReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type Transport } from './transport.js';
+import { holdUntilReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type RunningScript, type Transport } from './transport.js';
 
 export interface SshTransportOptions {
   /** Record keys of hosts never seen before (never a changed key). */
@@ -62,49 +62,24 @@ export class SshTransport implements Transport {
     const client = await this.connection(host);
     const timeoutMs = options.timeoutMs ?? 60_000;
     const command = host.ssh.user === 'root' ? 'sh -s' : 'sudo -n sh -s';
-    return new Promise<Held>((resolve, reject) => {
-      client.exec(command, (err, stream) => {
-        if (err) return reject(new HostError(host.name, 'unreachable', `cannot start a command: ${err.message}`));
-        let out = '';
-        let err2 = '';
-        let settled = false;
-        const closed = new Promise<number>((done) => stream.on('close', (code: number | null) => done(code ?? 255)));
-        const timer = setTimeout(() => {
-          if (settled) return;
-          settled = true;
-          stream.close();
-          reject(new HostError(host.name, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`));
-        }, timeoutMs);
-        stream.on('data', (d: Buffer) => {
-          out += d.toString('utf8');
-          if (!settled && out.split('\n').includes(ready)) {
-            settled = true;
-            clearTimeout(timer);
-            resolve({
-              output: beforeReady(out, ready),
-              release: async () => {
-                stream.end();
-                return closed;
-              },
-            });
-          }
-        });
-        stream.stderr.on('data', (d: Buffer) => (err2 += d.toString('utf8')));
-        void closed.then((code) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const result = { code, stdout: out, stderr: err2 };
-          try {
-            if (host.ssh.user !== 'root') checkSudo(host, result);
-            reject(new HostError(host.name, 'command', `exit ${code}: ${err2.trim().split('\n')[0] ?? ''}`));
-          } catch (e) {
-            reject(e);
-          }
-        });
-        // Standard input stays open: the script reads it to its end, which is the release.
-        stream.write(script);
-      });
+    const stream = await new Promise<ClientChannel>((resolve, reject) =>
+      client.exec(command, (err, channel) => (err ? reject(new HostError(host.name, 'unreachable', `cannot start a command: ${err.message}`)) : resolve(channel))),
+    );
+    const running: RunningScript = {
+      stdout: stream,
+      stderr: stream.stderr,
+      closed: new Promise<number>((done) => stream.on('close', (code: number | null) => done(code ?? 255))),
+      write: (text) => stream.write(text),
+      end: () => stream.end(),
+      abort: () => stream.close(),
+    };
+    return holdUntilReady(host, running, script, ready, timeoutMs, (result) => {
+      try {
+        if (host.ssh.user !== 'root') checkSudo(host, result);
+        return new HostError(host.name, 'command', `exit ${result.code}: ${result.stderr.trim().split('\n')[0] ?? ''}`);
+      } catch (e) {
+        return e as Error;
+      }
     });
   }
 

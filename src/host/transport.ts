@@ -49,6 +49,54 @@ export function beforeReady(out: string, ready: string): string {
   return lines.slice(0, lines.indexOf(ready)).join('\n');
 }
 
+/** A running script, as SSH channels and child processes both are. */
+export interface RunningScript {
+  stdout: { on(event: 'data', listener: (d: Buffer) => void): unknown };
+  stderr: { on(event: 'data', listener: (d: Buffer) => void): unknown };
+  /** Resolves with the exit status. */
+  closed: Promise<number>;
+  write(text: string): void;
+  /** Closes standard input: the held script ends. */
+  end(): void;
+  abort(): void;
+}
+
+/**
+ * Transport.hold for any transport: sends the script, keeps standard input open, resolves once
+ * the script prints `ready` (with what it printed before); a script that ends first is an error
+ * (`failed` turns it into the right one), one that says nothing in time is aborted.
+ */
+export function holdUntilReady(host: HostTarget, running: RunningScript, script: string, ready: string, timeoutMs: number, failed: (result: ExecResult) => Error): Promise<Held> {
+  return new Promise<Held>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      running.abort();
+      reject(new HostError(host.name, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
+    running.stdout.on('data', (d) => {
+      out += d.toString('utf8');
+      if (!settled && out.split('\n').includes(ready)) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ output: beforeReady(out, ready), release: async () => (running.end(), running.closed) });
+      }
+    });
+    running.stderr.on('data', (d) => (err += d.toString('utf8')));
+    void running.closed.then((code) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(failed({ code, stdout: out, stderr: err }));
+    });
+    // Standard input stays open: the script reads it to its end, which is the release.
+    running.write(script);
+  });
+}
+
 export type HostErrorKind =
   | 'unreachable'
   | 'timeout'

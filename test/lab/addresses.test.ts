@@ -7,7 +7,7 @@ import { labRemoveContainer, labRun } from '../../src/lab/container.js';
 import { labPaths } from '../../src/lab/paths.js';
 import { removeContivBridges } from '../harness/contiv.js';
 import { CTEST, execIn, probe, startListener, type Listener } from '../harness/lab.js';
-import { contiv, type CliRun } from '../support/cli.js';
+import { contiv, spawnContiv, type CliRun } from '../support/cli.js';
 
 /*
  * Address blocks on the lab, with real packets: containers packed unevenly over the hosts take
@@ -29,17 +29,6 @@ function ok(run: CliRun): string {
   return run.stdout;
 }
 
-/** Runs the CLI without blocking the event loop, so several run at the same moment. */
-function spawnContiv(args: string[]): Promise<CliRun> {
-  return new Promise((done) => {
-    const child = spawn('node', ['bin/contiv.js', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
 
 const containers = new Map<string, string>();
 async function container(host: string, name: string): Promise<void> {

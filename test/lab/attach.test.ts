@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labRemoveContainer, labRun } from '../../src/lab/container.js';
 import { labPaths } from '../../src/lab/paths.js';
 import { CTEST, execIn, expectBlocked, type Listener, probe, startListener } from '../harness/lab.js';
-import { contiv, type CliRun } from '../support/cli.js';
+import { contiv, spawnContiv, type CliRun } from '../support/cli.js';
 
 /*
  * contiv attach / detach on the ctest lab, through the real CLI: an attached container works at
@@ -158,14 +157,3 @@ describe('contiv attach and detach on the lab', () => {
   });
 });
 
-/** Runs the CLI without blocking the event loop, so two can run at the same moment. */
-function spawnContiv(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn('node', ['bin/contiv.js', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}

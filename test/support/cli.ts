@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 export interface CliRun {
   status: number | null;
@@ -15,4 +15,16 @@ export function contiv(args: string[], options: { env?: Record<string, string>; 
     ...(options.input !== undefined ? { input: options.input } : {}),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI without blocking the event loop, so several can run at the same moment. */
+export function spawnContiv(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn('node', ['bin/contiv.js', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
