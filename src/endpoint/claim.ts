@@ -127,7 +127,8 @@ async function claimHolding(transport: Transport, fleet: readonly HostTarget[], 
     const fleetNow = { ...first.live, [host.name]: own };
     const piece = chooseBlock(space, occupiedIn(fleetNow, network), options.want, spreadOf(host.name));
     if (!piece) {
-      if (options.want !== undefined) return { ok: false, diagnostic: error('ip-in-use', `${intToIp(options.want)} is not free in ${space.key}`) };
+      // Taken since the caller looked (another attach's block or endpoint): the caller looks again.
+      if (options.want !== undefined) return { ok: false, raced: host.name };
       const holders = Object.entries(fleetNow).map(([h, l]) => [h, parseBlocks(idsOf(l)).filter((b) => b.space === space.key).length] as const).filter(([, n]) => n > 0);
       return {
         ok: false,
