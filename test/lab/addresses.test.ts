@@ -145,6 +145,13 @@ describe('address blocks on the lab', () => {
     // Every endpoint lies in a block of its own host.
     for (const e of all) expect(blocksOf(e.host).some((b) => { const [a, z] = b.split(' ')[0]!.split('-'); return ipNum(a!) <= ipNum(e.ip) && ipNum(e.ip) <= ipNum(z!); }), `${e.netns} ${e.ip}`).toBe(true);
     expect(plan()).toBe(NO_CHANGES);
+    // contiv show lists each host's blocks and how much of each is used.
+    const json = JSON.parse(ok(contiv(['show', dir, '--fabric', fabric, '--json']))) as { hosts: Array<{ host: string; addressBlocks: Array<{ space: string; size: number; used: number; state: string }> }> };
+    const h1Blocks = json.hosts.find((h) => h.host === 'h1')!.addressBlocks.filter((b) => b.space === 'default/contiv-net');
+    expect(h1Blocks.map((b) => b.state)).toEqual(['claimed', 'claimed', 'claimed']);
+    expect(h1Blocks.reduce((n, b) => n + b.used, 0)).toBe(all.filter((e) => e.host === 'h1').length);
+    const text = ok(contiv(['show', dir, '--fabric', fabric]));
+    expect(text).toMatch(/^ {6}default\/contiv-net 10\.1\.2\.\d+-10\.1\.2\.\d+: \d+ of \d+ used$/m);
     const last = all.find((e) => e.netns === 'p-h1-11')!;
     listeners.push(await startListener('p-h1-11', PORT));
     expect(await probe('p-h2-5', last.ip, PORT)).toMatchObject({ ok: true, reply: 'p-h1-11' });

@@ -4,6 +4,11 @@ import { SshTransport } from '../../host/ssh-transport.js';
 import { toJson } from '../../render/json.js';
 import { renderShowText } from '../../render/show-text.js';
 import { fingerprintHost } from '../../state/fingerprint.js';
+import { BRIDGE } from '../../compile/pipeline.js';
+import { blockUse } from '../../ipam/host.js';
+import { intToIp } from '../../manifest/ipv4.js';
+import { endpointsOf } from '../../state/endpoint.js';
+import type { LiveHost } from '../../state/host-state.js';
 import { UserError } from '../errors.js';
 import { loadModelOrReport } from '../load-model.js';
 import { formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
@@ -13,6 +18,13 @@ interface ShowOptions extends ManifestCliOptions, FormatCliOptions {
   parallelism: number;
   acceptNewHostKeys?: boolean;
   color?: boolean;
+}
+
+/** Each block of the host, as addresses, with how many of them are in use. */
+function addressBlocksOf(live: LiveHost): Array<{ space: string; first: string; last: string; state: string; size: number; used: number }> {
+  const bridge = live.state.bridges[BRIDGE];
+  if (!bridge) return [];
+  return blockUse(bridge.externalIds, endpointsOf(live.state)).map((b) => ({ space: b.space, first: intToIp(b.first), last: intToIp(b.last), state: b.state, size: b.last - b.first + 1, used: b.used }));
 }
 
 export function registerShow(program: Command, setStatus: (code: number) => void): void {
@@ -36,7 +48,7 @@ export function registerShow(program: Command, setStatus: (code: number) => void
         if (formatOf(options) === 'json') {
           const body = outcomes.map((o) =>
             o.ok
-              ? { host: o.host, ok: true, fingerprint: fingerprintHost(o.value.state), ...o.value }
+              ? { host: o.host, ok: true, fingerprint: fingerprintHost(o.value.state), ...o.value, addressBlocks: addressBlocksOf(o.value) }
               : { host: o.host, ok: false, error: { kind: o.error.kind, message: o.error.message, hint: o.error.hint } },
           );
           process.stdout.write(`${toJson('show', { hosts: body })}\n`);
