@@ -20,13 +20,16 @@ export const EXIT_LOCKED = 75;
 export const EXIT_NO_FLOCK = 127;
 const FLOWS_EOF = 'CONTIV_FLOWS_EOF';
 
-/** Takes the host-wide lock for the rest of the script (short scripts: attach, detach). */
-export function lockPreamble(): string[] {
+/**
+ * Takes a lock file for the rest of the script: by default the host-wide lock (LOCK_FILE) that
+ * apply, attach and detach hold while they change the host.
+ */
+export function lockPreamble(file: string = LOCK_FILE, fd = 9, waitSeconds = 30): string[] {
   return [
     'set -eu',
     `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit ${EXIT_NO_FLOCK}; }`,
-    `exec 9>${LOCK_FILE}`,
-    `flock -w 30 9 || { echo "another contiv run holds ${LOCK_FILE}" >&2; exit ${EXIT_LOCKED}; }`,
+    `exec ${fd}>${file}`,
+    `flock -w ${waitSeconds} ${fd} || { echo "another contiv run holds ${file}" >&2; exit ${EXIT_LOCKED}; }`,
   ];
 }
 

@@ -13,7 +13,7 @@ import { intToIp, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import { endpointsOf } from '../state/endpoint.js';
 import type { LiveHost } from '../state/host-state.js';
 import { withHostLock, type HostSession } from './session.js';
-import { lockProblem } from '../apply/script.js';
+import { lockPreamble, lockProblem } from '../apply/script.js';
 
 /*
  * Claiming an address block, without a central server. Every host records its own blocks
@@ -75,15 +75,7 @@ export type ClaimOutcome = { ok: true; block?: IntRange } | { ok: false; diagnos
 const CLAIM_LOCK = '/run/contiv.claim.lock';
 const CLAIMING = 'CONTIV_CLAIMING';
 /** One claimer per host at a time; released when the claim ends or its connection dies. */
-const CLAIM_LOCK_SCRIPT = [
-  'set -eu',
-  `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit 127; }`,
-  `exec 8>${CLAIM_LOCK}`,
-  `flock -w 60 8 || { echo "another claim of an address block held ${CLAIM_LOCK} for 60 s" >&2; exit 75; }`,
-  `echo ${CLAIMING}`,
-  'cat >/dev/null',
-  '',
-].join('\n');
+const CLAIM_LOCK_SCRIPT = [...lockPreamble(CLAIM_LOCK, 8, 60), `echo ${CLAIMING}`, 'cat >/dev/null', ''].join('\n');
 
 /**
  * Claims a block of `space` for `host` (the one holding `want`, when given): the protocol above.
