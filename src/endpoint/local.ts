@@ -3,7 +3,7 @@ import { shellQuote } from '../apply/quote.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import type { Endpoint } from '../state/endpoint.js';
 import { normalizeNetns } from './names.js';
-import { planLocalAttach, planLocalDetach, type LocalAttachRequest } from './plan.js';
+import { planLocalAttach, planLocalDetach, type DetachWhich, type LocalAttachRequest } from './plan.js';
 import { attachScript, detachScript, EXIT_NO_NETNS } from './script.js';
 import { withHostLock, type HostSession } from './session.js';
 
@@ -53,9 +53,9 @@ export function attachLocal(transport: Transport, host: HostTarget, req: LocalAt
 
 export type DetachOutcome = { ok: true; endpoint: Endpoint } | { ok: false; diagnostic: Diagnostic };
 
-export function detachLocal(transport: Transport, host: HostTarget, netns: string, ifname?: string): Promise<DetachOutcome> {
+export function detachLocal(transport: Transport, host: HostTarget, which: DetachWhich): Promise<DetachOutcome> {
   return withHostLock(transport, host, async (session) => {
-    const planned = planLocalDetach(host.name, await session.read(), netns, ifname);
+    const planned = planLocalDetach(host.name, await session.read(), which);
     if (!planned.ok) return planned;
     const r = await session.run(detachScript(planned.plan.endpoint, planned.plan.changes));
     if (r.code !== 0) throw new HostError(host.name, 'command', `detach failed (exit ${r.code}): ${stderrSummary(r)}`);

@@ -29,6 +29,13 @@ export function netnsPath(netns: string): string {
   return netns.startsWith('/') ? netns : `/run/netns/${netns}`;
 }
 
+/** A runtime's container id, as CNI defines it (an alphanumeric, then alphanumerics, `_`, `.`, `-`). */
+const CONTAINER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+
+export function isValidContainerId(id: string): boolean {
+  return CONTAINER_ID.test(id);
+}
+
 export function isValidIfname(name: string): boolean {
   return IFNAME.test(name) && name !== '.' && name !== '..';
 }

@@ -10,7 +10,7 @@ import { cidrRange, intToIp, ipToInt, isIpv4 } from '../manifest/ipv4.js';
 import type { FlowsChange } from '../plan/types.js';
 import { DEFAULT_IFNAME, endpointExternalIds, endpointsOf, type Endpoint } from '../state/endpoint.js';
 import type { BridgeState, Flow, LiveHost, PortState } from '../state/host-state.js';
-import { endpointMac, endpointPortName, isValidIfname, normalizeNetns } from './names.js';
+import { endpointMac, endpointPortName, isValidContainerId, isValidIfname, normalizeNetns } from './names.js';
 
 /*
  * Pure planning of the host-local endpoint path: one host's state as read under its lock →
@@ -36,6 +36,8 @@ export interface LocalAttachRequest {
    * holds it (`contiv attach --ip`): take it although it lies outside this host's blocks.
    */
   lent?: boolean;
+  /** The runtime's container id, recorded on the endpoint (how a runtime's DEL finds it). */
+  container?: string;
 }
 
 export interface LocalAttachPlan {
@@ -115,6 +117,7 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
   const netns = normalizeNetns(request.netns);
   if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(request.netns)} is neither a network namespace name nor an absolute path`);
   if (!isValidIfname(request.ifname)) return problem('ifname-invalid', `${JSON.stringify(request.ifname)} is not an interface name`);
+  if (request.container !== undefined && !isValidContainerId(request.container)) return problem('container-invalid', `${JSON.stringify(request.container)} is not a container id`);
   const req = { ...request, netns };
   const found = applied(host, live, req.tenant, req.network, req.group);
   if (!found.ok) return found;
@@ -171,6 +174,7 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
     netns: req.netns,
     ...(req.group ? { group: req.group } : {}),
     ifname,
+    ...(req.container ? { container: req.container } : {}),
   };
   const port: PortState = { name: endpoint.port, type: 'system', ofport, options: {}, externalIds: endpointExternalIds(endpoint), protected: false };
   const own = new FlowSet();
@@ -195,13 +199,25 @@ export interface LocalDetachPlan {
   changes: FlowsChange[];
 }
 
-export function planLocalDetach(host: string, live: LiveHost, namespace: string, ifname?: string): { ok: true; plan: LocalDetachPlan } | { ok: false; diagnostic: Diagnostic } {
-  const netns = normalizeNetns(namespace);
-  if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(namespace)} is neither a network namespace name nor an absolute path`);
-  const mine = endpointsOf(live.state).filter((e) => e.netns === netns);
+/** Which endpoint to detach: by its namespace, or by the runtime's container id (its namespace may be gone); and its interface. */
+export type DetachWhich = { netns: string; ifname?: string } | { container: string; ifname?: string };
+
+export function planLocalDetach(host: string, live: LiveHost, which: DetachWhich): { ok: true; plan: LocalDetachPlan } | { ok: false; diagnostic: Diagnostic } {
+  const ifname = which.ifname;
+  let mine: Endpoint[];
+  let what: string;
+  if ('container' in which) {
+    mine = endpointsOf(live.state).filter((e) => e.container === which.container);
+    what = `container ${which.container}`;
+  } else {
+    const netns = normalizeNetns(which.netns);
+    if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(which.netns)} is neither a network namespace name nor an absolute path`);
+    mine = endpointsOf(live.state).filter((e) => e.netns === netns);
+    what = `namespace ${netns}`;
+  }
   const chosen = ifname === undefined ? mine : mine.filter((e) => (e.ifname ?? DEFAULT_IFNAME) === ifname);
-  if (chosen.length === 0) return problem('netns-not-attached', `no endpoint of namespace ${netns}${ifname ? ` (${ifname})` : ''} on ${host}`);
-  if (chosen.length > 1) return problem('netns-ambiguous', `namespace ${netns} has ${chosen.length} endpoints on ${host} (${chosen.map((e) => e.ifname ?? DEFAULT_IFNAME).join(', ')})`, 'pass --ifname');
+  if (chosen.length === 0) return problem('netns-not-attached', `no endpoint of ${what}${ifname ? ` (${ifname})` : ''} on ${host}`);
+  if (chosen.length > 1) return problem('netns-ambiguous', `${what} has ${chosen.length} endpoints on ${host} (${chosen.map((e) => e.ifname ?? DEFAULT_IFNAME).join(', ')})`, 'pass --ifname');
   const endpoint = chosen[0]!;
   const found = applied(host, live, endpoint.tenant, endpoint.network, undefined);
   // A network no longer applied (removed from the manifests, emptied by detach): only the endpoint's own flows go.

@@ -19,6 +19,8 @@ export interface Endpoint {
   netns: string;
   /** The interface in the container; absent means eth0 (endpoints attached before --ifname). */
   ifname?: string;
+  /** The runtime's container id, for endpoints a runtime made (CNI's DEL names the container, not always its namespace). */
+  container?: string;
 }
 
 export const DEFAULT_IFNAME = 'eth0';
@@ -31,6 +33,7 @@ export const ENDPOINT_KEYS = {
   mac: 'contiv.mac',
   netns: 'contiv.netns',
   ifname: 'contiv.ifname',
+  container: 'contiv.container',
 } as const;
 
 /**
@@ -53,6 +56,7 @@ export function endpointExternalIds(e: Endpoint): Record<string, string> {
   };
   if (e.group) ids[ENDPOINT_KEYS.group] = e.group;
   if (e.ifname) ids[ENDPOINT_KEYS.ifname] = e.ifname;
+  if (e.container) ids[ENDPOINT_KEYS.container] = e.container;
   return ids;
 }
 
@@ -65,6 +69,8 @@ function fromPort(host: string, port: PortState): Endpoint | undefined {
   if (group) e.group = group;
   const ifname = x[ENDPOINT_KEYS.ifname];
   if (ifname) e.ifname = ifname;
+  const container = x[ENDPOINT_KEYS.container];
+  if (container) e.container = container;
   return e;
 }
 

@@ -98,7 +98,7 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
       if (options.ifname !== undefined && !isValidIfname(options.ifname)) return failed(fail('ifname-invalid', `--ifname ${JSON.stringify(options.ifname)} is not an interface name`));
       const transport = new SshTransport();
       try {
-        const out = await detachLocal(transport, host, netns, options.ifname);
+        const out = await detachLocal(transport, host, { netns, ...(options.ifname !== undefined ? { ifname: options.ifname } : {}) });
         if (!out.ok) return failed([out.diagnostic]);
         const e = out.endpoint;
         process.stdout.write(`Detached ${e.netns}${e.ifname && e.ifname !== DEFAULT_IFNAME ? ` (${e.ifname})` : ''} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);

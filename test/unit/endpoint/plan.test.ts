@@ -92,7 +92,7 @@ describe('planLocalAttach', () => {
 
     // Detach them all: the host is as the plan expects (its empty blocks stay while the network has room).
     for (const [netns, ifname] of [['b', undefined], ['c', 'eth1'], ['a', undefined], ['c', undefined]] as const) {
-      const d = planLocalDetach('h1', live(h1), netns, ifname);
+      const d = planLocalDetach('h1', live(h1), { netns, ...(ifname ? { ifname } : {}) });
       if (!d.ok) throw new Error(d.diagnostic.message);
       // The script deletes every flow with the endpoint's cookie, then applies the flood flows.
       const cookie = cookieFor('endpoint', endpointAddress(d.plan.endpoint));
@@ -192,14 +192,34 @@ describe('planLocalDetach', () => {
       if (!r.ok) throw new Error(r.diagnostic.message);
       h1 = applied(h1, r.plan);
     }
-    expect(planLocalDetach('h1', live(h1), 'zz').ok).toBe(false);
-    const both = planLocalDetach('h1', live(h1), 'a');
+    expect(planLocalDetach('h1', live(h1), { netns: 'zz' }).ok).toBe(false);
+    const both = planLocalDetach('h1', live(h1), { netns: 'a' });
     expect(!both.ok && both.diagnostic.code).toBe('netns-ambiguous');
-    const one = planLocalDetach('h1', live(h1), 'a', 'eth1');
+    const one = planLocalDetach('h1', live(h1), { netns: 'a', ifname: 'eth1' });
     expect(one.ok && one.plan.endpoint.ifname).toBe('eth1');
     // The network's flood flows keep the other endpoint's port only.
     const flood = one.ok ? one.plan.changes[0]!.add.filter((f) => f.priority === 200 && f.match.includes('reg1=0')) : [];
     expect(flood.map((f) => f.actions)).toEqual([`output:${ENDPOINT_PORTS.first},goto_table:70`]);
+  });
+});
+
+describe('endpoints of a runtime', () => {
+  it("records the container id, finds the endpoint by it (its namespace may be gone), and refuses an id that is not one", async () => {
+    await setup();
+    let h1 = withRecords(fleet['h1']!, block('default/contiv-net', '10.1.2.16', '10.1.2.31'));
+    const id = 'f00d'.repeat(16);
+    const r = planLocalAttach('h1', live(h1, ['netns-1c34']), req({ netns: '/run/netns/netns-1c34', container: id }));
+    if (!r.ok) throw new Error(r.diagnostic.message);
+    expect(r.plan.endpoint).toMatchObject({ netns: 'netns-1c34', container: id });
+    expect(r.plan.port.externalIds['contiv.container']).toBe(id);
+    h1 = applied(h1, r.plan);
+    // DEL after the namespace went: found by container and interface.
+    const d = planLocalDetach('h1', live(h1, []), { container: id, ifname: 'eth0' });
+    expect(d.ok && d.plan.endpoint.ip).toBe('10.1.2.16');
+    const other = planLocalDetach('h1', live(h1, []), { container: 'other', ifname: 'eth0' });
+    expect(!other.ok && other.diagnostic.message).toBe('no endpoint of container other (eth0) on h1');
+    const bad = planLocalAttach('h1', live(h1, ['b']), req({ netns: 'b', container: '-x;reboot' }));
+    expect(!bad.ok && bad.diagnostic.code).toBe('container-invalid');
   });
 });
 

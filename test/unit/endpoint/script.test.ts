@@ -54,7 +54,7 @@ describe('endpoint scripts', () => {
     await setup();
     const attached = projectState(h1, plan.changes);
     attached.bridges[BRIDGE]!.ports[plan.port.name] = plan.port;
-    const d = planLocalDetach('h1', live(attached), '/proc/4242/ns/net', 'eth1');
+    const d = planLocalDetach('h1', live(attached), { netns: '/proc/4242/ns/net', ifname: 'eth1' });
     if (!d.ok) throw new Error(d.diagnostic.message);
     const script = detachScript(d.plan.endpoint, d.plan.changes);
     expectGolden('test/unit/endpoint/golden/detach.sh', script);
