@@ -13,6 +13,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  banner: { js: '#!/usr/bin/env node' },
+  // The mark gather recognises the installed plugin by (CNI_PLUGIN_MARK in src/compile/cni-files.ts).
+  banner: { js: '#!/usr/bin/env node\n// contiv-cni: installed by contiv apply; apply replaces this file, do not edit it' },
   logLevel: 'warning',
 });

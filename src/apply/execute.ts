@@ -9,7 +9,7 @@ import type { Change, HostPlan, Plan } from '../plan/types.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState } from '../state/host-state.js';
 import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
-import { hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem } from './script.js';
+import { hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem, type Bundles } from './script.js';
 
 export type ApplyEvent =
   | { type: 'host-started'; host: string; changes: number }
@@ -21,6 +21,8 @@ export type ApplyEvent =
 export interface ApplyDeps {
   transport: Transport;
   hosts: readonly HostTarget[];
+  /** Contents the plan names but does not carry (the contiv-cni bundle of this contiv). */
+  bundles?: Bundles;
 }
 
 export interface ApplyOptions {
@@ -55,7 +57,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     const hostPlan = plans.get(host.name)!;
     emit({ type: 'host-started', host: host.name, changes: hostPlan.changes.length });
     const started = Date.now();
-    const after = await applyHost(deps.transport, host, hostPlan, emit);
+    const after = await applyHost(deps.transport, host, hostPlan, emit, deps.bundles ?? {});
     emit({ type: 'host-applied', host: host.name, changes: hostPlan.changes.length, ms: Date.now() - started });
     return { changes: hostPlan.changes.length, after };
   });
@@ -69,7 +71,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   return outcomes;
 }
 
-async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void): Promise<HostState> {
+async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void, bundles: Bundles): Promise<HostState> {
   let reported = false;
   const report = (e: unknown): void => {
     if (reported) return;
@@ -90,7 +92,7 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
     if (moved.length) throw new HostError(host.name, 'command', `changed since the plan was made; nothing applied (${moved.slice(0, 3).join(', ')} moved)`, 'make a new plan');
     const expected = projectState(before, hostPlan.changes);
     try {
-      await runScript(transport, host, hostPlan.changes);
+      await runScript(transport, host, hostPlan.changes, bundles);
       const after = (await gatherHost(transport, host)).state;
       const left = withinPlan(diffHost(asCompiled(expected), after), hostPlan.changes);
       if (left.length > 0) throw new HostError(host.name, 'command', `verification failed: ${left.length} change(s) not in effect after apply (${left.map((c) => c.address).slice(0, 3).join(', ')})`);
@@ -109,8 +111,8 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
   }
 }
 
-async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[]): Promise<void> {
-  const result = await transport.exec(host, hostScript(changes));
+async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[], bundles: Bundles = {}): Promise<void> {
+  const result = await transport.exec(host, hostScript(changes, bundles));
   if (result.code !== 0) throw new HostError(host.name, 'command', `apply failed (exit ${result.code}): ${stderrSummary(result)}`);
 }
 

@@ -1,7 +1,7 @@
 import { formatFlow } from '../state/flow-canonical.js';
 import type { PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
-import { assertNever, type BridgeChange, type Change, type PortChange } from '../plan/types.js';
+import { assertNever, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
 import { ovsString, shellQuote } from './quote.js';
 import { HostError, type HostTarget } from '../host/transport.js';
 
@@ -149,8 +149,42 @@ export function bundleLines(changes: readonly Change[], bridge: string): string[
   return lines.map(oneLine);
 }
 
+/** Contents a plan names but does not carry (the contiv-cni bundle), from the contiv that applies. */
+export type Bundles = Partial<Record<'contiv-cni', { content: string; sha256: string }>>;
+
+const FILE_EOF = 'CONTIV_FILE_EOF';
+
+/**
+ * A file written whole and atomically (a temporary beside it, then renamed), or removed. What
+ * was there is kept beside it as `PATH.contiv-prev`: a rollback (a change to the state before,
+ * which carries no content) puts it back.
+ */
+function fileLines(c: FileChange, bundles: Bundles): string[] {
+  const path = shellQuote(c.path);
+  const prev = shellQuote(`${c.path}.contiv-prev`);
+  if (c.after === undefined) return [`if [ -f ${path} ]; then mv -f ${path} ${prev}; fi`];
+  if (c.after.content === undefined && c.after.bundle === undefined) return [`mv -f ${prev} ${path}`];
+  let content = c.after.content;
+  if (c.after.bundle !== undefined) {
+    const b = bundles[c.after.bundle];
+    if (!b || b.sha256 !== c.after.sha256) throw new Error(`the plan installs ${c.after.bundle} ${c.after.sha256.slice(0, 12)}, but this contiv has ${b ? b.sha256.slice(0, 12) : 'none'}: make a new plan with this contiv`);
+    content = b.content;
+  }
+  const tmp = `${c.path}.contiv-new`;
+  const base64 = Buffer.from(content ?? '', 'utf8').toString('base64').replace(/(.{76})/g, '$1\n');
+  return [
+    `mkdir -p ${shellQuote(c.path.slice(0, c.path.lastIndexOf('/')))}`,
+    `base64 -d > ${shellQuote(tmp)} <<'${FILE_EOF}'`,
+    ...base64.split('\n').filter(Boolean),
+    FILE_EOF,
+    `chmod ${c.after.mode} ${shellQuote(tmp)}`,
+    `if [ -f ${path} ]; then cp -p ${path} ${prev}; fi`,
+    `mv -f ${shellQuote(tmp)} ${path}`,
+  ];
+}
+
 /** The whole script for one host. Values are quoted for sh; the flows go in a quoted here-document. */
-export function hostScript(changes: readonly Change[]): string {
+export function hostScript(changes: readonly Change[], bundles: Bundles = {}): string {
   const vsctl: VsctlCommand[] = [];
   const deletedBridges = new Set<string>();
   for (const c of changes) {
@@ -169,5 +203,7 @@ export function hostScript(changes: readonly Change[]): string {
   for (const c of changes) if (c.type === 'port' && c.action === 'delete' && c.before?.externalIds['contiv.kind'] === 'endpoint') out.push(`ip link del ${shellQuote(c.port)} 2>/dev/null || true`);
   const bridges = [...new Set(changes.filter((c) => c.type === 'flows').map((c) => c.bridge))].filter((b) => !deletedBridges.has(b));
   for (const bridge of bridges) out.push(...bundleBlock(bridge, bundleLines(changes, bridge)));
+  // Files last: a runtime finds a network's configuration only once its flows are there.
+  for (const c of changes) if (c.type === 'file') out.push(...fileLines(c, bundles));
   return `${out.join('\n')}\n`;
 }

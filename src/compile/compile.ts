@@ -12,6 +12,7 @@ import { recordKey } from './records.js';
 import { tunnelOfports, tunnelPortName } from './tunnels.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
+import { cniFiles } from './cni-files.js';
 
 /** What compile makes for one host: its desired state and who owns each flow cookie. */
 export interface CompiledHost {
@@ -32,6 +33,8 @@ export interface CompileInput {
   /** Per host, the address records (blocks, lent addresses) its bridge must carry; absent: kept as they are. */
   addresses?: Record<string, Record<string, string>>;
   addressReasons?: Record<string, Record<string, string>>;
+  /** The contiv-cni bundle this contiv installs (its SHA-256); absent: the hosts' CNI files are kept as they are. */
+  cni?: { pluginSha256: string };
 }
 
 /** Pure: Model + allocations + live endpoints → the desired state of every host. */
@@ -98,7 +101,10 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     ports,
     flows: flows.flows,
   };
-  return { state: { host: host.name, bridges: { [BRIDGE]: bridge } }, owners: flows.owners, addressReasons: input.addressReasons?.[host.name] ?? {} };
+  // No files wanted where the host has none: said by leaving them out (as a host without runtimes has).
+  const files = input.cni ? cniFiles(model, host, input.cni.pluginSha256) : live?.files;
+  const withFiles = files !== undefined && (Object.keys(files).length > 0 || live?.files !== undefined);
+  return { state: { host: host.name, bridges: { [BRIDGE]: bridge }, ...(withFiles ? { files } : {}) }, owners: flows.owners, addressReasons: input.addressReasons?.[host.name] ?? {} };
 }
 
 function addressRecordsOf(externalIds: Record<string, string>): Record<string, string> {

@@ -6,7 +6,9 @@
  * command's exit status in a `@@contiv status N` line (and the start of its standard error in
  * the body, for the message), so a parser never confuses "nothing there" with "could not look". `netns-paths` lists the namespace paths of endpoints
  * (a runtime's /proc/PID/ns/net …) that still exist: with /run/netns, what tells a live
- * endpoint from one whose container is gone.
+ * endpoint from one whose container is gone. `files` lists the files contiv wrote (the CNI
+ * plugin and network configurations, recognised by the mark in their content) with their hash
+ * and mode: `SHA256 MODE PATH` per line.
  */
 /** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock, nsenter and timeout. */
 export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
@@ -33,6 +35,12 @@ for br in $(ovs-vsctl --timeout=10 --bare --columns=name find Bridge external_id
 done
 section links; run ip -d -j addr show
 section netns; ls -1 /run/netns 2>/dev/null || true
+section files
+for f in /opt/cni/bin/contiv /etc/cni/net.d/*.conflist; do
+  [ -f "$f" ] || continue
+  case "$f" in *.conflist) grep -q '"owner":"contiv"' "$f" || continue;; *) head -c 300 "$f" | grep -q 'contiv-cni: installed by contiv apply' || continue;; esac
+  printf '%s %s %s\\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$(stat -c %a "$f")" "$f"
+done
 section netns-paths
 ovs-vsctl --timeout=10 --bare --columns=external_ids find Port external_ids:contiv.kind=endpoint | tr ' ' '\\n' | grep '^contiv.netns=/' | cut -d= -f2- | tr -d '"' | while IFS= read -r p; do [ -e "$p" ] && printf '%s\\n' "$p"; done; true
 `;

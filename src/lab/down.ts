@@ -149,7 +149,22 @@ export async function removeByRecord(rec: LabRecord, log: (line: string) => void
   }
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 
-  // 5. The shared lab user, when this was the last lab.
+  // 5. Mount points the lab made on the machine: when no other lab uses them, and only while empty.
+  const others = existsSync(labsDir()) ? readdirSync(labsDir()).filter((n) => n !== rec.name) : [];
+  for (const o of [...rec.objects].reverse()) {
+    if (o.kind !== 'mountpoint') continue;
+    if (others.length) {
+      result.extra.push(`left ${o.path} (lab ${others.join(', ')} may use it)`);
+      continue;
+    }
+    try {
+      rmdirSync(o.path);
+    } catch (e) {
+      result.warnings.push(`${o.path} not removed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+
+  // 6. The shared lab user, when this was the last lab.
   result.extra.push(...(await releaseLabUser()));
   for (const w of result.warnings) log(`warning: ${w}`);
   return result;

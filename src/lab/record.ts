@@ -20,7 +20,12 @@ export type LabObject =
   /** A daemon of a host; `pid` is filled in from its pid file once it runs. */
   | { kind: 'process'; host: string; role: ProcessRole; pidFile: string; pid?: number }
   /** A container (`lab run`): a named network namespace inside the host's mount namespace. */
-  | { kind: 'container'; name: string; host: string; inode?: number };
+  | { kind: 'container'; name: string; host: string; inode?: number }
+  /**
+   * An empty directory of the machine that the lab made to mount a host's own directory on
+   * (/etc/cni/net.d, /opt/cni/bin); removed by the last lab's down, only while empty.
+   */
+  | { kind: 'mountpoint'; path: string };
 
 export type ProcessRole = 'ovsdb-server' | 'ovs-vswitchd' | 'sshd';
 

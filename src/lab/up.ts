@@ -93,6 +93,9 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
   }
 }
 
+/** Directories of the machine each host mounts its own copy on. */
+export const MOUNT_POINTS = ['/etc/cni/net.d', '/opt/cni/bin'];
+
 async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, log: (line: string) => void): Promise<void> {
   const paths = labPaths(plan.name);
 
@@ -100,6 +103,16 @@ async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, log: (line:
   await runOk(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `contiv-lab-${plan.name}`, '-f', paths.key]);
   writeFileSync(paths.authorizedKeys, readFileSync(paths.pubKey, 'utf8'), { mode: 0o600 });
   const userHome = await ensureLabUser();
+  // Where each host mounts its own CNI directories; made (and recorded) only when missing.
+  for (const path of MOUNT_POINTS) {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join('/')}`;
+      if (existsSync(dir)) continue;
+      recordObject(rec, { kind: 'mountpoint', path: dir });
+      mkdirSync(dir, { mode: 0o755 });
+    }
+  }
 
   // The fabric namespace: the management bridge (with one veth to the machine) and the underlay bridge.
   const fab = recordObject(rec, { kind: 'netns', name: plan.fabricNs, role: 'fabric' });

@@ -1,10 +1,10 @@
 import type { CompiledHost } from '../compile/compile.js';
-import type { BridgeState, Flow, HostState, PortState } from '../state/host-state.js';
+import type { BridgeState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { parseRecords } from '../compile/records.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
-import type { AddressChange, BridgeChange, BridgeFields, Change, FlowsChange, PortChange } from './types.js';
+import type { AddressChange, BridgeChange, BridgeFields, Change, FileChange, FlowsChange, PortChange } from './types.js';
 import { describeAddressRecord, isAddressRecord } from '../ipam/records.js';
 
 /**
@@ -30,6 +30,7 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
     for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
     flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
   }
+  for (const c of diffFiles(host, desired.state.files, live?.files ?? {})) (c.action === 'delete' ? last : flows).push(c);
   for (const [name, have] of Object.entries(liveBridges)) {
     if (desired.state.bridges[name]) continue;
     last.push({
@@ -52,6 +53,29 @@ export function bridgeFields(b: BridgeState): BridgeFields {
 
 export function withoutAddressRecords(ids: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(ids).filter(([k]) => !isAddressRecord(k)));
+}
+
+/**
+ * Files by hash and mode. They come after the flows in apply's order: a runtime never finds a
+ * network's configuration before the network's flows are on the host. Desired files absent:
+ * nothing to say about the host's files.
+ */
+function diffFiles(host: string, want: Record<string, FileState> | undefined, have: Record<string, FileState>): FileChange[] {
+  if (!want) return [];
+  const out: FileChange[] = [];
+  const address = (path: string) => `${host}/file${path}`;
+  for (const [path, after] of Object.entries(want).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const before = have[path];
+    if (!before) out.push({ type: 'file', action: 'create', host, address: address(path), path, after, reason: 'not on the host yet' });
+    else if (before.sha256 !== after.sha256 || before.mode !== after.mode) {
+      const what = before.sha256 !== after.sha256 ? `its content differs from what contiv writes (sha256 ${before.sha256.slice(0, 12)} on the host)` : `its mode is ${before.mode}, not ${after.mode}`;
+      out.push({ type: 'file', action: 'update', host, address: address(path), path, before: { sha256: before.sha256, mode: before.mode }, after, reason: what });
+    }
+  }
+  for (const [path, before] of Object.entries(have).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!want[path]) out.push({ type: 'file', action: 'delete', host, address: address(path), path, before: { sha256: before.sha256, mode: before.mode }, reason: 'no longer in the manifests (or the host no longer runs the cni runtime)' });
+  }
+  return out;
 }
 
 function diffAddresses(host: string, bridge: string, want: Record<string, string>, have: Record<string, string>, reasons: Record<string, string>): AddressChange[] {

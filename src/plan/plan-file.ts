@@ -26,6 +26,8 @@ const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 /** What canonical flow text is made of: no blanks, quotes, `$`, `;`, backquotes or line breaks. */
 const FLOW_TEXT = /^[A-Za-z0-9_=,.:/+\-[\]()>]*$/;
 const ADDRESS = /^[A-Za-z0-9.-]{1,253}$/;
+/** The only files contiv writes: the CNI plugin and its network configurations. */
+const FILE_PATH = /^\/(opt\/cni\/bin\/contiv|etc\/cni\/net\.d\/50-contiv-[a-z0-9][a-z0-9.-]{0,126}\.conflist)$/;
 const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
 const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
 
@@ -42,6 +44,11 @@ function unsafeContent(plan: Plan): string | undefined {
   for (const h of plan.hosts) {
     if (!HOST_NAME.test(h.host) || !Array.isArray(h.changes)) return `host entry ${JSON.stringify(h.host)}`;
     for (const c of h.changes) {
+      if (c.type === 'file') {
+        const a = c.after;
+        if (!FILE_PATH.test(c.path) || (a && (!/^[0-9a-f]{64}$/.test(a.sha256) || !/^[0-7]{3}$/.test(a.mode) || (a.bundle !== undefined ? a.bundle !== 'contiv-cni' : typeof a.content !== 'string' || a.content.length > 65536)))) return `file ${JSON.stringify(c.path)}`;
+        continue;
+      }
       if (!DEVICE_NAME.test(c.bridge)) return `bridge name ${JSON.stringify(c.bridge)}`;
       if (c.type === 'port' && !DEVICE_NAME.test(c.port)) return `port name ${JSON.stringify(c.port)}`;
       if (c.type === 'address' && (!ADDRESS_RECORD_KEY.test(c.key) || [c.before, c.after].some((v) => v !== undefined && !ADDRESS_RECORD_VALUE.test(v)))) return `address record ${JSON.stringify(c.key)}`;

@@ -41,6 +41,12 @@ export function projectState(before: HostState, changes: readonly Change[]): Hos
         else bridge.externalIds[c.key] = c.after;
         break;
       }
+      case 'file': {
+        const files = (state.files ??= {});
+        if (c.after === undefined) delete files[c.path];
+        else files[c.path] = { path: c.path, sha256: c.after.sha256, mode: c.after.mode };
+        break;
+      }
       default:
         assertNever(c);
     }

@@ -21,14 +21,16 @@ interface Touched {
   flows: Set<string>;
   /** `bridge key` of address records */
   records: Set<string>;
+  files: Set<string>;
 }
 
 function touched(changes: readonly Change[]): Touched {
-  const t: Touched = { bridges: new Set(), ports: new Set(), flows: new Set(), records: new Set() };
+  const t: Touched = { bridges: new Set(), ports: new Set(), flows: new Set(), records: new Set(), files: new Set() };
   for (const c of changes) {
     if (c.type === 'bridge') t.bridges.add(c.bridge);
     else if (c.type === 'port') t.ports.add(`${c.bridge}/${c.port}`);
     else if (c.type === 'address') t.records.add(`${c.bridge} ${c.key}`);
+    else if (c.type === 'file') t.files.add(c.path);
     else for (const f of [...c.add, ...c.modify, ...c.remove]) t.flows.add(`${c.bridge} ${flowKey(f)}`);
   }
   return t;
@@ -45,6 +47,8 @@ export function withinPlan(changes: readonly Change[], plan: readonly Change[]):
       if (t.ports.has(`${c.bridge}/${c.port}`)) out.push(c);
     } else if (c.type === 'address') {
       if (t.records.has(`${c.bridge} ${c.key}`)) out.push(c);
+    } else if (c.type === 'file') {
+      if (t.files.has(c.path)) out.push(c);
     } else {
       const keep = (f: FlowsChange['add'][number]) => t.flows.has(`${c.bridge} ${flowKey(f)}`);
       const cut: FlowsChange = { ...c, add: c.add.filter(keep), modify: c.modify.filter(keep), modifyBefore: c.modifyBefore.filter(keep), remove: c.remove.filter(keep) };
@@ -59,6 +63,11 @@ export function unmetAssumptions(live: HostState, plan: readonly Change[]): stri
   const out: string[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const c of plan) {
+    if (c.type === 'file') {
+      const file = live.files?.[c.path];
+      if (c.action === 'create' ? file !== undefined : file?.sha256 !== c.before?.sha256 || file?.mode !== c.before?.mode) out.push(c.address);
+      continue;
+    }
     const bridge = live.bridges[c.bridge];
     if (c.type === 'bridge') {
       if (c.action === 'create' ? bridge !== undefined : !bridge || !same(bridgeFields(bridge), c.before)) out.push(c.address);

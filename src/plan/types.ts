@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Host } from '../model/types.js';
 import type { MeaningLine } from '../policy/meaning.js';
 import type { SpaceUse } from '../ipam/fleet.js';
-import type { BridgeState, Flow, PortState } from '../state/host-state.js';
+import type { BridgeState, FileState, Flow, PortState } from '../state/host-state.js';
 
 /*
  * The plan: plain, serialisable data. `contiv plan --out FILE` writes it as JSON and
@@ -81,7 +81,25 @@ export interface AddressChange {
   reason: string;
 }
 
-export type Change = BridgeChange | PortChange | FlowsChange | AddressChange;
+/**
+ * A file contiv writes on a host (the CNI plugin and network configurations): created,
+ * replaced whole (atomically), or removed. `after.content` carries a configuration's text; the
+ * plugin's is the contiv-cni bundle of the contiv that applies (`after.bundle`), checked
+ * against `after.sha256`.
+ */
+export interface FileChange {
+  type: 'file';
+  action: Action;
+  host: string;
+  /** `h1/file/etc/cni/net.d/50-contiv-contiv-net.conflist` */
+  address: string;
+  path: string;
+  before?: Pick<FileState, 'sha256' | 'mode'>;
+  after?: FileState;
+  reason: string;
+}
+
+export type Change = BridgeChange | PortChange | FlowsChange | AddressChange | FileChange;
 
 export interface HostPlan {
   host: string;

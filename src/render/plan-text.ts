@@ -2,8 +2,9 @@ import { diffArrays } from 'diff';
 import { fieldChanges } from '../plan/field-changes.js';
 import { formatFlow } from '../state/flow-canonical.js';
 import type { Flow } from '../state/host-state.js';
-import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
+import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
 
 export interface PlanTextStyle {
   color: boolean;
@@ -67,9 +68,17 @@ export function headline(c: Change): string {
       return flowsHeadline(c);
     case 'address':
       return addressHeadline(c);
+    case 'file':
+      return fileHeadline(c);
     default:
       return assertNever(c);
   }
+}
+
+function fileHeadline(c: FileChange): string {
+  const name = /50-contiv-(.+)\.conflist$/.exec(c.path)?.[1];
+  const what = name ? `CNI network ${name} (${c.path})` : c.path === CNI_PLUGIN_PATH ? `CNI plugin ${c.path}` : `file ${c.path}`;
+  return c.action === 'create' ? what : `${what}: ${c.reason}`;
 }
 
 function addressHeadline(c: AddressChange): string {
@@ -121,6 +130,7 @@ export function details(c: Change, maxFlowLines: number): string[] {
     case 'flows':
       return c.action === 'update' ? flowLines(c, maxFlowLines) : [];
     case 'address':
+    case 'file':
       return [];
     default:
       return assertNever(c);

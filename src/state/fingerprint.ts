@@ -4,7 +4,7 @@ import { decodeCookie, KIND_KEY } from './marks.js';
 import { isAddressRecord } from '../ipam/records.js';
 
 /**
- * Fingerprint of a host's managed infrastructure: bridges, tunnel ports and flows — not
+ * Fingerprint of a host's managed infrastructure: bridges, tunnel ports, flows and files — not
  * endpoints, address records (blocks, lent addresses), counters or locks. Containers come and go between plan and apply without making
  * a plan stale, so their ports and flows are left out, and so are the actions of network
  * flows (a network's flood list names its local endpoints). What a plan changes among those is
@@ -31,7 +31,10 @@ export function fingerprintHost(state: HostState): string {
       const records = Object.fromEntries(Object.entries(b.externalIds).filter(([k]) => !isAddressRecord(k)));
       return { name, datapathType: b.datapathType, failMode: b.failMode, externalIds: sortKeys(records), ports: ports.map((p) => ({ ...p!, options: sortKeys(p!.options), externalIds: sortKeys(p!.externalIds) })), flows };
     });
-  return `sha256:${createHash('sha256').update(JSON.stringify(bridges)).digest('hex')}`;
+  const files = Object.keys(state.files ?? {})
+    .sort()
+    .map((path) => [path, state.files![path]!.sha256, state.files![path]!.mode]);
+  return `sha256:${createHash('sha256').update(JSON.stringify(files.length ? { bridges, files } : bridges)).digest('hex')}`;
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {

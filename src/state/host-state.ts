@@ -10,6 +10,25 @@ export interface HostState {
   host: string;
   /** Managed bridges by name. */
   bridges: Record<string, BridgeState>;
+  /**
+   * Managed files by path: the CNI plugin and network configurations on hosts with
+   * `runtimes: [cni]`. Absent: none (gather always says; desired states of hosts without
+   * runtimes may leave it out).
+   */
+  files?: Record<string, FileState>;
+}
+
+/** A file contiv writes on a host; only files carrying contiv's mark in their content are listed. */
+export interface FileState {
+  path: string;
+  /** SHA-256 of the content, hex. */
+  sha256: string;
+  /** Permission bits in octal, as `stat -c %a` prints them: `755`, `644`. */
+  mode: string;
+  /** The content, on the desired side (the live side knows only its hash). */
+  content?: string;
+  /** The content is the contiv-cni bundle of the contiv that applies (too large to carry in a plan). */
+  bundle?: 'contiv-cni';
 }
 
 export interface BridgeState {

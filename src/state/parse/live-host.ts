@@ -1,4 +1,4 @@
-import type { BridgeState, Flow, HostFacts, LinkInfo, LiveHost, PortState, PortType, UnmanagedObjects } from '../host-state.js';
+import type { BridgeState, FileState, Flow, HostFacts, HostState, LinkInfo, LiveHost, PortState, PortType, UnmanagedObjects } from '../host-state.js';
 import { flowKey } from '../host-state.js';
 import { decodeCookie, isOwned } from '../marks.js';
 import { parseFlowLine } from '../flow-canonical.js';
@@ -30,7 +30,7 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
     netns: [...lines(one('netns')), ...lines(one('netns-paths'))].sort(),
   };
   const unmanaged: UnmanagedObjects = { bridges: [], ports: [], flowCounts: {}, flowKeys: {} };
-  const state = { host, bridges: {} as Record<string, BridgeState> };
+  const state: HostState = { host, bridges: {} as Record<string, BridgeState>, files: parseFiles(one('files')) };
   if (missing.includes('ovs-vsctl')) return { state, facts, unmanaged };
 
   const ovs = rowsOf(one('open-vswitch'), 'open-vswitch')[0];
@@ -81,6 +81,16 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
   unmanaged.bridges.sort();
   unmanaged.ports.sort();
   return { state, facts, unmanaged };
+}
+
+/** `SHA256 MODE PATH` lines → files by path; a line that does not read is skipped. */
+function parseFiles(section: Section | undefined): Record<string, FileState> {
+  const out: Record<string, FileState> = {};
+  for (const line of lines(section)) {
+    const m = /^([0-9a-f]{64}) ([0-7]{3,4}) (\/\S+)$/.exec(line);
+    if (m) out[m[3]!] = { path: m[3]!, sha256: m[1]!, mode: m[2]! };
+  }
+  return out;
 }
 
 function lines(section: Section | undefined): string[] {

@@ -122,8 +122,11 @@ export function compileAll(model: Model, live: Record<string, HostState>): { all
   if (diagnostics.length) throw new Error(`allocate: ${diagnostics.map((d) => d.code).join(', ')}`);
   const ipam = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, s]) => [h, { externalIds: s.bridges[BRIDGE]?.externalIds ?? {}, endpoints: endpointsOf(s) }])));
   const addresses = Object.fromEntries(Object.entries(ipam.records).map(([h, r]) => [h, Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.replace(/ pending$/, ' claimed')]))]));
-  return { allocations, desired: compileFabric({ model, allocations, live, addresses }) };
+  return { allocations, desired: compileFabric({ model, allocations, live, addresses, cni: CNI_TEST_BUNDLE }) };
 }
+
+/** The contiv-cni bundle the unit tests' plans install (its hash only: the content is the build's). */
+export const CNI_TEST_BUNDLE = { pluginSha256: 'c'.repeat(64) };
 
 const TABLE_NAMES = new Map<number, string>(Object.entries(T).map(([name, n]) => [n, name]));
 
@@ -292,6 +295,8 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
     // Every endpoint's namespace exists unless the case says it is gone.
     '@@contiv netns',
     ...[...new Set([...(live.facts.netns ?? []), ...endpointNetns(live.state)])].filter((n) => !(extras.goneNetns ?? []).includes(n)).sort(),
+    '@@contiv files',
+    ...Object.values(live.state.files ?? {}).map((f) => `${f.sha256} ${f.mode} ${f.path}`),
     ...flowSections,
     '',
   ].join('\n');

@@ -7,7 +7,7 @@ import { canonicalActions, canonicalMatch } from '../../../src/state/flow-canoni
 import { flowKey, type HostState, type LinkInfo, type LiveHost } from '../../../src/state/host-state.js';
 import { cookieFor, type FlowOwnerKind } from '../../../src/state/marks.js';
 import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
-import { compileAll, defaultFacts, gatherText, loadModel, readLiveDir, withEndpoints, type EndpointSpec, type GatherExtras } from '../compile/case-support.js';
+import { CNI_TEST_BUNDLE, compileAll, defaultFacts, gatherText, loadModel, readLiveDir, withEndpoints, type EndpointSpec, type GatherExtras } from '../compile/case-support.js';
 
 /*
  * A plan case (fixtures/plan/<case>/):
@@ -29,7 +29,8 @@ export type Edit =
   | { op: 'delete-flow'; host: string; table: number; priority: number; match: string }
   | { op: 'add-flow'; host: string; owner: { kind: FlowOwnerKind; address: string }; table: number; priority: number; match: string; actions: string }
   | { op: 'set-port-options'; host: string; port: string; options: Record<string, string> }
-  | { op: 'set-bridge'; host: string; failMode?: 'secure' | 'standalone'; externalIds?: Record<string, string> };
+  | { op: 'set-bridge'; host: string; failMode?: 'secure' | 'standalone'; externalIds?: Record<string, string> }
+  | { op: 'set-file'; host: string; path: string; sha256: string };
 
 export interface CaseSpec {
   converged?: string;
@@ -49,6 +50,12 @@ export interface PlanCase {
 }
 
 function applyEdit(state: HostState, edit: Edit): void {
+  if (edit.op === 'set-file') {
+    const file = state.files?.[edit.path];
+    if (!file) throw new Error(`edit on ${edit.host}: no file ${edit.path}`);
+    state.files![edit.path] = { path: file.path, sha256: edit.sha256, mode: file.mode };
+    return;
+  }
   const bridge = state.bridges[BRIDGE];
   if (!bridge) throw new Error(`edit on ${edit.host}: no ${BRIDGE}`);
   if (edit.op === 'set-bridge') {
@@ -98,6 +105,6 @@ export async function loadPlanCase(dir: string): Promise<PlanCase> {
       : gatherText({ state: written[host.name]?.state ?? states[host.name] ?? { host: host.name, bridges: {} }, facts }, spec.gather?.[host.name]);
     live[host.name] = parseGatherOutput(host.name, text);
   }
-  const result = makePlan({ model, live, source: { dir: 'manifests' } });
+  const result = makePlan({ model, live, source: { dir: 'manifests' }, cni: CNI_TEST_BUNDLE });
   return { dir, spec, model, live, result };
 }

@@ -10,6 +10,8 @@ import { renderPlanText } from '../../../src/render/plan-text.js';
 import type { LiveHost } from '../../../src/state/host-state.js';
 import { caseNames } from '../compile/case-support.js';
 import { expectGolden } from '../golden.js';
+import { CNI_TEST_BUNDLE } from '../compile/case-support.js';
+import type { HostState } from '../../../src/state/host-state.js';
 import { loadPlanCase } from './plan-case.js';
 
 /*
@@ -51,23 +53,24 @@ describe('plan (golden)', () => {
 
       for (const host of plan.hosts) {
         // Flow changes never go through replace-flows (it would delete flows that are not ours).
-        expect(hostScript(host.changes)).not.toContain('replace-flows');
+        expect(hostScript(host.changes, { 'contiv-cni': { content: 'the bundle', sha256: CNI_TEST_BUNDLE.pluginSha256 } })).not.toContain('replace-flows');
       }
 
-      // Applying the plan converges: the projected states plan to no changes.
+      // Applying the plan converges: the projected states, with the blocks it claimed settled (as
+      // apply settles them once every host is applied), plan to no changes.
       const projected: Record<string, LiveHost> = Object.fromEntries(
-        Object.entries(c.live).map(([h, l]) => [h, { ...l, state: projectState(l.state, plan.hosts.find((p) => p.host === h)?.changes ?? []) }]),
+        Object.entries(c.live).map(([h, l]) => [h, { ...l, state: settled(projectState(l.state, plan.hosts.find((p) => p.host === h)?.changes ?? [])) }]),
       );
-      const again = makePlan({ model: c.model, live: projected, source: { dir: 'manifests' } });
+      const again = makePlan({ model: c.model, live: projected, source: { dir: 'manifests' }, cni: CNI_TEST_BUNDLE });
       expect(again.plan && countChanges(again.plan), `${name}: the plan applied twice`).toEqual({ add: 0, change: 0, destroy: 0 });
       // And the projected state is exactly the desired one.
-      for (const h of c.model.fabric.hosts) expect(projected[h.name]!.state, `${name}/${h.name}`).toEqual(c.result.desired![h.name]!.state);
+      for (const h of c.model.fabric.hosts) expect(projected[h.name]!.state, `${name}/${h.name}`).toEqual(settled(asGathered(c.result.desired![h.name]!.state)));
 
       // Unmanaged objects never appear in a plan.
       const unmanaged = Object.values(c.live).flatMap((l) => [...l.unmanaged.bridges, ...l.unmanaged.ports.map((p) => p.split('/')[1]!)]);
       for (const host of plan.hosts) {
         for (const ch of host.changes) {
-          const touched = ch.type === 'port' ? ch.port : ch.bridge;
+          const touched = ch.type === 'port' ? ch.port : ch.type === 'file' ? ch.path : ch.bridge;
           if (ch.type !== 'flows') expect(unmanaged, `${name}: ${ch.address}`).not.toContain(touched);
         }
       }
@@ -76,3 +79,16 @@ describe('plan (golden)', () => {
     });
   }
 });
+
+/** A host's state once apply settled the blocks it claimed (pending → claimed). */
+function settled(state: HostState): HostState {
+  const out = structuredClone(state);
+  for (const b of Object.values(out.bridges)) for (const [k, v] of Object.entries(b.externalIds)) if (k.startsWith('contiv.block.')) b.externalIds[k] = v.replace(/ pending$/, ' claimed');
+  return out;
+}
+
+/** A desired state as gather would read it back: files by hash and mode, without their content. */
+function asGathered(state: HostState): HostState {
+  if (!state.files) return state;
+  return { ...state, files: Object.fromEntries(Object.entries(state.files).map(([p, f]) => [p, { path: f.path, sha256: f.sha256, mode: f.mode }])) };
+}

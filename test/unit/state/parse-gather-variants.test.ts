@@ -86,7 +86,7 @@ describe('gather parser: facts of a host', () => {
       missing: [],
       netns: [],
     });
-    expect(live.state).toStrictEqual({ host: 'h1', bridges: {} });
+    expect(live.state).toStrictEqual({ host: 'h1', bridges: {}, files: {} });
     expect(live.unmanaged).toStrictEqual({ bridges: ['br-phy'], ports: [], flowCounts: {}, flowKeys: {} });
   });
 
@@ -173,7 +173,7 @@ describe('gather parser: facts of a host', () => {
     const out = `${capture.slice(0, capture.indexOf('\n@@contiv missing\n'))}\n@@contiv missing\novs-vsctl\novs-ofctl\novs-appctl\n`;
     const live = parseGatherOutput('h1', out);
     expect(live).toStrictEqual({
-      state: { host: 'h1', bridges: {} },
+      state: { host: 'h1', bridges: {}, files: {} },
       facts: { hostname: 'h1', ovsVersion: '', datapathTypes: [], interfaceTypes: [], links: [], missing: ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl'], netns: [] },
       unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} },
     });
@@ -181,7 +181,7 @@ describe('gather parser: facts of a host', () => {
 
   it('an empty output: no facts, no state', () => {
     expect(parseGatherOutput('h1', '')).toStrictEqual({
-      state: { host: 'h1', bridges: {} },
+      state: { host: 'h1', bridges: {}, files: {} },
       facts: { hostname: '', ovsVersion: '', datapathTypes: [], interfaceTypes: [], links: [], missing: [], netns: [] },
       unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} },
     });
