@@ -9,7 +9,7 @@ import type { Change, HostPlan, Plan } from '../plan/types.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState } from '../state/host-state.js';
 import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
-import { hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem, type Bundles } from './script.js';
+import { fileCleanupScript, hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem, type Bundles } from './script.js';
 
 export type ApplyEvent =
   | { type: 'host-started'; host: string; changes: number }
@@ -96,6 +96,8 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
       const after = (await gatherHost(transport, host)).state;
       const left = withinPlan(diffHost(asCompiled(expected), after), hostPlan.changes);
       if (left.length > 0) throw new HostError(host.name, 'command', `verification failed: ${left.length} change(s) not in effect after apply (${left.map((c) => c.address).slice(0, 3).join(', ')})`);
+      const cleanup = fileCleanupScript(hostPlan.changes);
+      if (cleanup) await transport.exec(host, cleanup);
       return after;
     } catch (e) {
       // The failure first, then what was done about it.

@@ -183,6 +183,12 @@ function fileLines(c: FileChange, bundles: Bundles): string[] {
   ];
 }
 
+/** After a verified apply: the copies of replaced and removed files that rollback would have used. */
+export function fileCleanupScript(changes: readonly Change[]): string | undefined {
+  const files = changes.flatMap((c) => (c.type === 'file' ? [shellQuote(`${c.path}.contiv-prev`)] : []));
+  return files.length ? `rm -f ${files.join(' ')}\n` : undefined;
+}
+
 /** The whole script for one host. Values are quoted for sh; the flows go in a quoted here-document. */
 export function hostScript(changes: readonly Change[], bundles: Bundles = {}): string {
   const vsctl: VsctlCommand[] = [];

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleLines, hostScript } from '../../../src/apply/script.js';
-import type { Change, FlowsChange } from '../../../src/plan/types.js';
+import { bundleLines, fileCleanupScript, hostScript } from '../../../src/apply/script.js';
+import { createHash } from 'node:crypto';
+import type { Change, FileChange, FlowsChange } from '../../../src/plan/types.js';
 import { ownerIds } from '../../../src/state/marks.js';
 import { expectGolden } from '../golden.js';
 import { loadPlanCase } from '../plan/plan-case.js';
@@ -99,5 +100,40 @@ describe('hostScript on a tampered plan', () => {
   it('a flow with a line break (which could end the here-document) is refused', () => {
     const evil: FlowsChange = { type: 'flows', action: 'create', host: 'h1', address: 'x', bridge: 'contiv0', owner: 'x', add: [{ cookie: 'c101000000000001', table: 0, priority: 1, match: '', actions: 'drop\nCONTIV_FLOWS_EOF\ntouch /tmp/contiv-pwned' }], modify: [], modifyBefore: [], remove: [], reason: '' };
     expect(() => hostScript([evil])).toThrow(/line break/);
+  });
+});
+
+describe('hostScript: files', () => {
+  const conf = '{"cniVersion":"1.0.0","name":"contiv-net","plugins":[{"type":"contiv","contiv":{"owner":"contiv"}}]}\n';
+  const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+  const file = (over: Partial<FileChange>): FileChange => ({ type: 'file', action: 'create', host: 'h1', address: 'h1/file/etc/cni/net.d/50-contiv-contiv-net.conflist', path: '/etc/cni/net.d/50-contiv-contiv-net.conflist', reason: '', ...over });
+
+  it('writes a file whole and atomically, keeping what was there for rollback; the text survives sh byte for byte', () => {
+    const script = hostScript([file({ after: { path: '/etc/cni/net.d/50-contiv-contiv-net.conflist', sha256: sha(conf), mode: '644', content: conf } })]);
+    const lines = script.split('\n');
+    const start = lines.indexOf("base64 -d > '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-new' <<'CONTIV_FILE_EOF'");
+    expect(start).toBeGreaterThan(0);
+    const body = lines.slice(start + 1, lines.indexOf('CONTIV_FILE_EOF'));
+    expect(Buffer.from(body.join(''), 'base64').toString('utf8')).toBe(conf);
+    expect(lines.slice(lines.indexOf('CONTIV_FILE_EOF') + 1, -1)).toEqual([
+      "chmod 644 '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-new'",
+      "if [ -f '/etc/cni/net.d/50-contiv-contiv-net.conflist' ]; then cp -p '/etc/cni/net.d/50-contiv-contiv-net.conflist' '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-prev'; fi",
+      "mv -f '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-new' '/etc/cni/net.d/50-contiv-contiv-net.conflist'",
+    ]);
+    execFileSync('sh', ['-n', '-c', script]);
+  });
+
+  it('the plugin comes from this contiv’s bundle, only when its hash is the plan’s', () => {
+    const change = file({ path: '/opt/cni/bin/contiv', after: { path: '/opt/cni/bin/contiv', sha256: sha('bundle'), mode: '755', bundle: 'contiv-cni' } });
+    expect(hostScript([change], { 'contiv-cni': { content: 'bundle', sha256: sha('bundle') } })).toContain(Buffer.from('bundle').toString('base64'));
+    expect(() => hostScript([change], { 'contiv-cni': { content: 'other', sha256: sha('other') } })).toThrow(/make a new plan with this contiv/);
+    expect(() => hostScript([change])).toThrow(/this contiv has none/);
+  });
+
+  it('a removal keeps the file aside, a rollback puts it back, a verified apply clears what was kept', () => {
+    expect(hostScript([file({ action: 'delete', before: { sha256: sha(conf), mode: '644' } })])).toContain("then mv -f '/etc/cni/net.d/50-contiv-contiv-net.conflist' '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-prev'; fi");
+    expect(hostScript([file({ action: 'update', after: { path: '/etc/cni/net.d/50-contiv-contiv-net.conflist', sha256: sha(conf), mode: '644' } })])).toContain("mv -f '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-prev' '/etc/cni/net.d/50-contiv-contiv-net.conflist'");
+    expect(fileCleanupScript([file({}), file({ path: '/opt/cni/bin/contiv' })])).toBe("rm -f '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-prev' '/opt/cni/bin/contiv.contiv-prev'\n");
+    expect(fileCleanupScript([])).toBeUndefined();
   });
 });
