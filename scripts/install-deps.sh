@@ -2,10 +2,14 @@
 # Installs the Debian packages the lab needs, only when one is missing (a binary per package
 # says so), so that a machine that has them all is never touched and needs no network.
 # Used by .ci/run and scripts/demo.sh. Needs root. The package list is the one `contiv lab up`
-# checks for (src/lab/preflight.ts, DEBIAN_PACKAGES); keep the two in step.
+# checks for (src/lab/preflight.ts, DEBIAN_PACKAGES and PODMAN_PACKAGES); keep them in step.
 set -euo pipefail
 
-PACKAGES=(openssh-server openvswitch-switch iproute2 nftables ethtool iputils-ping sudo util-linux procps)
+PACKAGES=(openssh-server openvswitch-switch iproute2 nftables ethtool iputils-ping sudo util-linux procps
+  # `contiv lab up --runtime podman`: podman (pulls conmon), runc (podman depends on crun | runc,
+  # naming runc keeps crun out: crun fails in a lab host), a static busybox for the lab's image.
+  # No containernetworking-plugins: each host has its own /opt/cni/bin.
+  podman runc busybox-static)
 # A binary per package, to install only when something is missing.
 declare -A PROBE=(
   [openssh-server]=/usr/sbin/sshd
@@ -17,6 +21,10 @@ declare -A PROBE=(
   [sudo]=/usr/bin/sudo
   [util-linux]=/usr/bin/nsenter
   [procps]=/usr/bin/ps
+  [podman]=/usr/bin/podman
+  [runc]=/usr/sbin/runc
+  # /bin/busybox alone could be Debian's dynamically linked busybox, useless in the image.
+  [busybox-static]=/var/lib/dpkg/info/busybox-static.list
 )
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,6 +45,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "install-deps: installing ${missing[*]}"
 apt-get update
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 # No systemd in CI containers: the Debian package may have started nothing, and the lab starts
 # its own daemons; a system-wide ovs-vswitchd is not needed.

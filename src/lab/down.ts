@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { hostNetns, recordedPidAlive } from './health.js';
+import { releaseMountPoints } from './mountpoints.js';
 import { labPaths, labsDir } from './paths.js';
+import { cgroupProcesses, removeCgroups, removePodmanContainers } from './podman.js';
 import { fileInode, killPids, nsInode, processesInNamespaces, run, sleep } from './proc.js';
 import { type LabRecord, lockLab, readRecord } from './record.js';
 import { releaseLabUser } from './user.js';
@@ -43,6 +45,8 @@ export async function labDown(name: string, log: (line: string) => void = () => 
  * reused by the kernel once a namespace is freed, so only inodes proven current are used: a
  * named namespace whose file still exists (it pins the namespace); the mount namespaces of the
  * processes found there; a container namespace seen through its live host's mount namespace.
+ * With podman, also every process in the hosts' cgroup directories (conmon, and containers,
+ * whose namespaces are their own).
  */
 export function findLabProcesses(rec: LabRecord): number[] {
   const netInodes = new Set<number>();
@@ -64,6 +68,7 @@ export function findLabProcesses(rec: LabRecord): number[] {
   for (const o of rec.objects) {
     if (o.kind === 'process' && o.pid !== undefined && recordedPidAlive(o.pid, hostNetns(rec, o.host))) pids.add(o.pid);
   }
+  for (const pid of cgroupProcesses(rec)) pids.add(pid);
   return [...pids];
 }
 
@@ -103,9 +108,15 @@ export async function removeByRecord(rec: LabRecord, log: (line: string) => void
   const result: DownResult = { found: true, processes: 0, namespaces: 0, links: 0, extra: [], warnings: [] };
   const netnsObjs = rec.objects.filter((o) => o.kind === 'netns');
 
+  // 0. podman's containers, removed by podman while their hosts run (so CNI DEL runs for each).
+  for (const line of await removePodmanContainers(rec)) log(line);
+
   // 1. Processes: the recorded daemons and anything else left in the lab's namespaces (ssh
-  //    sessions, listeners in containers).
+  //    sessions, listeners in containers) or in its cgroups; then the cgroup directories.
   result.processes = await killPids(findLabProcesses(rec));
+  const cgroups = await removeCgroups(rec);
+  result.processes += cgroups.processes;
+  result.warnings.push(...cgroups.warnings);
   if (result.processes) log(`stopped ${result.processes} processes`);
 
   // 2. Links in the root namespace, newest first.
@@ -150,19 +161,9 @@ export async function removeByRecord(rec: LabRecord, log: (line: string) => void
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 
   // 5. Mount points the lab made on the machine: when no other lab uses them, and only while empty.
-  const others = existsSync(labsDir()) ? readdirSync(labsDir()).filter((n) => n !== rec.name) : [];
-  for (const o of [...rec.objects].reverse()) {
-    if (o.kind !== 'mountpoint') continue;
-    if (others.length) {
-      result.extra.push(`left ${o.path} (lab ${others.join(', ')} may use it)`);
-      continue;
-    }
-    try {
-      rmdirSync(o.path);
-    } catch (e) {
-      result.warnings.push(`${o.path} not removed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
+  const mounts = releaseMountPoints(rec);
+  result.extra.push(...mounts.extra);
+  result.warnings.push(...mounts.warnings);
 
   // 6. The shared lab user, when this was the last lab.
   result.extra.push(...(await releaseLabUser()));

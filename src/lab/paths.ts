@@ -23,6 +23,8 @@ export interface LabPaths {
   fabric: string;
   /** authorized_keys for root on every host (contivlab gets its own copy in its home). */
   authorizedKeys: string;
+  /** The image every podman host imports (`--runtime podman`): busybox-static, tarred. */
+  image: string;
   host(name: string): HostPaths;
 }
 
@@ -45,6 +47,16 @@ export interface HostPaths {
   emptyFile: string;
   userHome: string;
   startLog: string;
+  /** podman's state of the host (`--runtime podman`), bind-mounted over the standard paths. */
+  podman: {
+    dir: string;
+    /** over /var/lib/containers: images, containers, podman's database */
+    storage: string;
+    /** over /var/lib/cni: libcni's result cache (what a CNI DEL gets as prevResult) */
+    cniLib: string;
+    /** over /etc/containers/containers.conf */
+    containersConf: string;
+  };
 }
 
 export function labPaths(name: string): LabPaths {
@@ -58,6 +70,7 @@ export function labPaths(name: string): LabPaths {
     knownHosts: join(dir, 'known_hosts'),
     fabric: join(dir, 'fabric.yaml'),
     authorizedKeys: join(dir, 'authorized_keys'),
+    image: join(dir, 'contiv-lab.tar'),
     host(h: string): HostPaths {
       const hd = join(dir, 'hosts', h);
       const ovs = join(hd, 'ovs');
@@ -78,6 +91,12 @@ export function labPaths(name: string): LabPaths {
         emptyFile: join(hd, 'empty'),
         userHome: join(hd, 'home'),
         startLog: join(hd, 'start.log'),
+        podman: {
+          dir: join(hd, 'podman'),
+          storage: join(hd, 'podman', 'storage'),
+          cniLib: join(hd, 'podman', 'cni-lib'),
+          containersConf: join(hd, 'podman', 'containers.conf'),
+        },
       };
     },
   };

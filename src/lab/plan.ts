@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { UserError } from '../cli/errors.js';
 import { checkLabName, hostName } from './names.js';
+import { type LabRuntime, normalizeRuntimes } from './runtimes.js';
 
 /**
  * The plan of a lab: every name and address it will use, computed from its options alone.
@@ -13,6 +14,8 @@ export interface LabOptions {
   mgmtSubnet: string;
   /** CIDR of the underlay (VTEP) network; host hN's VTEP is .(10+N). */
   underlaySubnet: string;
+  /** Container runtimes set up in every host (`--runtime`); absent or [] for none. */
+  runtimes?: LabRuntime[];
 }
 
 export const DEFAULT_HOSTS = 3;
@@ -65,6 +68,8 @@ export interface LabPlan {
   fabricUnderlayBridge: string;
   fabricRootPort: string;
   hosts: HostPlan[];
+  /** The container runtimes of every host, checked and in a stable order. */
+  runtimes: LabRuntime[];
 }
 
 export function parseSubnet(text: string, what: string): Subnet {
@@ -96,6 +101,7 @@ export function subnetsOverlap(a: Subnet, b: Subnet): boolean {
 
 export function planLab(opts: LabOptions): LabPlan {
   const name = checkLabName(opts.name);
+  const runtimes = normalizeRuntimes(opts.runtimes);
   const mgmt = parseSubnet(opts.mgmtSubnet, 'management subnet');
   const underlay = parseSubnet(opts.underlaySubnet, 'underlay subnet');
   if (subnetsOverlap(mgmt, underlay)) {
@@ -132,6 +138,7 @@ export function planLab(opts: LabOptions): LabPlan {
     fabricUnderlayBridge: 'underlay',
     fabricRootPort: 'root',
     hosts,
+    runtimes,
   };
 }
 

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { UserError } from '../cli/errors.js';
+import type { LabRuntime } from './runtimes.js';
 
 /**
  * What `lab up` needs on the machine, and the Debian package that brings each piece.
@@ -22,6 +23,23 @@ export const REQUIREMENTS: ReadonlyArray<{ file: string; pkg: string }> = [
   { file: 'sudo', pkg: 'sudo' },
   { file: 'useradd', pkg: 'passwd' },
 ];
+
+/**
+ * What `lab up --runtime podman` needs besides: podman (which pulls conmon and its
+ * configuration files), runc (podman depends on crun | runc, and only runc works in a lab host:
+ * crun fails on a hybrid cgroup machine), a static busybox for the image, and tar to pack it.
+ * No CNI plugin package: each host has its own /opt/cni/bin, podman brings loopback up itself.
+ */
+export const PODMAN_REQUIREMENTS: ReadonlyArray<{ file: string; pkg: string }> = [
+  { file: 'podman', pkg: 'podman' },
+  { file: 'conmon', pkg: 'conmon' },
+  { file: 'runc', pkg: 'runc' },
+  { file: '/bin/busybox', pkg: 'busybox-static' },
+  { file: 'tar', pkg: 'tar' },
+];
+
+/** The packages scripts/install-deps.sh installs for podman in lab hosts. */
+export const PODMAN_PACKAGES = ['podman', 'runc', 'busybox-static'];
 
 /** Everything the lab and its tests use, for .ci/run and for the message below. */
 export const DEBIAN_PACKAGES = [
@@ -57,8 +75,12 @@ function defaultFound(file: string): boolean {
 }
 
 /** The packages whose files are missing (pure given `found`; unit-tested with a fake). */
-export function missingPackages(found: (file: string) => boolean = defaultFound): { files: string[]; pkgs: string[] } {
-  const files = REQUIREMENTS.filter((r) => !found(r.file));
+export function missingPackages(
+  found: (file: string) => boolean = defaultFound,
+  runtimes: readonly LabRuntime[] = [],
+): { files: string[]; pkgs: string[] } {
+  const wanted = [...REQUIREMENTS, ...(runtimes.includes('podman') ? PODMAN_REQUIREMENTS : [])];
+  const files = wanted.filter((r) => !found(r.file));
   return { files: files.map((f) => f.file), pkgs: [...new Set(files.map((f) => f.pkg))] };
 }
 
@@ -72,8 +94,8 @@ export function checkRoot(uid: number | undefined = process.getuid?.()): void {
 }
 
 /** Throws a UserError naming the missing packages and the exact command that installs them. */
-export function checkPackages(found?: (file: string) => boolean): void {
-  const { files, pkgs } = missingPackages(found);
+export function checkPackages(found?: (file: string) => boolean, runtimes: readonly LabRuntime[] = []): void {
+  const { files, pkgs } = missingPackages(found, runtimes);
   if (pkgs.length === 0) return;
   throw new UserError(
     `contiv lab needs ${pkgs.length === 1 ? 'the package' : 'the packages'} ${pkgs.join(', ')} ` +
@@ -81,7 +103,7 @@ export function checkPackages(found?: (file: string) => boolean): void {
   );
 }
 
-export function preflight(): void {
+export function preflight(runtimes: readonly LabRuntime[] = []): void {
   checkRoot();
-  checkPackages();
+  checkPackages(undefined, runtimes);
 }

@@ -23,9 +23,17 @@ export type LabObject =
   | { kind: 'container'; name: string; host: string; inode?: number }
   /**
    * An empty directory of the machine that the lab made to mount a host's own directory on
-   * (/etc/cni/net.d, /opt/cni/bin); removed by the last lab's down, only while empty.
+   * (/etc/cni/net.d, /opt/cni/bin; with podman /var/lib/containers, /var/lib/cni), or an empty
+   * file (`file`: /etc/containers/containers.conf); removed by the last lab's down, only while
+   * empty (src/lab/mountpoints.ts keeps a machine-wide list, so whichever lab goes last does it).
    */
-  | { kind: 'mountpoint'; path: string };
+  | { kind: 'mountpoint'; path: string; file?: boolean }
+  /**
+   * A cgroup directory of the machine that one host's podman nests every cgroup it makes under
+   * (/sys/fs/cgroup/<hierarchy>/contiv-<lab>-<host>, bind-mounted as the host's cgroup root):
+   * down kills what still runs in it, then removes it with everything under it.
+   */
+  | { kind: 'cgroup'; host: string; path: string };
 
 export type ProcessRole = 'ovsdb-server' | 'ovs-vswitchd' | 'sshd';
 

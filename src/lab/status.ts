@@ -11,7 +11,7 @@ export interface LabStatus {
   state: 'up' | 'stale' | 'creating' | 'failed';
   dir: string;
   fabric: string;
-  options: { hosts: number; mgmtSubnet: string; underlaySubnet: string };
+  options: { hosts: number; mgmtSubnet: string; underlaySubnet: string; runtimes: string[] };
   healthy: boolean;
   problem?: string;
   hosts: Array<{ name: string; address: string; vtep: string; pids: Record<string, number>; sshd: boolean; healthy: boolean; problem?: string }>;
@@ -40,7 +40,7 @@ export async function labStatus(name: string): Promise<LabStatus | undefined> {
     state,
     dir: labPaths(rec.name).dir,
     fabric: labPaths(rec.name).fabric,
-    options: { hosts: rec.options.hosts, mgmtSubnet: rec.options.mgmtSubnet, underlaySubnet: rec.options.underlaySubnet },
+    options: { hosts: rec.options.hosts, mgmtSubnet: rec.options.mgmtSubnet, underlaySubnet: rec.options.underlaySubnet, runtimes: plan.runtimes },
     healthy: problem === undefined,
     ...(problem ? { problem } : {}),
     hosts,
@@ -59,7 +59,7 @@ export function listLabs(): string[] {
 
 export function formatStatus(s: LabStatus): string {
   const lines = [
-    `Lab ${s.name}: ${s.state}${s.problem ? ` (${s.problem})` : ''} — ${s.options.hosts} hosts, management ${s.options.mgmtSubnet}, underlay ${s.options.underlaySubnet}`,
+    `Lab ${s.name}: ${s.state}${s.problem ? ` (${s.problem})` : ''} — ${s.options.hosts} hosts, management ${s.options.mgmtSubnet}, underlay ${s.options.underlaySubnet}${s.options.runtimes.length ? `, ${s.options.runtimes.join(', ')} in every host` : ''}`,
     `State: ${s.dir}  Fabric: ${s.fabric}`,
     '',
   ];

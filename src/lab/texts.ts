@@ -1,4 +1,5 @@
 import type { HostPlan, LabPlan } from './plan.js';
+import { fabricRuntimes } from './runtimes.js';
 
 /** The texts a lab writes (pure: unit-tested). */
 
@@ -48,10 +49,20 @@ export function knownHosts(entries: Array<{ address: string; publicKey: string }
 
 /** A Fabric for the lab (the format of examples/quickstart/fabric.yaml). */
 export function fabricYaml(plan: LabPlan, o: { identityFile: string; knownHostsFile: string }): string {
+  const runtimes = fabricRuntimes(plan.runtimes);
   const hosts = plan.hosts
-    .map((h) => [`    - name: ${h.name}`, `      address: ${h.mgmtIp}`, `      vtep: ${h.vtep}`, '      datapath: netdev'].join('\n'))
+    .map((h) =>
+      [
+        `    - name: ${h.name}`,
+        `      address: ${h.mgmtIp}`,
+        `      vtep: ${h.vtep}`,
+        '      datapath: netdev',
+        ...(runtimes.length ? [`      runtimes: [${runtimes.join(', ')}]`] : []),
+      ].join('\n'),
+    )
     .join('\n');
-  return `# The hosts of the local lab "${plan.name}" (${plan.hosts.length} hosts), written by \`contiv lab up\`.
+  const using = plan.runtimes.length ? ` with ${plan.runtimes.join(', ')}` : '';
+  return `# The hosts of the local lab "${plan.name}" (${plan.hosts.length} hosts${using}), written by \`contiv lab up\`.
 apiVersion: contiv.io/v1
 kind: Fabric
 metadata:
@@ -68,4 +79,26 @@ spec:
   hosts:
 ${hosts}
 `;
+}
+
+/**
+ * /etc/containers/containers.conf of a podman host (measured: scripts/research/podman-cni/FINDINGS.md).
+ * default_ulimits = [] is what podman needs here (its default nofile exceeds the machine's hard
+ * limit, and a lab has no CAP_SYS_RESOURCE); NET_RAW lets busybox ping (Debian drops it); the
+ * rest pins podman's choices should crun, netavark or systemd appear on the machine.
+ */
+export function containersConf(): string {
+  return [
+    '# podman settings of one contiv lab host (written by `contiv lab up --runtime podman`).',
+    '[containers]',
+    'default_ulimits = []',
+    'default_capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", "NET_RAW"]',
+    '[network]',
+    'network_backend = "cni"',
+    '[engine]',
+    'runtime = "runc"',
+    'cgroup_manager = "cgroupfs"',
+    'events_logger = "file"',
+    '',
+  ].join('\n');
 }

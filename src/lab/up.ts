@@ -6,11 +6,14 @@ import { removeByRecord } from './down.js';
 import { labHealth } from './health.js';
 import { unixctl } from './unixctl.js';
 import { hostPublicKey, setupHost } from './host.js';
+import { ensureMountPoints, MOUNT_POINTS, PODMAN_MOUNT_POINTS } from './mountpoints.js';
+import { buildImage, checkPodmanMachine, setupPodman } from './podman.js';
 import { labPaths, labsDir, tildePath } from './paths.js';
 import { type LabOptions, type LabPlan, parseSubnet, planLab, subnetsOverlap, UNDERLAY_MTU } from './plan.js';
 import { preflight } from './preflight.js';
 import { fileInode, readPidFile, run, runOk } from './proc.js';
 import { type LabRecord, lockLab, readRecord, recordObject, updateObject, writeRecord } from './record.js';
+import { type CgroupHierarchy, describeRuntimes, sameRuntimes } from './runtimes.js';
 import { fabricYaml, knownHosts } from './texts.js';
 import { ensureLabUser } from './user.js';
 
@@ -34,7 +37,8 @@ export interface UpResult {
 export async function labUp(opts: UpOptions, log: (line: string) => void = () => {}): Promise<UpResult> {
   const started = Date.now();
   const plan = planLab(opts);
-  preflight();
+  preflight(plan.runtimes);
+  const hierarchies = plan.runtimes.includes('podman') ? checkPodmanMachine() : [];
   const lock = lockLab(plan.name);
   try {
     let staleReason: string | undefined;
@@ -46,12 +50,14 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
         const same =
           existing.options.hosts === opts.hosts &&
           existing.options.mgmtSubnet === plan.mgmt.cidr &&
-          existing.options.underlaySubnet === plan.underlay.cidr;
+          existing.options.underlaySubnet === plan.underlay.cidr &&
+          sameRuntimes(existing.options.runtimes, plan.runtimes);
         if (same) return { outcome: 'already-up', plan, ms: Date.now() - started };
         throw new UserError(
           `lab ${plan.name} is already up with ${existing.options.hosts} hosts (management ${existing.options.mgmtSubnet}, ` +
-            `underlay ${existing.options.underlaySubnet}); it is not resized in place. Run \`contiv lab down --name ${plan.name}\` ` +
-            `first, or choose another --name.`,
+            `underlay ${existing.options.underlaySubnet}, ${describeRuntimes(existing.options.runtimes)}); it is not resized ` +
+            `or changed in place (asked: ${opts.hosts} hosts, ${describeRuntimes(plan.runtimes)}). ` +
+            `Run \`contiv lab down --name ${plan.name}\` first, or choose another --name.`,
         );
       }
       staleReason = health.problem ?? 'its hosts are not running';
@@ -69,13 +75,19 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
       version: 1,
       name: plan.name,
       state: 'creating',
-      options: { name: plan.name, hosts: opts.hosts, mgmtSubnet: plan.mgmt.cidr, underlaySubnet: plan.underlay.cidr },
+      options: {
+        name: plan.name,
+        hosts: opts.hosts,
+        mgmtSubnet: plan.mgmt.cidr,
+        underlaySubnet: plan.underlay.cidr,
+        ...(plan.runtimes.length ? { runtimes: plan.runtimes } : {}),
+      },
       createdAt: new Date().toISOString(),
       objects: [{ kind: 'dir', path: paths.dir }],
     };
     writeRecord(rec);
     try {
-      await build(plan, rec, opts, log);
+      await build(plan, rec, opts, hierarchies, log);
       rec.state = 'up';
       writeRecord(rec);
     } catch (err) {
@@ -93,26 +105,16 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
   }
 }
 
-/** Directories of the machine each host mounts its own copy on. */
-export const MOUNT_POINTS = ['/etc/cni/net.d', '/opt/cni/bin'];
-
-async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, log: (line: string) => void): Promise<void> {
+async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, hierarchies: CgroupHierarchy[], log: (line: string) => void): Promise<void> {
+  const podman = plan.runtimes.includes('podman');
   const paths = labPaths(plan.name);
 
   // The client's key pair; root's authorized_keys on the hosts.
   await runOk(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `contiv-lab-${plan.name}`, '-f', paths.key]);
   writeFileSync(paths.authorizedKeys, readFileSync(paths.pubKey, 'utf8'), { mode: 0o600 });
   const userHome = await ensureLabUser();
-  // Where each host mounts its own CNI directories; made (and recorded) only when missing.
-  for (const path of MOUNT_POINTS) {
-    const parts = path.split('/').filter(Boolean);
-    for (let i = 1; i <= parts.length; i++) {
-      const dir = `/${parts.slice(0, i).join('/')}`;
-      if (existsSync(dir)) continue;
-      recordObject(rec, { kind: 'mountpoint', path: dir });
-      mkdirSync(dir, { mode: 0o755 });
-    }
-  }
+  // Where each host mounts its own CNI directories (and podman's state); made (and recorded) only when missing.
+  ensureMountPoints(rec, [...MOUNT_POINTS, ...(podman ? PODMAN_MOUNT_POINTS : [])]);
 
   // The fabric namespace: the management bridge (with one veth to the machine) and the underlay bridge.
   const fab = recordObject(rec, { kind: 'netns', name: plan.fabricNs, role: 'fabric' });
@@ -130,19 +132,30 @@ async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, log: (line:
   await runOk(['ip', 'addr', 'add', `${plan.rootIp}/${plan.mgmt.prefix}`, 'dev', plan.rootIf]);
   await runOk(['ip', 'link', 'set', plan.rootIf, 'up']);
 
-  // The hosts, several at once.
+  // The hosts, several at once; podman's image is built meanwhile (each host imports it once its
+  // podman is set up). allSettled below never throws, so the image is always awaited.
   const hostsStarted = Date.now();
+  const image = podman ? buildImage(plan.name) : Promise.resolve();
+  image.catch(() => {}); // awaited below, after the hosts; this only keeps it from counting as unhandled meanwhile
   const limit = pLimit(Math.max(1, opts.parallelism ?? 8));
   let done = 0;
   const results = await Promise.allSettled(
     plan.hosts.map((h) =>
       limit(async () => {
         await setupHost({ plan, rec, userHome, ...(opts.failAt ? { failAt: opts.failAt } : {}) }, h);
+        if (podman) {
+          await image;
+          await setupPodman(plan, rec, h, hierarchies);
+          if (opts.failAt === `podman:${h.name}`) {
+            throw new Error(`host ${h.name}: failure injected by CONTIV_LAB_FAIL_AT=${opts.failAt} (test only)`);
+          }
+        }
         done++;
         if (plan.hosts.length <= 5 || done % 10 === 0 || done === plan.hosts.length) log(`host ${h.name} up (${done}/${plan.hosts.length})`);
       }),
     ),
   );
+  await image;
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
   if (failures.length) throw new Error(failures.join('\n'));
   log(`${plan.hosts.length} hosts started in ${((Date.now() - hostsStarted) / 1000).toFixed(1)} s`);

@@ -16,6 +16,7 @@ import {
 } from '../../lab/index.js';
 import { checkLabName } from '../../lab/names.js';
 import { tildePath } from '../../lab/paths.js';
+import { LAB_IMAGE, LAB_RUNTIMES, type LabRuntime, parseRuntime } from '../../lab/runtimes.js';
 
 /** `contiv lab …`: the local fabric of namespace hosts. */
 export function registerLab(program: Command, setStatus: (code: number) => void): void {
@@ -43,15 +44,29 @@ export function registerLab(program: Command, setStatus: (code: number) => void)
     .option('--mgmt-subnet <cidr>', 'management network (the machine is .1, host hN is .(10+N))', DEFAULT_MGMT_SUBNET)
     .option('--underlay-subnet <cidr>', 'underlay network for VXLAN (host hN\'s VTEP is .(10+N))', DEFAULT_UNDERLAY_SUBNET)
     .option('--parallelism <n>', 'hosts set up at once', positiveInt, 8)
-    .action(async (o: { name: string; hosts: number; mgmtSubnet: string; underlaySubnet: string; parallelism: number }) => {
+    .addOption(
+      new Option('--runtime <name>', `a container runtime in every host, with its own storage (repeatable; valid: ${LAB_RUNTIMES.join(', ')})`)
+        .argParser(runtimeList)
+        .default([] as LabRuntime[], 'none'),
+    )
+    .action(async (o: { name: string; hosts: number; mgmtSubnet: string; underlaySubnet: string; parallelism: number; runtime: LabRuntime[] }) => {
       checkRoot();
       const failAt = process.env.CONTIV_LAB_FAIL_AT;
       const res = await labUp(
-        { name: o.name, hosts: o.hosts, mgmtSubnet: o.mgmtSubnet, underlaySubnet: o.underlaySubnet, parallelism: o.parallelism, ...(failAt ? { failAt } : {}) },
+        {
+          name: o.name,
+          hosts: o.hosts,
+          mgmtSubnet: o.mgmtSubnet,
+          underlaySubnet: o.underlaySubnet,
+          parallelism: o.parallelism,
+          ...(o.runtime.length ? { runtimes: o.runtime } : {}),
+          ...(failAt ? { failAt } : {}),
+        },
         log,
       );
       const p = labPaths(o.name);
       const first = res.plan.hosts[0]!;
+      const nameArg = o.name === DEFAULT_LAB_NAME ? '' : ` --name ${o.name}`;
       if (res.outcome === 'already-up') {
         process.stdout.write(`Lab ${o.name} is already up (${o.hosts} hosts). Fabric: ${tildePath(p.fabric)}\n`);
         return;
@@ -61,8 +76,11 @@ export function registerLab(program: Command, setStatus: (code: number) => void)
           `Lab ${o.name} is up: ${res.plan.hosts.length} hosts in ${(res.ms / 1000).toFixed(1)} s.`,
           `  Fabric:      ${tildePath(p.fabric)}  (use it with --fabric)`,
           `  SSH:         ssh -i ${tildePath(p.key)} -o UserKnownHostsFile=${tildePath(p.knownHosts)} root@${first.mgmtIp}`,
-          `  Containers:  contiv lab run h1 NAME${o.name === DEFAULT_LAB_NAME ? '' : ` --name ${o.name}`}`,
-          `  Remove:      contiv lab down${o.name === DEFAULT_LAB_NAME ? '' : ` --name ${o.name}`}`,
+          `  Containers:  contiv lab run h1 NAME${nameArg}`,
+          ...(res.plan.runtimes.includes('podman')
+            ? [`  podman:      contiv lab exec${nameArg} h1 -- podman run --rm --network none ${LAB_IMAGE} ip addr`]
+            : []),
+          `  Remove:      contiv lab down${nameArg}`,
           '',
         ].join('\n'),
       );
@@ -129,6 +147,17 @@ export function registerLab(program: Command, setStatus: (code: number) => void)
       // `exec --name L T -- CMD` keeps the `--` among the pass-through arguments.
       setStatus(await labExec(o.name, target, cmd[0] === '--' ? cmd.slice(1) : cmd));
     });
+}
+
+/** Each --runtime adds one; a value the lab does not offer is the user's mistake, said as such. */
+function runtimeList(v: string, previous: LabRuntime[]): LabRuntime[] {
+  let r: LabRuntime;
+  try {
+    r = parseRuntime(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return previous.includes(r) ? previous : [...previous, r];
 }
 
 function positiveInt(v: string): number {
