@@ -88,7 +88,7 @@ async function attempts(transport: Transport, fleet: readonly HostTarget[], c: C
       if (!lent.ok && 'diagnostic' in lent) return { diagnostics: [lent.diagnostic] };
       if (!lent.ok) continue;
       try {
-        const outcome = await attachLocal(transport, host, { ...request, lent: true });
+        const outcome = await attachLocal(transport, host, { ...request, lentBy: owner.host });
         if (!outcome.ok) await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name);
         else say(`${request.ip} lies in ${owner.host}'s address block: lent by ${owner.host}.`);
         return { outcome, diagnostics: [] };

@@ -174,9 +174,11 @@ export function lendAddress(transport: Transport, owner: HostTarget, tenant: str
     const live = await session.read();
     const ids = idsOf(live);
     if (!parseBlocks(ids).some((b) => b.state === 'claimed' && networkOfSpace(b.space) === `${tenant}/${network}` && b.first <= ip && ip <= b.last)) return { ok: false, raced: owner.name };
+    const lentTo = parseLent(ids).find((l) => l.tenant === tenant && l.network === network && l.address === ip)?.to;
+    // Already lent to that very host (an earlier attach there): the borrower's own lock decides whether it is free there.
+    if (lentTo === to) return { ok: true };
     if (takenAddresses(ids, endpointsOf(live.state), tenant, network).has(ip)) {
       const user = endpointsOf(live.state).find((e) => e.tenant === tenant && e.network === network && e.ip === intToIp(ip));
-      const lentTo = parseLent(ids).find((l) => l.tenant === tenant && l.network === network && l.address === ip)?.to;
       return { ok: false, diagnostic: error('ip-in-use', `${intToIp(ip)} is already used by ${user ? `${user.netns} on ${owner.name}` : `an endpoint on ${lentTo}`}`) };
     }
     await setRecord(session, lentKey(tenant, network, ip), to);

@@ -32,10 +32,10 @@ export interface LocalAttachRequest {
   /** A dotted quad; absent: the lowest free address of this host's blocks. */
   ip?: string;
   /**
-   * The caller checked `ip` against every host and recorded it as lent by the host whose block
+   * The caller checked `ip` against every host and recorded it as lent by this host, whose block
    * holds it (`contiv attach --ip`): take it although it lies outside this host's blocks.
    */
-  lent?: boolean;
+  lentBy?: string;
   /** The runtime's container id, recorded on the endpoint (how a runtime's DEL finds it). */
   container?: string;
 }
@@ -149,7 +149,7 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
     const users = endpoints.find((e) => e.tenant === req.tenant && e.network === req.network && e.ip === req.ip);
     if (users) return problem('ip-in-use', `${req.ip} is already used by ${users.netns} on ${host}`);
     if (taken.has(n)) return problem('ip-in-use', `${req.ip} is lent by ${host} to an endpoint on another host`);
-    if (!ownBlockOf(ids, space, n) && !req.lent) return problem('ip-not-in-blocks', `${req.ip} is not in an address block of ${host}`, 'contiv attach --ip takes any free address (it checks every host); a runtime on the host takes addresses of its own blocks only');
+    if (!ownBlockOf(ids, space, n) && !req.lentBy) return problem('ip-not-in-blocks', `${req.ip} is not in an address block of ${host}`, 'contiv attach --ip takes any free address (it checks every host); a runtime on the host takes addresses of its own blocks only');
     address = n;
   } else {
     address = freeAddress(ids, space, taken);
@@ -175,6 +175,7 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
     ...(req.group ? { group: req.group } : {}),
     ifname,
     ...(req.container ? { container: req.container } : {}),
+    ...(req.lentBy ? { lender: req.lentBy } : {}),
   };
   const port: PortState = { name: endpoint.port, type: 'system', ofport, options: {}, externalIds: endpointExternalIds(endpoint), protected: false };
   const own = new FlowSet();

@@ -21,6 +21,8 @@ export interface Endpoint {
   ifname?: string;
   /** The runtime's container id, for endpoints a runtime made (CNI's DEL names the container, not always its namespace). */
   container?: string;
+  /** The host whose block holds the address, when it lent it (`contiv attach --ip`): detach gives it back there. */
+  lender?: string;
 }
 
 export const DEFAULT_IFNAME = 'eth0';
@@ -34,6 +36,7 @@ export const ENDPOINT_KEYS = {
   netns: 'contiv.netns',
   ifname: 'contiv.ifname',
   container: 'contiv.container',
+  lender: 'contiv.lender',
 } as const;
 
 /**
@@ -57,6 +60,7 @@ export function endpointExternalIds(e: Endpoint): Record<string, string> {
   if (e.group) ids[ENDPOINT_KEYS.group] = e.group;
   if (e.ifname) ids[ENDPOINT_KEYS.ifname] = e.ifname;
   if (e.container) ids[ENDPOINT_KEYS.container] = e.container;
+  if (e.lender) ids[ENDPOINT_KEYS.lender] = e.lender;
   return ids;
 }
 
@@ -71,6 +75,8 @@ function fromPort(host: string, port: PortState): Endpoint | undefined {
   if (ifname) e.ifname = ifname;
   const container = x[ENDPOINT_KEYS.container];
   if (container) e.container = container;
+  const lender = x[ENDPOINT_KEYS.lender];
+  if (lender) e.lender = lender;
   return e;
 }
 

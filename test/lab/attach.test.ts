@@ -159,6 +159,13 @@ describe('contiv attach and detach on the lab', () => {
     contiv(['detach', QS, '--fabric', fabric, '--host', 'h2', '--netns', 'a-two']);
     expect(addressOf(ok(contiv(attachArgs('h2', 'a-two', ['--ip', '10.1.2.203']))))).toBe('10.1.2.203');
     expect(await probe('a-one', '10.1.2.203', PORT)).toMatchObject({ ok: true, reply: 'a-two' });
+    // 10.1.2.203 lies in h3's block: h3 lent it, and detach gives it back there (attach can take it again at once).
+    const lent = async () => (await execIn('h3', ['ovs-vsctl', '--if-exists', 'get', 'bridge', 'contiv0', 'external_ids:contiv.lent.default.contiv-net.10-1-2-203'])).stdout.trim();
+    expect(await lent()).toBe('h2');
+    detach('h2', 'a-two');
+    expect(await lent()).toBe('');
+    expect(addressOf(ok(contiv(attachArgs('h2', 'a-two', ['--ip', '10.1.2.203']))))).toBe('10.1.2.203');
+    expect(ok(contiv(['plan', QS, '--fabric', fabric])).stdout.trim()).toBe(NO_CHANGES);
   });
 });
 

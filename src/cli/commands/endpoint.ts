@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { attachAnywhere } from '../../endpoint/attach-anywhere.js';
 import { detachLocal } from '../../endpoint/local.js';
+import { unlendAddress } from '../../endpoint/claim.js';
+import { ipToInt } from '../../manifest/ipv4.js';
 import { isValidIfname, normalizeNetns } from '../../endpoint/names.js';
 import { checkRequest } from '../../endpoint/request.js';
 import { SshTransport } from '../../host/ssh-transport.js';
@@ -101,6 +103,9 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
         const out = await detachLocal(transport, host, { netns, ...(options.ifname !== undefined ? { ifname: options.ifname } : {}) });
         if (!out.ok) return failed([out.diagnostic]);
         const e = out.endpoint;
+        // An address another host lent: given back there (when that host cannot be reached, the next plan does it).
+        const lender = e.lender ? loaded.model.fabric.hosts.find((h) => h.name === e.lender) : undefined;
+        if (lender) await unlendAddress(transport, lender, e.tenant, e.network, ipToInt(e.ip), e.host).catch(() => undefined);
         process.stdout.write(`Detached ${e.netns}${e.ifname && e.ifname !== DEFAULT_IFNAME ? ` (${e.ifname})` : ''} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);
         return setStatus(0);
       } catch (e) {

@@ -150,7 +150,9 @@ describe('planLocalAttach', () => {
     }
     const other = planLocalAttach('h1', live(h1), req({ tenant: 'red' }));
     expect(!other.ok && other.diagnostic.hint).toBe('tenant blue, default has one there: pass that tenant');
-    expect(planLocalAttach('h1', live(h1), req({ ip: '10.1.2.40', lent: true })).ok).toBe(true);
+    const lent = planLocalAttach('h1', live(h1), req({ ip: '10.1.2.40', lentBy: 'h2' }));
+    expect(lent.ok && lent.plan.endpoint.lender).toBe('h2');
+    expect(lent.ok && lent.plan.port.externalIds['contiv.lender']).toBe('h2');
     expect(planLocalAttach('h1', live(h1), req({ ip: '10.1.2.20' })).ok).toBe(true);
   });
 
