@@ -29,13 +29,23 @@ export interface Checked {
   spaces: AddressSpace[];
 }
 
-/** The request against the manifests: every mistake named before any host is touched. */
-export function checkRequest(model: Model, o: AttachAsk): { checked?: Checked; diagnostics: Diagnostic[] } {
+/** What `contiv detach` asks, as given on its command line. */
+export type DetachAsk = Pick<AttachAsk, 'host' | 'netns'> & { ifname?: string };
+
+/** The host, namespace and interface of a request, each named when it is wrong. */
+export function checkWhere(model: Model, o: DetachAsk): { host?: HostTarget; netns?: string; diagnostics: Diagnostic[] } {
   const host = model.fabric.hosts.find((h) => h.name === o.host);
   if (!host) return { diagnostics: fail('host-unknown', `unknown host ${o.host}; the Fabric has ${model.fabric.hosts.map((h) => h.name).join(', ')}`) };
   const netns = normalizeNetns(o.netns);
   if (netns === undefined) return { diagnostics: fail('netns-invalid', `--netns ${JSON.stringify(o.netns)} is neither a namespace name (letters, digits, '.', '_', '-'; at most 63) nor an absolute path`) };
-  if (!isValidIfname(o.ifname)) return { diagnostics: fail('ifname-invalid', `--ifname ${JSON.stringify(o.ifname)} is not an interface name (letters, digits, '.', '_', '-'; at most 15)`) };
+  if (o.ifname !== undefined && !isValidIfname(o.ifname)) return { diagnostics: fail('ifname-invalid', `--ifname ${JSON.stringify(o.ifname)} is not an interface name (letters, digits, '.', '_', '-'; at most 15)`) };
+  return { host, netns, diagnostics: [] };
+}
+
+/** The request against the manifests: every mistake named before any host is touched. */
+export function checkRequest(model: Model, o: AttachAsk): { checked?: Checked; diagnostics: Diagnostic[] } {
+  const { host, netns, diagnostics } = checkWhere(model, o);
+  if (!host || netns === undefined) return { diagnostics };
   const network = model.networks.find((n) => n.tenant === o.tenant && n.name === o.network);
   if (!network) {
     const elsewhere = model.networks.filter((n) => n.name === o.network).map((n) => n.tenant);

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { attachAnywhere } from '../../endpoint/attach-anywhere.js';
 import { detachLocal } from '../../endpoint/local.js';
 import { unlendAddress } from '../../endpoint/claim.js';
 import { ipToInt } from '../../manifest/ipv4.js';
-import { isValidIfname, normalizeNetns } from '../../endpoint/names.js';
-import { checkRequest } from '../../endpoint/request.js';
+import { checkRequest, checkWhere, type AttachAsk, type DetachAsk } from '../../endpoint/request.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { HostError } from '../../host/transport.js';
 import { DEFAULT_TENANT } from '../../model/types.js';
@@ -13,20 +12,9 @@ import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { DEFAULT_IFNAME } from '../../state/endpoint.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
 
-interface AttachOptions {
+interface CommandOptions {
   fabric?: string;
   color?: boolean;
-  host: string;
-  netns: string;
-  ifname: string;
-  tenant: string;
-  network: string;
-  group?: string;
-  ip?: string;
-}
-
-function fail(code: string, message: string, hint?: string): Diagnostic[] {
-  return [error(code, message, undefined, hint)];
 }
 
 /** A host that fails (unreachable, lock held) is the user's to fix: a diagnostic, not a stack. */
@@ -50,7 +38,7 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .option('--group <name>', 'endpoint group (on that network)')
     .option('--ip <address>', "a free address of the subnet (or of the group's ipPool), checked on every host; default: the next free one of the host's blocks")
     .option('--no-color', 'no colours')
-    .action(async (dir: string, options: AttachOptions) => {
+    .action(async (dir: string, options: AttachAsk & CommandOptions) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
@@ -85,7 +73,7 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .requiredOption('--netns <name|path>', 'the network namespace')
     .option('--ifname <name>', 'the interface, when the namespace has several endpoints')
     .option('--no-color', 'no colours')
-    .action(async (dir: string, options: Pick<AttachOptions, 'fabric' | 'host' | 'netns' | 'color'> & { ifname?: string }) => {
+    .action(async (dir: string, options: DetachAsk & CommandOptions) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
@@ -93,11 +81,8 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
         process.stdout.write(`${renderDiagnostics(diagnostics, loaded.sources, { color })}\n\nNothing detached.\n`);
         setStatus(1);
       };
-      const host = loaded.model.fabric.hosts.find((h) => h.name === options.host);
-      if (!host) return failed(fail('host-unknown', `unknown host ${options.host}; the Fabric has ${loaded.model.fabric.hosts.map((h) => h.name).join(', ')}`));
-      const netns = normalizeNetns(options.netns);
-      if (netns === undefined) return failed(fail('netns-invalid', `--netns ${JSON.stringify(options.netns)} is neither a namespace name nor an absolute path`));
-      if (options.ifname !== undefined && !isValidIfname(options.ifname)) return failed(fail('ifname-invalid', `--ifname ${JSON.stringify(options.ifname)} is not an interface name`));
+      const { host, netns, diagnostics } = checkWhere(loaded.model, options);
+      if (!host || netns === undefined) return failed(diagnostics);
       const transport = new SshTransport();
       try {
         const out = await detachLocal(transport, host, { netns, ...(options.ifname !== undefined ? { ifname: options.ifname } : {}) });

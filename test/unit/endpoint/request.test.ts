@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, type AttachAsk } from '../../../src/endpoint/request.js';
+import { checkRequest, checkWhere, type AttachAsk } from '../../../src/endpoint/request.js';
 import { loadModel } from '../compile/case-support.js';
 
 /* contiv attach's request against the manifests: every mistake named, by code, before any host is touched. */
@@ -42,5 +42,24 @@ describe('checkRequest', () => {
     const pooled = checkRequest(model, ask({ group: 'db', ip: '10.1.2.150' }));
     expect(pooled.checked?.space.key).toBe('default/net/db');
     expect(pooled.checked?.spaces.map((s) => s.key)).toEqual(['default/net', 'default/net/db']);
+  });
+});
+
+describe('checkWhere (what contiv detach checks)', () => {
+  it('names the host, namespace or interface that is wrong; the interface may be left out', async () => {
+    const model = await loadModel('fixtures/ipam/migration-old-blocks/manifests');
+    expect(checkWhere(model, { host: 'h2', netns: '/run/netns/web-1' })).toEqual({ host: model.fabric.hosts[1], netns: 'web-1', diagnostics: [] });
+    expect(checkWhere(model, { host: 'h2', netns: '/proc/42/ns/net', ifname: 'eth1' }).netns).toBe('/proc/42/ns/net');
+    const wrong: Array<[{ host: string; netns: string; ifname?: string }, string]> = [
+      [{ host: 'h9', netns: 'web-1' }, 'host-unknown'],
+      [{ host: 'h1', netns: 'a b' }, 'netns-invalid'],
+      [{ host: 'h1', netns: 'web-1', ifname: '' }, 'ifname-invalid'],
+      [{ host: 'h1', netns: 'web-1', ifname: 'a-name-longer-than-15' }, 'ifname-invalid'],
+    ];
+    for (const [o, code] of wrong) {
+      const r = checkWhere(model, o);
+      expect(r.host === undefined || r.netns === undefined, JSON.stringify(o)).toBe(true);
+      expect(r.diagnostics.map((d) => d.code), JSON.stringify(o)).toEqual([code]);
+    }
   });
 });
