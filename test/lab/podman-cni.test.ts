@@ -2,8 +2,8 @@
  * Containers from real podman join contiv networks (issue 12), on a podman lab of its own
  * (`cpcn`): `podman run --network contiv-net` on two hosts, `contiv-net.blue` with the same
  * address, a container in db-group that only web-group reaches on tcp/5432 — with packets;
- * `contiv plan` then says No changes; `podman rm -f` leaves nothing; a container started while
- * an apply changes the same host. Probes run node in a container's namespace (nsenter on its
+ * `contiv plan` then says No changes; `podman stop` leaves nothing, nor does `rm` after it; a
+ * container started while an apply changes the same host. Probes run node in a container's namespace (nsenter on its
  * host), so blocked (silence) is told from refused and from a probe that could not run.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,7 +137,7 @@ describe('podman containers on contiv networks', () => {
     expect(endpoints()).toContainEqual({ host: 'h2', ip: db.ip, tenant: 'default', container: id });
   });
 
-  it('podman rm -f leaves nothing: veth, port, flows, address', async () => {
+  it('podman stop leaves nothing (veth, port, flows, address), and rm after it removes nothing more', async () => {
     const { ip } = await inspect('h2', 'plain2');
     const onH2 = async () => {
       const flows = (await execIn('h2', ['ovs-ofctl', '-O', 'OpenFlow14', 'dump-flows', 'contiv0'], lab)).stdout.split('\n').filter((l) => l.includes('cookie=0xc104'));
@@ -146,8 +146,12 @@ describe('podman containers on contiv networks', () => {
     };
     const before = await onH2();
     expect(before.flows).toBe(3 * before.endpoints);
+    await podman('h2', 'stop', '-t', '0', 'plain2');
+    const after = { endpoints: before.endpoints - 1, flows: before.flows - 3, veths: before.veths - 1 };
+    expect(await onH2()).toEqual(after);
+    // podman runs DEL again on rm: nothing left to remove is success, and nothing else goes.
     await podman('h2', 'rm', '-f', '-t', '0', 'plain2');
-    expect(await onH2()).toEqual({ endpoints: before.endpoints - 1, flows: before.flows - 3, veths: before.veths - 1 });
+    expect(await onH2()).toEqual(after);
     expect(endpoints().some((e) => e.ip === ip && e.tenant === 'default')).toBe(false);
     expect(ok(contiv(['plan', dir, '--fabric', fabric])).trim()).toBe(NO_CHANGES);
     // Its address is free again: the next container on h2 may take it.
