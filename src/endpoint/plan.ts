@@ -84,7 +84,7 @@ function applied(host: string, live: LiveHost, tenant: string, network: string, 
   const vni = n.get(`vni/${tenant}/${network}`);
   const zone = n.get(`zone/${tenant}`);
   if (!net || vni === undefined || zone === undefined) {
-    const elsewhere = model.networks.filter((x) => x.name === network).map((x) => x.tenant);
+    const elsewhere = model.networks.filter((x) => x.name === network && x.tenant !== tenant).map((x) => x.tenant);
     return problem('network-not-applied', `${host} has no network ${network} of tenant ${tenant} (as applied)`, elsewhere.length ? `tenant ${elsewhere.join(', ')} has one there: pass that tenant` : apply);
   }
   if (model.mtu === undefined) return problem('host-not-applied', `${host} was applied by an older contiv (no MTU recorded)`, apply);
