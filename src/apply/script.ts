@@ -1,5 +1,5 @@
 import { formatFlow } from '../state/flow-canonical.js';
-import type { PortState } from '../state/host-state.js';
+import type { BundleName, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { assertNever, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
 import { ovsString, shellQuote } from './quote.js';
@@ -150,7 +150,7 @@ export function bundleLines(changes: readonly Change[], bridge: string): string[
 }
 
 /** Contents a plan names but does not carry (the contiv-cni bundle), from the contiv that applies. */
-export type Bundles = Partial<Record<'contiv-cni', { content: string; sha256: string }>>;
+export type Bundles = Partial<Record<BundleName, { content: string; sha256: string }>>;
 
 const FILE_EOF = 'CONTIV_FILE_EOF';
 

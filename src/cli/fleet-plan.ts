@@ -7,7 +7,7 @@ import type { Plan } from '../plan/types.js';
 import type { LiveHost } from '../state/host-state.js';
 import type { Model } from '../model/types.js';
 import { UserError } from './errors.js';
-import { readCniBundle } from '../runtime/cni/bundle.js';
+import { readBundles } from '../runtime/bundle.js';
 
 export interface FleetPlanOptions {
   parallelism: number;
@@ -34,8 +34,8 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
   const gathered = await gatherAll(transport, model.fabric.hosts, options.parallelism);
   if (!gathered.live) return { ok: false, diagnostics: gathered.diagnostics };
   const live = gathered.live;
-  const cni = await readCniBundle();
-  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: cni.sha256 } });
+  const bundles = await readBundles();
+  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles['contiv-cni'].sha256 } });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
   const plan = result.plan;
   if (targets) plan.hosts = plan.hosts.map((h) => (targets!.has(h.host) ? h : { ...h, changes: [] }));

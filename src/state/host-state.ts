@@ -16,7 +16,33 @@ export interface HostState {
    * runtimes may leave it out).
    */
   files?: Record<string, FileState>;
+  /**
+   * Docker's side of a host with `runtimes: [docker]`: contiv's networks in Docker and the
+   * plugin that serves them. Absent: the host does not run Docker for contiv.
+   */
+  docker?: DockerState;
 }
+
+export interface DockerState {
+  /** Docker networks whose driver is contiv's, by Docker name. */
+  networks: Record<string, DockerNetworkState>;
+  /** The plugin process, with the build it runs (the SHA-256 of its file); absent: not running. */
+  plugin?: { build: string };
+}
+
+/** A contiv network (or endpoint group) as Docker has it: what `docker network inspect` shows. */
+export interface DockerNetworkState {
+  name: string;
+  tenant: string;
+  network: string;
+  group?: string;
+  /** `10.1.2.0/24` */
+  subnet: string;
+  gateway?: string;
+}
+
+/** The runtime plugins contiv builds into single files (dist/NAME.cjs) and installs on hosts. */
+export type BundleName = 'contiv-cni' | 'contiv-docker';
 
 /** A file contiv writes on a host; only files carrying contiv's mark in their content are listed. */
 export interface FileState {
@@ -27,8 +53,8 @@ export interface FileState {
   mode: string;
   /** The content, on the desired side (the live side knows only its hash). */
   content?: string;
-  /** The content is the contiv-cni bundle of the contiv that applies (too large to carry in a plan). */
-  bundle?: 'contiv-cni';
+  /** The content is a bundle of the contiv that applies (too large to carry in a plan). */
+  bundle?: BundleName;
 }
 
 export interface BridgeState {

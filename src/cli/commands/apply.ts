@@ -10,7 +10,7 @@ import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { UserError } from '../errors.js';
-import { readCniBundle } from '../../runtime/cni/bundle.js';
+import { readBundles } from '../../runtime/bundle.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
 import { collect, hostOptions, manifestOptions, type ManifestCliOptions } from '../options.js';
@@ -58,9 +58,9 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           plan = result.plan;
         }
         // A saved plan made by another contiv would install another plugin than this one carries.
-        const cni = await readCniBundle();
-        const stale = plan.hosts.flatMap((h) => h.changes).find((c) => c.type === 'file' && c.after?.bundle === 'contiv-cni' && c.after.sha256 !== cni.sha256);
-        if (stale) throw new UserError(`${arg}: the plan installs a contiv-cni this contiv does not have (it was made by another build of contiv); make a new plan`);
+        const bundles = await readBundles();
+        const stale = plan.hosts.flatMap((h) => h.changes).find((c) => c.type === 'file' && c.after?.bundle !== undefined && c.after.sha256 !== bundles[c.after.bundle].sha256);
+        if (stale?.type === 'file') throw new UserError(`${arg}: the plan installs a ${stale.after!.bundle} this contiv does not have (it was made by another build of contiv); make a new plan`);
         process.stdout.write(`${renderPlanText(plan, { color })}\n`);
         const counts = countChanges(plan);
         if (counts.add + counts.change + counts.destroy === 0) {
@@ -88,7 +88,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           if (e.type === 'claims-settled') settled = e.claims;
           else (progress?.onEvent ?? printEvent)(e);
         };
-        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections, bundles: { 'contiv-cni': cni } }, { parallelism: options.parallelism, onEvent });
+        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections, bundles }, { parallelism: options.parallelism, onEvent });
         await progress?.finish();
         if (settled.length) process.stdout.write(claimsSummary(settled));
         const failed = outcomes.filter((o) => !o.ok);

@@ -1,5 +1,5 @@
 /*
- * The entry point of contiv-cni (bundled by scripts/build-cni.mjs into one file, which
+ * The entry point of contiv-cni (bundled by scripts/build-plugins.mjs into one file, which
  * `contiv apply` installs as /opt/cni/bin/contiv on hosts with `runtimes: [cni]`).
  */
 import { runPlugin } from './plugin.js';
