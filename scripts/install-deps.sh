@@ -2,14 +2,17 @@
 # Installs the Debian packages the lab needs, only when one is missing (a binary per package
 # says so), so that a machine that has them all is never touched and needs no network.
 # Used by .ci/run and scripts/demo.sh. Needs root. The package list is the one `contiv lab up`
-# checks for (src/lab/preflight.ts, DEBIAN_PACKAGES and PODMAN_PACKAGES); keep them in step.
+# checks for (src/lab/preflight.ts, DEBIAN_PACKAGES, PODMAN_PACKAGES and DOCKER_PACKAGES); keep them in step.
 set -euo pipefail
 
 PACKAGES=(openssh-server openvswitch-switch iproute2 nftables ethtool iputils-ping sudo util-linux procps
   # `contiv lab up --runtime podman`: podman (pulls conmon), runc (podman depends on crun | runc,
   # naming runc keeps crun out: crun fails in a lab host), a static busybox for the lab's image.
   # No containernetworking-plugins: each host has its own /opt/cni/bin.
-  podman runc busybox-static)
+  podman runc busybox-static
+  # `contiv lab up --runtime docker`: Debian's docker.io brings dockerd 20.10 and containerd 1.6
+  # (and its own client, which a newer /usr/local/bin/docker may shadow: either works).
+  docker.io)
 # A binary per package, to install only when something is missing.
 declare -A PROBE=(
   [openssh-server]=/usr/sbin/sshd
@@ -25,6 +28,8 @@ declare -A PROBE=(
   [runc]=/usr/sbin/runc
   # /bin/busybox alone could be Debian's dynamically linked busybox, useless in the image.
   [busybox-static]=/var/lib/dpkg/info/busybox-static.list
+  # Not /usr/bin/docker: a standalone client elsewhere on the PATH says nothing about the daemon.
+  [docker.io]=/usr/sbin/dockerd
 )
 
 if [ "$(id -u)" -ne 0 ]; then
