@@ -3,7 +3,9 @@ import { resolve, sep } from 'node:path';
 import { hostNetns, recordedPidAlive } from './health.js';
 import { releaseMountPoints } from './mountpoints.js';
 import { labPaths, labsDir } from './paths.js';
-import { cgroupProcesses, removeCgroups, removePodmanContainers } from './podman.js';
+import { cgroupProcesses, removeCgroups } from './cgroups.js';
+import { stopDocker } from './docker.js';
+import { removePodmanContainers } from './podman.js';
 import { fileInode, killPids, nsInode, processesInNamespaces, run, sleep } from './proc.js';
 import { type LabRecord, lockLab, readRecord } from './record.js';
 import { releaseLabUser } from './user.js';
@@ -45,8 +47,8 @@ export async function labDown(name: string, log: (line: string) => void = () => 
  * reused by the kernel once a namespace is freed, so only inodes proven current are used: a
  * named namespace whose file still exists (it pins the namespace); the mount namespaces of the
  * processes found there; a container namespace seen through its live host's mount namespace.
- * With podman, also every process in the hosts' cgroup directories (conmon, and containers,
- * whose namespaces are their own).
+ * With a runtime, also every process in the hosts' cgroup directories (conmon, containerd's
+ * shims, and containers, whose namespaces are their own).
  */
 export function findLabProcesses(rec: LabRecord): number[] {
   const netInodes = new Set<number>();
@@ -66,7 +68,7 @@ export function findLabProcesses(rec: LabRecord): number[] {
   }
   if (marks.size) for (const pid of processesInLabMounts(marks)) pids.add(pid);
   for (const o of rec.objects) {
-    if (o.kind === 'process' && o.pid !== undefined && recordedPidAlive(o.pid, hostNetns(rec, o.host))) pids.add(o.pid);
+    if (o.kind === 'process' && o.pid !== undefined && recordedPidAlive(o.pid, hostNetns(rec, o.host), o.role)) pids.add(o.pid);
   }
   for (const pid of cgroupProcesses(rec)) pids.add(pid);
   return [...pids];
@@ -108,12 +110,15 @@ export async function removeByRecord(rec: LabRecord, log: (line: string) => void
   const result: DownResult = { found: true, processes: 0, namespaces: 0, links: 0, extra: [], warnings: [] };
   const netnsObjs = rec.objects.filter((o) => o.kind === 'netns');
 
-  // 0. podman's containers, removed by podman while their hosts run (so CNI DEL runs for each).
+  // 0. podman's containers, removed by podman while their hosts run (so CNI DEL runs for each);
+  //    docker's by dockerd, which is then stopped by its recorded pid, and containerd after it.
   for (const line of await removePodmanContainers(rec)) log(line);
+  const docker = await stopDocker(rec);
+  for (const line of docker.lines) log(line);
 
   // 1. Processes: the recorded daemons and anything else left in the lab's namespaces (ssh
   //    sessions, listeners in containers) or in its cgroups; then the cgroup directories.
-  result.processes = await killPids(findLabProcesses(rec));
+  result.processes = docker.processes + (await killPids(findLabProcesses(rec)));
   const cgroups = await removeCgroups(rec);
   result.processes += cgroups.processes;
   result.warnings.push(...cgroups.warnings);

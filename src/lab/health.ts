@@ -1,5 +1,6 @@
 import type { LabRecord, LabObject, ProcessRole } from './record.js';
-import { fileInode, nsInode, pidAlive } from './proc.js';
+import { fileInode, nsInode, pidAlive, procArgv } from './proc.js';
+import { DOCKER_ROLES, isRuntimeDaemon } from './runtimes.js';
 
 /** Liveness of a lab, read from its record and /proc only (no packets sent). */
 export interface HostHealth {
@@ -27,14 +28,20 @@ export interface LabHealth {
 }
 
 const ROLES: ProcessRole[] = ['ovsdb-server', 'ovs-vswitchd', 'sshd'];
+/** Checked only on hosts whose record lists them (a lab with `--runtime docker`). */
+const RUNTIME_ROLES: ProcessRole[] = [...DOCKER_ROLES];
 
 type NetnsObj = Extract<LabObject, { kind: 'netns' }>;
 
-/** A recorded process is ours only if it runs in the host's recorded network namespace. */
-export function recordedPidAlive(pid: number | undefined, ns: NetnsObj | undefined): boolean {
+/**
+ * A recorded process is ours only if it runs in the host's recorded network namespace, and, for
+ * a runtime's daemon, runs that daemon's program (/proc/PID/cmdline).
+ */
+export function recordedPidAlive(pid: number | undefined, ns: NetnsObj | undefined, role?: ProcessRole): boolean {
   if (pid === undefined || !pidAlive(pid)) return false;
   if (ns?.inode === undefined) return false;
-  return nsInode(pid, 'net') === ns.inode;
+  if (nsInode(pid, 'net') !== ns.inode) return false;
+  return role !== 'dockerd' && role !== 'containerd' ? true : isRuntimeDaemon(role, procArgv(pid));
 }
 
 export function hostNetns(rec: LabRecord, host: string): NetnsObj | undefined {
@@ -55,11 +62,12 @@ export function labHealth(rec: LabRecord): LabHealth {
     if (o.kind !== 'netns' || o.role !== 'host' || !o.host) continue;
     const pids: HostHealth['pids'] = {};
     const dead: ProcessRole[] = [];
-    for (const role of ROLES) {
+    const recorded = (role: ProcessRole): boolean => rec.objects.some((x) => x.kind === 'process' && x.host === o.host && x.role === role);
+    for (const role of [...ROLES, ...RUNTIME_ROLES.filter(recorded)]) {
       const p = rec.objects.find((x) => x.kind === 'process' && x.host === o.host && x.role === role);
       const pid = p?.kind === 'process' ? p.pid : undefined;
       if (pid !== undefined) pids[role] = pid;
-      if (!recordedPidAlive(pid, o)) dead.push(role);
+      if (!recordedPidAlive(pid, o, role)) dead.push(role);
     }
     hosts.push({ name: o.host, netns: o.name, pids, dead, healthy: dead.length === 0 });
   }

@@ -27,6 +27,17 @@ export const PODMAN_MOUNT_POINTS: readonly MountPoint[] = [
   { path: '/etc/containers/containers.conf', file: true },
 ];
 
+/**
+ * With `--runtime docker`: dockerd's data root and settings, containerd's root and plugin
+ * directory (/run, where both keep their sockets and state, is the host's own already).
+ */
+export const DOCKER_MOUNT_POINTS: readonly MountPoint[] = [
+  { path: '/var/lib/docker' },
+  { path: '/var/lib/containerd' },
+  { path: '/opt/containerd' },
+  { path: '/etc/docker' },
+];
+
 function marksDir(): string {
   return join(contivHome(), 'lab-mountpoints');
 }

@@ -23,7 +23,7 @@ export interface LabPaths {
   fabric: string;
   /** authorized_keys for root on every host (contivlab gets its own copy in its home). */
   authorizedKeys: string;
-  /** The image every podman host imports (`--runtime podman`): busybox-static, tarred. */
+  /** The image every runtime of every host imports (`--runtime podman`, `--runtime docker`): busybox-static, tarred. */
   image: string;
   host(name: string): HostPaths;
 }
@@ -56,6 +56,24 @@ export interface HostPaths {
     cniLib: string;
     /** over /etc/containers/containers.conf */
     containersConf: string;
+  };
+  /** docker's state of the host (`--runtime docker`): dockerd's and containerd's, bind-mounted over the standard paths. */
+  docker: {
+    dir: string;
+    /** over /var/lib/docker: dockerd's data root (images, containers, volumes) */
+    dataRoot: string;
+    /** over /var/lib/containerd: containerd's root */
+    containerdRoot: string;
+    /** over /opt/containerd: containerd's plugin directory (empty) */
+    containerdOpt: string;
+    /** over /etc/docker: daemon.json, and the key.json dockerd 20.10 writes there */
+    etc: string;
+    /** containerd's settings (its --config; CRI off) */
+    containerdConfig: string;
+    dockerdPid: string;
+    containerdPid: string;
+    dockerdLog: string;
+    containerdLog: string;
   };
 }
 
@@ -96,6 +114,18 @@ export function labPaths(name: string): LabPaths {
           storage: join(hd, 'podman', 'storage'),
           cniLib: join(hd, 'podman', 'cni-lib'),
           containersConf: join(hd, 'podman', 'containers.conf'),
+        },
+        docker: {
+          dir: join(hd, 'docker'),
+          dataRoot: join(hd, 'docker', 'data-root'),
+          containerdRoot: join(hd, 'docker', 'containerd-root'),
+          containerdOpt: join(hd, 'docker', 'containerd-opt'),
+          etc: join(hd, 'docker', 'etc'),
+          containerdConfig: join(hd, 'docker', 'containerd.toml'),
+          dockerdPid: join(hd, 'docker', 'dockerd.pid'),
+          containerdPid: join(hd, 'docker', 'containerd.pid'),
+          dockerdLog: join(hd, 'docker', 'dockerd.log'),
+          containerdLog: join(hd, 'docker', 'containerd.log'),
         },
       };
     },

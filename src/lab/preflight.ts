@@ -4,7 +4,8 @@ import type { LabRuntime } from './runtimes.js';
 
 /**
  * What `lab up` needs on the machine, and the Debian package that brings each piece.
- * scripts/install-deps.sh (used by .ci/run and the demo) installs the same packages (DEBIAN_PACKAGES); keep the two in step.
+ * scripts/install-deps.sh (used by .ci/run and the demo) installs the same packages (DEBIAN_PACKAGES,
+ * PODMAN_PACKAGES, DOCKER_PACKAGES); keep the two in step.
  */
 export const REQUIREMENTS: ReadonlyArray<{ file: string; pkg: string }> = [
   { file: 'ip', pkg: 'iproute2' },
@@ -40,6 +41,26 @@ export const PODMAN_REQUIREMENTS: ReadonlyArray<{ file: string; pkg: string }> =
 
 /** The packages scripts/install-deps.sh installs for podman in lab hosts. */
 export const PODMAN_PACKAGES = ['podman', 'runc', 'busybox-static'];
+
+/**
+ * What `lab up --runtime docker` needs besides: Debian's docker.io (dockerd 20.10, and a docker
+ * client; a newer standalone client earlier on the PATH works as well), which depends on
+ * containerd (with its runc shim) and runc; a static busybox for the image, and tar to pack it.
+ * The machine's own docker daemon is neither needed nor used: each host runs its own.
+ */
+export const DOCKER_REQUIREMENTS: ReadonlyArray<{ file: string; pkg: string }> = [
+  { file: 'dockerd', pkg: 'docker.io' },
+  { file: 'docker', pkg: 'docker.io' },
+  { file: 'containerd', pkg: 'containerd' },
+  { file: 'containerd-shim-runc-v2', pkg: 'containerd' },
+  { file: 'runc', pkg: 'runc' },
+  { file: 'setsid', pkg: 'util-linux' },
+  { file: '/bin/busybox', pkg: 'busybox-static' },
+  { file: 'tar', pkg: 'tar' },
+];
+
+/** The packages scripts/install-deps.sh installs for docker in lab hosts (docker.io brings containerd and runc). */
+export const DOCKER_PACKAGES = ['docker.io', 'busybox-static'];
 
 /** Everything the lab and its tests use, for .ci/run and for the message below. */
 export const DEBIAN_PACKAGES = [
@@ -79,8 +100,13 @@ export function missingPackages(
   found: (file: string) => boolean = defaultFound,
   runtimes: readonly LabRuntime[] = [],
 ): { files: string[]; pkgs: string[] } {
-  const wanted = [...REQUIREMENTS, ...(runtimes.includes('podman') ? PODMAN_REQUIREMENTS : [])];
-  const files = wanted.filter((r) => !found(r.file));
+  const wanted = [
+    ...REQUIREMENTS,
+    ...(runtimes.includes('podman') ? PODMAN_REQUIREMENTS : []),
+    ...(runtimes.includes('docker') ? DOCKER_REQUIREMENTS : []),
+  ];
+  // Each file once (podman and docker both need runc, busybox, tar).
+  const files = [...new Map(wanted.map((r) => [r.file, r])).values()].filter((r) => !found(r.file));
   return { files: files.map((f) => f.file), pkgs: [...new Set(files.map((f) => f.pkg))] };
 }
 

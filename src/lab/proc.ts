@@ -209,3 +209,19 @@ export function sleep(ms: number): Promise<void> {
 export function exists(path: string): boolean {
   return existsSync(path);
 }
+
+/** The argv prefix that runs a command in a lab host's network, mount and UTS namespaces (entered through its sshd's pid). */
+export function inHost(pid: number): string[] {
+  return ['nsenter', '--target', String(pid), '--net', '--mount', '--uts', '--wd=/', '--'];
+}
+
+/** A process's argv from /proc/PID/cmdline ([] when it is gone). */
+export function procArgv(pid: number): string[] {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (args.at(-1) === '') args.pop();
+    return args;
+  } catch {
+    return [];
+  }
+}

@@ -23,19 +23,24 @@ export type LabObject =
   | { kind: 'container'; name: string; host: string; inode?: number }
   /**
    * An empty directory of the machine that the lab made to mount a host's own directory on
-   * (/etc/cni/net.d, /opt/cni/bin; with podman /var/lib/containers, /var/lib/cni), or an empty
+   * (/etc/cni/net.d, /opt/cni/bin; with podman /var/lib/containers, /var/lib/cni; with docker
+   * /var/lib/docker, /var/lib/containerd, /opt/containerd, /etc/docker), or an empty
    * file (`file`: /etc/containers/containers.conf); removed by the last lab's down, only while
    * empty (src/lab/mountpoints.ts keeps a machine-wide list, so whichever lab goes last does it).
    */
   | { kind: 'mountpoint'; path: string; file?: boolean }
   /**
-   * A cgroup directory of the machine that one host's podman nests every cgroup it makes under
-   * (/sys/fs/cgroup/<hierarchy>/contiv-<lab>-<host>, bind-mounted as the host's cgroup root):
-   * down kills what still runs in it, then removes it with everything under it.
+   * A cgroup directory of the machine that one host's runtimes nest every cgroup they make under
+   * (/sys/fs/cgroup/<hierarchy>/contiv-<lab>-<host>, bind-mounted as the host's cgroup root;
+   * dockerd, containerd and its shims run in it): down kills what still runs in it, then
+   * removes it with everything under it.
    */
   | { kind: 'cgroup'; host: string; path: string };
 
-export type ProcessRole = 'ovsdb-server' | 'ovs-vswitchd' | 'sshd';
+/** A host's own daemons, and those of its runtimes (`--runtime docker`: containerd, dockerd). */
+export type ProcessRole = 'ovsdb-server' | 'ovs-vswitchd' | 'sshd' | RuntimeRole;
+
+export type RuntimeRole = 'containerd' | 'dockerd';
 
 export type LabState = 'creating' | 'up' | 'failed';
 

@@ -2,21 +2,15 @@ import { UserError } from '../cli/errors.js';
 
 /**
  * Container runtimes a lab can set up in every host (`contiv lab up --runtime NAME`), and the
- * pure parts of podman's setup: parsing the option, the machine's cgroup hierarchies, the
- * image's file list. Pure: unit-tested.
+ * pure parts of their setup: parsing the option, the machine's cgroup hierarchies, the image's
+ * file list. Pure: unit-tested.
  */
-export const LAB_RUNTIMES = ['podman'] as const;
+export const LAB_RUNTIMES = ['podman', 'docker'] as const;
 export type LabRuntime = (typeof LAB_RUNTIMES)[number];
-
-/** Runtimes the lab will offer later: named so that asking for one says so instead of "unknown". */
-const LATER: readonly string[] = ['docker'];
 
 export function parseRuntime(value: string): LabRuntime {
   const v = value.trim();
   if ((LAB_RUNTIMES as readonly string[]).includes(v)) return v as LabRuntime;
-  if (LATER.includes(v)) {
-    throw new UserError(`the lab does not offer ${v} yet (it comes later); the valid values are: ${LAB_RUNTIMES.join(', ')}`);
-  }
   throw new UserError(`unknown runtime ${JSON.stringify(value)}; the valid values are: ${LAB_RUNTIMES.join(', ')}`);
 }
 
@@ -37,22 +31,27 @@ export function describeRuntimes(values: readonly string[] | undefined): string 
   return r.length ? `runtimes ${r.join(', ')}` : 'no runtime';
 }
 
-/** What a lab's Fabric says each host runs (`runtimes:` of a Fabric host): podman talks CNI. */
+/**
+ * What a lab's Fabric says each host runs (`runtimes:` of a Fabric host): podman talks CNI,
+ * dockerd is `docker` (its remote network driver, /run/docker/plugins of each host).
+ */
 export function fabricRuntimes(values: readonly string[] | undefined): Array<'cni' | 'docker'> {
-  return normalizeRuntimes(values).includes('podman') ? ['cni'] : [];
+  const r = normalizeRuntimes(values);
+  return [...(r.includes('podman') ? (['cni'] as const) : []), ...(r.includes('docker') ? (['docker'] as const) : [])];
 }
 
-/** The image every podman host gets (`podman import`, nothing pulled). */
+/** The image every runtime of every host gets (`podman import`, `docker import`: nothing pulled). */
 export const LAB_IMAGE = 'localhost/contiv-lab:latest';
 
 /**
- * The cgroup v1 controllers podman's containers get in a host (devices is the one runc cannot
- * do without; the others make --memory, --pids-limit, --cpus… work).
+ * The cgroup v1 controllers a runtime's containers get in a host (runc, under podman and under
+ * containerd alike: devices is the one it cannot do without; the others make --memory,
+ * --pids-limit, --cpus… work).
  */
-export const PODMAN_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'] as const;
+export const RUNTIME_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'] as const;
 
 /** Every cgroup v1 controller the kernel may co-mount with one of those. */
-const V1_CONTROLLERS = new Set([...PODMAN_CONTROLLERS, 'net_cls', 'net_prio', 'perf_event', 'hugetlb', 'rdma', 'misc']);
+const V1_CONTROLLERS = new Set([...RUNTIME_CONTROLLERS, 'net_cls', 'net_prio', 'perf_event', 'hugetlb', 'rdma', 'misc']);
 
 /** One cgroup v1 hierarchy of the machine, as mounted there. */
 export interface CgroupHierarchy {
@@ -63,7 +62,7 @@ export interface CgroupHierarchy {
 }
 
 /**
- * The machine's cgroup v1 hierarchies that hold a controller podman uses, from its
+ * The machine's cgroup v1 hierarchies that hold a controller runc uses, from its
  * /proc/self/mountinfo (each once, at its whole-hierarchy mount under /sys/fs/cgroup).
  */
 export function cgroupHierarchies(mountinfo: string): CgroupHierarchy[] {
@@ -79,7 +78,7 @@ export function cgroupHierarchies(mountinfo: string): CgroupHierarchy[] {
     if (fstype !== 'cgroup' || root !== '/' || !mountpoint || !superOpts) continue;
     if (!/^\/sys\/fs\/cgroup\/[A-Za-z0-9_,.=-]+$/.test(mountpoint)) continue;
     const controllers = superOpts.split(',').filter((o) => V1_CONTROLLERS.has(o));
-    if (!controllers.some((c) => (PODMAN_CONTROLLERS as readonly string[]).includes(c))) continue;
+    if (!controllers.some((c) => (RUNTIME_CONTROLLERS as readonly string[]).includes(c))) continue;
     const key = [...controllers].sort().join(',');
     if (seen.has(key)) continue;
     seen.add(key);
@@ -88,12 +87,13 @@ export function cgroupHierarchies(mountinfo: string): CgroupHierarchy[] {
   return out;
 }
 
-/** The hierarchies podman gets in a host; a UserError when the machine cannot give it cgroups. */
-export function podmanHierarchies(mountinfo: string): CgroupHierarchy[] {
+/** The hierarchies runtimes get in a host; a UserError when the machine cannot give them cgroups. */
+export function runtimeHierarchies(mountinfo: string, runtimes: readonly LabRuntime[] = ['podman']): CgroupHierarchy[] {
   const found = cgroupHierarchies(mountinfo);
   if (!found.some((h) => h.controllers.includes('devices'))) {
     throw new UserError(
-      '--runtime podman needs the cgroup v1 "devices" controller mounted under /sys/fs/cgroup on this machine ' +
+      `${runtimes.map((r) => `--runtime ${r}`).join(' and ')} ${runtimes.length > 1 ? 'need' : 'needs'} the cgroup v1 "devices" controller` +
+        ' mounted under /sys/fs/cgroup on this machine ' +
         '(a cgroup v1 or hybrid machine): runc inside a lab host cannot create containers without it. ' +
         `This machine has ${found.length ? `only ${found.flatMap((h) => h.controllers).join(', ')}` : 'no cgroup v1 controller mounted'}.`,
     );
@@ -101,7 +101,10 @@ export function podmanHierarchies(mountinfo: string): CgroupHierarchy[] {
   return found;
 }
 
-/** The name of a host's cgroup directory in each hierarchy: podman's cgroups nest under it. */
+/**
+ * The name of a host's cgroup directory in each hierarchy: the host's cgroup root, so podman's
+ * cgroups (libpod_parent/…), docker's (docker/…) and the docker daemons themselves nest under it.
+ */
 export function hostCgroupName(lab: string, host: string): string {
   return `contiv-${lab}-${host}`;
 }
@@ -147,4 +150,16 @@ export function appletLinks(listFull: string): string[] {
     links.add(p);
   }
   return [...links];
+}
+
+/** The daemons `--runtime docker` runs in each host, recorded by pid, in the order they start. */
+export const DOCKER_ROLES = ['containerd', 'dockerd'] as const;
+
+/**
+ * Whether a process's argv (from /proc/PID/cmdline) is the program a recorded runtime daemon
+ * runs: down signals a recorded pid only then, since pids wrap (pid_max 32768 here).
+ */
+export function isRuntimeDaemon(role: (typeof DOCKER_ROLES)[number], argv: readonly string[]): boolean {
+  const prog = argv[0];
+  return prog !== undefined && (prog === role || prog.endsWith(`/${role}`));
 }

@@ -63,9 +63,20 @@ export function formatStatus(s: LabStatus): string {
     `State: ${s.dir}  Fabric: ${s.fabric}`,
     '',
   ];
-  const rows = [['HOST', 'ADDRESS', 'VTEP', 'SSHD', 'OVSDB', 'VSWITCHD', 'STATUS']];
+  // With docker, its daemons' pids too (podman has no daemon: its containers show in `podman ps`).
+  const docker = s.options.runtimes.includes('docker');
+  const rows = [['HOST', 'ADDRESS', 'VTEP', 'SSHD', 'OVSDB', 'VSWITCHD', ...(docker ? ['CONTAINERD', 'DOCKERD'] : []), 'STATUS']];
   for (const h of s.hosts) {
-    rows.push([h.name, h.address, h.vtep, pidText(h.pids.sshd), pidText(h.pids['ovsdb-server']), pidText(h.pids['ovs-vswitchd']), h.healthy ? 'healthy' : `unhealthy: ${h.problem ?? ''}`]);
+    rows.push([
+      h.name,
+      h.address,
+      h.vtep,
+      pidText(h.pids.sshd),
+      pidText(h.pids['ovsdb-server']),
+      pidText(h.pids['ovs-vswitchd']),
+      ...(docker ? [pidText(h.pids.containerd), pidText(h.pids.dockerd)] : []),
+      h.healthy ? 'healthy' : `unhealthy: ${h.problem ?? ''}`,
+    ]);
   }
   lines.push(...table(rows));
   if (s.containers.length) {

@@ -102,3 +102,57 @@ export function containersConf(): string {
     '',
   ].join('\n');
 }
+
+/**
+ * containerd's settings in a docker host (its --config; Debian's /etc/containerd/config.toml is
+ * the machine's and is not read): its root, state and socket at the standard paths, which are
+ * the host's own (bind mounts, and the host's /run); no CRI plugin (dockerd is its only client)
+ * and no snapshotter that would probe the kernel for aufs, btrfs, zfs or device-mapper.
+ */
+export function containerdConfig(): string {
+  return [
+    '# containerd of one contiv lab host (written by `contiv lab up --runtime docker`), for its dockerd only.',
+    'version = 2',
+    'root = "/var/lib/containerd"',
+    'state = "/run/containerd"',
+    'disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]',
+    '',
+    '[grpc]',
+    '  address = "/run/containerd/containerd.sock"',
+    '',
+    '[plugins."io.containerd.internal.v1.opt"]',
+    '  path = "/opt/containerd"',
+    '',
+  ].join('\n');
+}
+
+/**
+ * /etc/docker/daemon.json of a docker host (every setting here, none on dockerd's command line:
+ * dockerd refuses one given twice). Its data root, exec root, socket and containerd are the
+ * standard paths, each the host's own; its pid file is in the lab directory, where down reads
+ * it. `bridge: none`, `iptables: false`, `ip-forward: false` (and with them no masquerading and
+ * no userland proxy): dockerd changes nothing in the host's network namespace — no docker0, no
+ * ip_forward, no FORWARD policy or DOCKER chains. cgroupfs with the parent /docker, which is the
+ * host's own (…/contiv-<lab>-<host>/docker on the machine, see src/lab/cgroups.ts).
+ * (No `shutdown-timeout`: it cannot shorten the 10 s dockerd gives each running container whose
+ * PID 1 ignores SIGTERM when dockerd stops; `lab down` removes the containers first instead.)
+ */
+export function dockerDaemonJson(o: { pidFile: string }): string {
+  const conf = {
+    'data-root': '/var/lib/docker',
+    'exec-root': '/run/docker',
+    pidfile: o.pidFile,
+    hosts: ['unix:///run/docker.sock'],
+    containerd: '/run/containerd/containerd.sock',
+    'exec-opts': ['native.cgroupdriver=cgroupfs'],
+    'cgroup-parent': '/docker',
+    bridge: 'none',
+    iptables: false,
+    'ip-forward': false,
+    'ip-masq': false,
+    'userland-proxy': false,
+    'storage-driver': 'overlay2',
+    'log-driver': 'json-file',
+  };
+  return JSON.stringify(conf, null, 2) + '\n';
+}

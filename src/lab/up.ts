@@ -6,8 +6,11 @@ import { removeByRecord } from './down.js';
 import { labHealth } from './health.js';
 import { unixctl } from './unixctl.js';
 import { hostPublicKey, setupHost } from './host.js';
-import { ensureMountPoints, MOUNT_POINTS, PODMAN_MOUNT_POINTS } from './mountpoints.js';
-import { buildImage, checkPodmanMachine, setupPodman } from './podman.js';
+import { setupHostCgroups } from './cgroups.js';
+import { setupDocker } from './docker.js';
+import { buildImage, checkRuntimeMachine } from './image.js';
+import { DOCKER_MOUNT_POINTS, ensureMountPoints, MOUNT_POINTS, PODMAN_MOUNT_POINTS } from './mountpoints.js';
+import { setupPodman } from './podman.js';
 import { labPaths, labsDir, tildePath } from './paths.js';
 import { type LabOptions, type LabPlan, parseSubnet, planLab, subnetsOverlap, UNDERLAY_MTU } from './plan.js';
 import { preflight } from './preflight.js';
@@ -38,7 +41,7 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
   const started = Date.now();
   const plan = planLab(opts);
   preflight(plan.runtimes);
-  const hierarchies = plan.runtimes.includes('podman') ? checkPodmanMachine() : [];
+  const hierarchies = plan.runtimes.length ? checkRuntimeMachine(plan.runtimes) : [];
   const lock = lockLab(plan.name);
   try {
     let staleReason: string | undefined;
@@ -107,14 +110,15 @@ export async function labUp(opts: UpOptions, log: (line: string) => void = () =>
 
 async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, hierarchies: CgroupHierarchy[], log: (line: string) => void): Promise<void> {
   const podman = plan.runtimes.includes('podman');
+  const docker = plan.runtimes.includes('docker');
   const paths = labPaths(plan.name);
 
   // The client's key pair; root's authorized_keys on the hosts.
   await runOk(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `contiv-lab-${plan.name}`, '-f', paths.key]);
   writeFileSync(paths.authorizedKeys, readFileSync(paths.pubKey, 'utf8'), { mode: 0o600 });
   const userHome = await ensureLabUser();
-  // Where each host mounts its own CNI directories (and podman's state); made (and recorded) only when missing.
-  ensureMountPoints(rec, [...MOUNT_POINTS, ...(podman ? PODMAN_MOUNT_POINTS : [])]);
+  // Where each host mounts its own CNI directories (and its runtimes' state); made (and recorded) only when missing.
+  ensureMountPoints(rec, [...MOUNT_POINTS, ...(podman ? PODMAN_MOUNT_POINTS : []), ...(docker ? DOCKER_MOUNT_POINTS : [])]);
 
   // The fabric namespace: the management bridge (with one veth to the machine) and the underlay bridge.
   const fab = recordObject(rec, { kind: 'netns', name: plan.fabricNs, role: 'fabric' });
@@ -132,10 +136,10 @@ async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, hierarchies
   await runOk(['ip', 'addr', 'add', `${plan.rootIp}/${plan.mgmt.prefix}`, 'dev', plan.rootIf]);
   await runOk(['ip', 'link', 'set', plan.rootIf, 'up']);
 
-  // The hosts, several at once; podman's image is built meanwhile (each host imports it once its
-  // podman is set up). allSettled below never throws, so the image is always awaited.
+  // The hosts, several at once; the runtimes' image is built meanwhile (each host imports it once
+  // its runtimes are set up). allSettled below never throws, so the image is always awaited.
   const hostsStarted = Date.now();
-  const image = podman ? buildImage(plan.name) : Promise.resolve();
+  const image = plan.runtimes.length ? buildImage(plan.name) : Promise.resolve();
   image.catch(() => {}); // awaited below, after the hosts; this only keeps it from counting as unhandled meanwhile
   const limit = pLimit(Math.max(1, opts.parallelism ?? 8));
   let done = 0;
@@ -143,11 +147,15 @@ async function build(plan: LabPlan, rec: LabRecord, opts: UpOptions, hierarchies
     plan.hosts.map((h) =>
       limit(async () => {
         await setupHost({ plan, rec, userHome, ...(opts.failAt ? { failAt: opts.failAt } : {}) }, h);
-        if (podman) {
+        if (plan.runtimes.length) {
           await image;
-          await setupPodman(plan, rec, h, hierarchies);
-          if (opts.failAt === `podman:${h.name}`) {
-            throw new Error(`host ${h.name}: failure injected by CONTIV_LAB_FAIL_AT=${opts.failAt} (test only)`);
+          await setupHostCgroups(plan, rec, h, hierarchies);
+          for (const runtime of plan.runtimes) {
+            if (runtime === 'podman') await setupPodman(plan, rec, h);
+            else await setupDocker(plan, rec, h);
+            if (opts.failAt === `${runtime}:${h.name}`) {
+              throw new Error(`host ${h.name}: failure injected by CONTIV_LAB_FAIL_AT=${opts.failAt} (test only)`);
+            }
           }
         }
         done++;

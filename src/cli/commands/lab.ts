@@ -80,6 +80,9 @@ export function registerLab(program: Command, setStatus: (code: number) => void)
           ...(res.plan.runtimes.includes('podman')
             ? [`  podman:      contiv lab exec${nameArg} h1 -- podman run --rm --network none ${LAB_IMAGE} ip addr`]
             : []),
+          ...(res.plan.runtimes.includes('docker')
+            ? [`  docker:      contiv lab exec${nameArg} h1 -- docker run --rm --net none ${LAB_IMAGE} ip addr`]
+            : []),
           `  Remove:      contiv lab down${nameArg}`,
           '',
         ].join('\n'),
