@@ -7,8 +7,10 @@
  * the body, for the message), so a parser never confuses "nothing there" with "could not look". `netns-paths` lists the namespace paths of endpoints
  * (a runtime's /proc/PID/ns/net …) that still exist: with /run/netns, what tells a live
  * endpoint from one whose container is gone. `files` lists the files contiv wrote (the CNI
- * plugin and network configurations, recognised by the mark in their content) with their hash
- * and mode: `SHA256 MODE PATH` per line.
+ * plugin and network configurations, the Docker plugin and its unit, recognised by the mark in
+ * their content) with their hash and mode: `SHA256 MODE PATH` per line. `docker` is Docker's
+ * inspection of contiv's networks (nothing without a docker command, a failed status when
+ * dockerd does not answer); `docker-plugin` the build the running plugin says it runs.
  */
 /** What contiv runs on a host: gather needs the first four; apply and attach also ethtool, flock, nsenter and timeout. */
 export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
@@ -36,11 +38,19 @@ done
 section links; run ip -d -j addr show
 section netns; ls -1 /run/netns 2>/dev/null || true
 section files
-for f in /opt/cni/bin/contiv /etc/cni/net.d/*.conflist; do
+for f in /opt/cni/bin/contiv /etc/cni/net.d/*.conflist /usr/local/lib/contiv/contiv-docker /etc/systemd/system/contiv-docker.service; do
   [ -f "$f" ] || continue
-  case "$f" in *.conflist) grep -q '"owner":"contiv"' "$f" || continue;; *) head -c 300 "$f" | grep -q 'contiv-cni: installed by contiv apply' || continue;; esac
+  case "$f" in *.conflist) grep -q '"owner":"contiv"' "$f" || continue;; *) head -c 300 "$f" | grep -q 'contiv-[a-z]*: installed by contiv apply' || continue;; esac
   printf '%s %s %s\\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$(stat -c %a "$f")" "$f"
 done
+section docker
+if command -v docker >/dev/null 2>&1; then
+  if ids=$(timeout 20 docker network ls -q --no-trunc --filter driver=contiv 2>"$e"); then
+    if [ -n "$ids" ]; then run timeout 20 docker network inspect $ids; else echo '[]'; fi
+  else head -c 400 "$e"; printf '\n@@contiv status 1\n'; fi
+fi
+section docker-plugin
+if [ -f /run/contiv-docker.pid ] && read -r pid build < /run/contiv-docker.pid && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q contiv-docker; then echo "$build"; fi
 section netns-paths
 ovs-vsctl --timeout=10 --bare --columns=external_ids find Port external_ids:contiv.kind=endpoint | tr ' ' '\\n' | grep '^contiv.netns=/' | cut -d= -f2- | tr -d '"' | while IFS= read -r p; do [ -e "$p" ] && printf '%s\\n' "$p"; done; true
 `;

@@ -118,6 +118,10 @@ export interface HostFacts {
    * that still exist: an endpoint whose namespace is not here is gone.
    */
   netns: string[];
+  /** The host's Docker: absent (no docker command), down (with why), or up. */
+  docker?: { state: 'absent' } | { state: 'down'; problem: string } | { state: 'up' };
+  /** Containers on each of contiv's Docker networks, by network name (`name (id12)`). */
+  dockerContainers?: Record<string, string[]>;
 }
 
 export interface LinkInfo {

@@ -38,7 +38,8 @@ export function serve(socketPath: string, driver: Driver, log: (line: string) =>
       const parsed = parseCall(path, Buffer.concat(chunks).toString('utf8'));
       if ('bad' in parsed) {
         log(`${path}: ${parsed.bad.message}`);
-        return answer(parsed.bad.status, refusalBody(parsed.bad.api, parsed.bad.message));
+        // Not 200: Docker reads `Err` whatever the API (an IPAM `Error` would reach the user as raw JSON).
+        return answer(parsed.bad.status, { Err: parsed.bad.message });
       }
       const { call } = parsed;
       driver(call).then(

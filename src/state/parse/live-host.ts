@@ -3,6 +3,7 @@ import { flowKey } from '../host-state.js';
 import { decodeCookie, isOwned } from '../marks.js';
 import { parseFlowLine } from '../flow-canonical.js';
 import { mapOf, optional, parseOvsdbTable, setOf, str, type Row } from './ovsdb-json.js';
+import { parseDockerSections } from './docker.js';
 import { splitSections, type Section } from './sections.js';
 
 /** A gather output that cannot be read: names the section, so the host error says what failed. */
@@ -29,8 +30,14 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
     missing,
     netns: [...lines(one('netns')), ...lines(one('netns-paths'))].sort(),
   };
+  // Outputs of gathers before Docker support have neither section: their facts say nothing of it.
+  const docker = one('docker') ? parseDockerSections(one('docker'), one('docker-plugin')) : undefined;
+  if (docker) {
+    facts.docker = docker.daemon;
+    facts.dockerContainers = docker.containers;
+  }
   const unmanaged: UnmanagedObjects = { bridges: [], ports: [], flowCounts: {}, flowKeys: {} };
-  const state: HostState = { host, bridges: {} as Record<string, BridgeState>, files: parseFiles(one('files')) };
+  const state: HostState = { host, bridges: {} as Record<string, BridgeState>, files: parseFiles(one('files')), ...(docker?.docker ? { docker: docker.docker } : {}) };
   if (missing.includes('ovs-vsctl')) return { state, facts, unmanaged };
 
   const ovs = rowsOf(one('open-vswitch'), 'open-vswitch')[0];

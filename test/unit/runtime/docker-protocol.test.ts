@@ -132,7 +132,8 @@ describe('serve', () => {
       expect(await post(socket, '/Plugin.Activate', '')).toEqual({ status: 200, body: { Implements: ['NetworkDriver'] } });
       expect(await post(socket, '/NetworkDriver.Join', JSON.stringify({ NetworkID: NET, EndpointID: EP, SandboxKey: '/var/run/docker/netns/1' }))).toEqual({ status: 200, body: { Err: 'no free address on h1' } });
       expect(await post(socket, '/IpamDriver.RequestAddress', JSON.stringify({ PoolID: 'p' }))).toEqual({ status: 200, body: { Error: 'contiv: ovs-vsctl failed' } });
-      expect(await post(socket, '/IpamDriver.RequestPool', '[')).toEqual({ status: 400, body: { Error: 'IpamDriver.RequestPool: the request body is not JSON' } });
+      // Any status but 200: Docker reads Err for both APIs (FINDINGS 8).
+      expect(await post(socket, '/IpamDriver.RequestPool', '[')).toEqual({ status: 400, body: { Err: 'IpamDriver.RequestPool: the request body is not JSON' } });
       expect((await post(socket, '/NetworkDriver.Nope', '{}')).status).toBe(404);
       expect((await post(socket, '/Plugin.Activate', '', 'GET')).status).toBe(405);
       // Bad requests never reach the driver.
