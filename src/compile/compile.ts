@@ -1,5 +1,5 @@
 import type { Host, Model } from '../model/types.js';
-import type { BridgeState, HostState, PortState } from '../state/host-state.js';
+import type { BridgeState, DockerState, FileState, HostState, PortState } from '../state/host-state.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { ADDRESS_KEY, KIND_KEY, ownerIds } from '../state/marks.js';
 import type { Allocations } from './allocate.js';
@@ -13,6 +13,7 @@ import { tunnelOfports, tunnelPortName } from './tunnels.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
 import { cniFiles } from './cni-files.js';
+import { dockerFiles, dockerNetworks, isDockerFile } from './docker-runtime.js';
 
 /** What compile makes for one host: its desired state and who owns each flow cookie. */
 export interface CompiledHost {
@@ -35,6 +36,8 @@ export interface CompileInput {
   addressReasons?: Record<string, Record<string, string>>;
   /** The contiv-cni bundle this contiv installs (its SHA-256); absent: the hosts' CNI files are kept as they are. */
   cni?: { pluginSha256: string };
+  /** The contiv-docker bundle this contiv installs; absent: the hosts' Docker side is kept as it is. */
+  docker?: { pluginSha256: string };
 }
 
 /** Pure: Model + allocations + live endpoints → the desired state of every host. */
@@ -102,9 +105,33 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     flows: flows.flows,
   };
   // No files wanted where the host has none: said by leaving them out (as a host without runtimes has).
-  const files = input.cni ? cniFiles(model, host, input.cni.pluginSha256) : live?.files;
+  const files = wantedFiles(input, host, live?.files);
   const withFiles = files !== undefined && (Object.keys(files).length > 0 || live?.files !== undefined);
-  return { state: { host: host.name, bridges: { [BRIDGE]: bridge }, ...(withFiles ? { files } : {}) }, owners: flows.owners, addressReasons: input.addressReasons?.[host.name] ?? {} };
+  const docker = input.docker ? wantedDocker(model, host, input.docker.pluginSha256, live?.docker) : live?.docker;
+  return {
+    state: { host: host.name, bridges: { [BRIDGE]: bridge }, ...(withFiles ? { files } : {}), ...(docker ? { docker } : {}) },
+    owners: flows.owners,
+    addressReasons: input.addressReasons?.[host.name] ?? {},
+  };
+}
+
+/** The files of each runtime this contiv installs; a runtime whose bundle the caller left out keeps its files as they are. */
+function wantedFiles(input: CompileInput, host: Host, live: Record<string, FileState> | undefined): Record<string, FileState> | undefined {
+  if (!input.cni && !input.docker) return live;
+  const kept = (docker: boolean): Record<string, FileState> => Object.fromEntries(Object.entries(live ?? {}).filter(([path]) => isDockerFile(path) === docker));
+  return {
+    ...(input.cni ? cniFiles(input.model, host, input.cni.pluginSha256) : kept(false)),
+    ...(input.docker ? dockerFiles(host, input.docker.pluginSha256) : kept(true)),
+  };
+}
+
+/**
+ * Docker's side of a host: its networks and the running plugin with the docker runtime; without
+ * it, nothing — said as no networks and no plugin when the host still has some of contiv's.
+ */
+function wantedDocker(model: Model, host: Host, pluginSha256: string, live: DockerState | undefined): DockerState | undefined {
+  if (host.runtimes.includes('docker')) return { networks: dockerNetworks(model, host), plugin: { build: pluginSha256 } };
+  return live && (Object.keys(live.networks).length > 0 || live.plugin) ? { networks: {} } : undefined;
 }
 
 function addressRecordsOf(externalIds: Record<string, string>): Record<string, string> {

@@ -100,7 +100,8 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
   const spaceByKey = new Map(spaces.map((s) => [s.key, s]));
   const ofNetwork = (e: Endpoint) => e.tenant === network.tenant && e.network === network.name;
   const endpoints = new Map(hosts.map((h) => [h.name, (live[h.name]?.endpoints ?? []).filter(ofNetwork)]));
-  const ips = (host: string) => endpoints.get(host)!.map((e) => ipToInt(e.ip));
+  // A lent record may name a host no longer in the Fabric: it has no endpoints.
+  const ips = (host: string) => (endpoints.get(host) ?? []).map((e) => ipToInt(e.ip));
   const reason = (host: string, key: string, text: string) => (out.reasons[host]![key] = text);
 
   // Everything recorded anywhere in this network is occupied for new claims, whatever this plan keeps.
@@ -165,7 +166,7 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
   for (const l of lent) {
     const owner = ownerOf(l.address);
     if (owner?.host === l.owner && ips(l.to).includes(l.address)) lentKept.push(l);
-    else reason(l.owner, lentKey(network.tenant, network.name, l.address), `no endpoint on ${l.to} uses ${intToIp(l.address)} any more`);
+    else reason(l.owner, lentKey(network.tenant, network.name, l.address), ips(l.to).includes(l.address) ? `${intToIp(l.address)} is no longer in a block of this host` : `no endpoint on ${l.to} uses ${intToIp(l.address)} any more`);
   }
   // Endpoints outside their host's blocks: lent by the block's owner, or the piece around them claimed.
   for (const h of hosts) {

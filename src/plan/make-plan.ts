@@ -20,6 +20,8 @@ export interface PlanInput {
   source: Plan['source'];
   /** The contiv-cni bundle's hash (hosts with the cni runtime get it); absent: CNI files are left as they are. */
   cni?: { pluginSha256: string };
+  /** The contiv-docker bundle's hash (hosts with the docker runtime run it); absent: their Docker side is left as it is. */
+  docker?: { pluginSha256: string };
 }
 
 export interface PlanResult {
@@ -57,7 +59,7 @@ export function makePlan(input: PlanInput): PlanResult {
   if (hasErrors(diagnostics)) return { diagnostics };
   const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [])])));
   diagnostics.push(...addresses.diagnostics);
-  const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, ...(input.cni ? { cni: input.cni } : {}) });
+  const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) });
   diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live), ...flowsLeaveForeignAlone(desired, live));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
