@@ -6,6 +6,7 @@ import type { Model } from '../model/types.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
+import { dockerHostsReady, dockerNetworksFreeToGo, dockerNetworksHaveGateways } from './docker-checks.js';
 import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
@@ -52,7 +53,7 @@ export function makePlan(input: PlanInput): PlanResult {
   const gone = goneEndpoints(live);
   // The model as last applied, from the hosts' records: what the manifests are compared with.
   const recorded = recordedModel(live);
-  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live), ...applyToolsPresent(live)];
+  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live), ...applyToolsPresent(live), ...dockerHostsReady(model, live), ...dockerNetworksHaveGateways(model)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
@@ -60,7 +61,7 @@ export function makePlan(input: PlanInput): PlanResult {
   const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [])])));
   diagnostics.push(...addresses.diagnostics);
   const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) });
-  diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live), ...flowsLeaveForeignAlone(desired, live));
+  diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live), ...flowsLeaveForeignAlone(desired, live), ...dockerNetworksFreeToGo(desired, live));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH, dockerFiles, dockerNetworkName, dockerNetworks, dockerUnit } from '../../../src/compile/docker-runtime.js';
 import type { Host, Model } from '../../../src/model/types.js';
+import { allocate } from '../../../src/compile/allocate.js';
+import { compileFabric } from '../../../src/compile/compile.js';
+import { CNI_PLUGIN_PATH } from '../../../src/compile/cni-files.js';
+import type { HostState } from '../../../src/state/host-state.js';
 import { loadModel } from './case-support.js';
 
 /* What a host with runtimes: [docker] gets: Contiv's Docker network names, one per network and per group, and the plugin's files. */
@@ -36,5 +40,30 @@ describe('docker runtime of a host', () => {
     expect(unit.content).toContain('Restart=always\n');
     expect(unit.content!.split('\n')[0]).toContain('contiv-docker: installed by contiv apply');
     expect(dockerFiles(withRuntimes(model, ['cni']), 'a'.repeat(64))).toEqual({});
+  });
+
+  it('compiles a docker host to its networks and the plugin running this build; a host that left docker to none of them', async () => {
+    const base = await loadModel('examples/quickstart');
+    const model: Model = { ...base, fabric: { ...base.fabric, hosts: base.fabric.hosts.map((h, i) => ({ ...h, runtimes: i === 0 ? ['cni', 'docker'] : [] })) } };
+    const [h1, h2, h3] = model.fabric.hosts.map((h) => h.name) as [string, string, string];
+    const sha = { cni: 'c'.repeat(64), docker: 'd'.repeat(64) };
+    // h2 ran Docker for contiv before; h3 never did.
+    const live: Record<string, HostState> = {
+      [h2]: { host: h2, bridges: {}, files: {}, docker: { networks: dockerNetworks(model, { ...model.fabric.hosts[1]!, runtimes: ['docker'] }), plugin: { build: 'e'.repeat(64) } } },
+      [h3]: { host: h3, bridges: {}, files: {} },
+    };
+    const { allocations } = allocate(model, Object.values(live));
+    const out = compileFabric({ model, allocations, live, cni: { pluginSha256: sha.cni }, docker: { pluginSha256: sha.docker } });
+    expect(out[h1]!.state.docker).toEqual({ networks: dockerNetworks(model, model.fabric.hosts[0]!), plugin: { build: sha.docker } });
+    expect(Object.keys(out[h1]!.state.files!).sort()).toEqual(expect.arrayContaining([CNI_PLUGIN_PATH, DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH]));
+    expect(out[h2]!.state.docker).toEqual({ networks: {} });
+    expect(out[h2]!.state.files).toEqual({});
+    expect(out[h3]!.state.docker).toBeUndefined();
+    // Without the docker bundle, a host's Docker side and its plugin files stay as they are.
+    const liveWithFiles: Record<string, HostState> = { [h1]: { host: h1, bridges: {}, files: { [DOCKER_PLUGIN_PATH]: { path: DOCKER_PLUGIN_PATH, sha256: 'e'.repeat(64), mode: '755' } }, docker: { networks: {}, plugin: { build: 'e'.repeat(64) } } } };
+    const kept = compileFabric({ model, allocations, live: liveWithFiles, cni: { pluginSha256: sha.cni } })[h1]!.state;
+    expect(kept.docker).toEqual({ networks: {}, plugin: { build: 'e'.repeat(64) } });
+    expect(kept.files![DOCKER_PLUGIN_PATH]).toEqual({ path: DOCKER_PLUGIN_PATH, sha256: 'e'.repeat(64), mode: '755' });
+    expect(kept.files![CNI_PLUGIN_PATH]?.sha256).toBe(sha.cni);
   });
 });
