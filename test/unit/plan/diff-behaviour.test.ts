@@ -116,6 +116,12 @@ describe('diffHost: ports', () => {
     ]);
   });
 
+  it('a port update names each field that differs', () => {
+    const have = bridge({ ports: { 'vx-h2': tunnel('h2', '198.19.0.12') } });
+    const wanted = bridge({ ports: { 'vx-h2': tunnel('h2', '198.19.0.99', { ofport: 11, mtu: 1400 }) } });
+    expect(diffHost(want(wanted), state(have)).map((c) => c.reason)).toEqual(['ofport, options.remote_ip, mtu differ']);
+  });
+
   it('a port without an address mark is addressed by its name', () => {
     const bare: PortState = { name: 'patch-x', type: 'patch', ofport: 3, options: { peer: 'patch-y' }, externalIds: { 'contiv.owner': 'contiv', 'contiv.kind': 'patch' }, protected: false };
     const changes = diffHost(want(bridge({ ports: { 'patch-x': bare } })), state(bridge()));
@@ -188,7 +194,7 @@ describe('diffHost: flows', () => {
     const groupNet = cookieFor('network', 'net/default/db');
     const tun = cookieFor('tunnel', 'h1/tunnel/h9');
     const have = bridge({
-      externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), 'contiv.gid.default.db': '3', 'contiv.vni.default': '9' },
+      externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), 'contiv.gid.default.db': '3', 'contiv.vni.default': '9', 'contiv.vni.default.db.x': '9' },
       ports: {
         'vx-h9': tunnel('h9', '198.19.0.19', { externalIds: { 'contiv.owner': 'contiv', 'contiv.kind': 'tunnel' } }),
         up0: tunnel('up', '198.19.0.20', { name: 'up0', externalIds: ownerIds('uplink', 'h1/uplink/up0') }),
@@ -212,7 +218,8 @@ describe('diffHost: address records', () => {
     const have = bridge({ externalIds: { ...base, 'contiv.ipam.default.web': '10.1.2.0-10.1.2.63', 'contiv.block.default.web.10-1-2-16': '10.1.2.16-10.1.2.31 pending' } });
     const wanted = bridge({ externalIds: { ...base, 'contiv.lent.default.web.10-1-2-17': 'h2', 'contiv.block.default.web.10-1-2-16': '10.1.2.16-10.1.2.31 claimed', 'contiv.block.default.web.db.10-1-3-0': '10.1.3.0-10.1.3.15 pending' } });
     const changes = diffHost(want(wanted), state(have));
-    expect(changes).toEqual([
+    // Strict: a create has no `before` at all, a delete no `after`.
+    expect(changes).toStrictEqual([
       { type: 'address', action: 'update', host: 'h1', address: 'h1/block/default/web/10.1.2.16', bridge: 'contiv0', key: 'contiv.block.default.web.10-1-2-16', before: '10.1.2.16-10.1.2.31 pending', after: '10.1.2.16-10.1.2.31 claimed', reason: '10.1.2.16-10.1.2.31 pending → 10.1.2.16-10.1.2.31 claimed' },
       { type: 'address', action: 'create', host: 'h1', address: 'h1/block/default/web/db/10.1.3.0', bridge: 'contiv0', key: 'contiv.block.default.web.db.10-1-3-0', after: '10.1.3.0-10.1.3.15 pending', reason: 'not on the host yet' },
       { type: 'address', action: 'create', host: 'h1', address: 'h1/lent/default/web/10.1.2.17', bridge: 'contiv0', key: 'contiv.lent.default.web.10-1-2-17', after: 'h2', reason: 'not on the host yet' },
@@ -255,8 +262,12 @@ describe('diffHost: managed files', () => {
   it('deletions of files are listed from the last path to the first, like every other deletion', () => {
     const a = '/etc/cni/net.d/50-contiv-a.conflist';
     const b = '/etc/cni/net.d/50-contiv-b.conflist';
+    const c = '/etc/cni/net.d/50-contiv-c.conflist';
     const changes = diffHost(want(bridge(), {}, {}), state(bridge(), { [b]: file(b, 'b'), [a]: file(a, 'a') }));
     expect(changes.map(line)).toEqual([`file delete h1/file${b}`, `file delete h1/file${a}`]);
+    // Whatever order the host listed them in.
+    const three = diffHost(want(bridge(), {}, {}), state(bridge(), { [c]: file(c, 'c'), [a]: file(a, 'a'), [b]: file(b, 'b') }));
+    expect(three.map(line)).toEqual([`file delete h1/file${c}`, `file delete h1/file${b}`, `file delete h1/file${a}`]);
   });
 
   it('a desired state that says nothing about files leaves the host\'s files alone', () => {

@@ -52,7 +52,8 @@ describe('projectState', () => {
     const withRecord = host(bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), [KEY]: '10.1.2.16-10.1.2.31 pending' } }));
     expect(projectState(host(bridge()), [record('contiv0', undefined, '10.1.2.16-10.1.2.31 pending')])).toEqual(withRecord);
     expect(projectState(withRecord, [record('contiv0', '10.1.2.16-10.1.2.31 pending', '10.1.2.16-10.1.2.31 claimed')]).bridges['contiv0']!.externalIds[KEY]).toBe('10.1.2.16-10.1.2.31 claimed');
-    expect(projectState(withRecord, [record('contiv0', '10.1.2.16-10.1.2.31 pending')])).toEqual(host(bridge()));
+    // Removed, not left behind as an empty key.
+    expect(projectState(withRecord, [record('contiv0', '10.1.2.16-10.1.2.31 pending')])).toStrictEqual(host(bridge()));
   });
 
   it('ports, flows and records of a bridge the host does not have are left out, and nothing else changes', () => {
