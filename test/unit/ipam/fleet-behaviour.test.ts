@@ -52,9 +52,10 @@ describe('overlapping blocks of two hosts are never both kept', () => {
   });
 
   it('the block with more endpoints inside it stays, whoever has more endpoints elsewhere; an endpoint on either edge counts', () => {
-    for (const edge of [16, 31]) {
-      const p = plan(model(['a', 'b']), { a: live([block(16, 31), block(32, 47)], [33, 34], 'a'), b: live([block(16, 31)], [edge], 'b') });
-      expect(blocksOf(p, 'a'), `b's endpoint on ${edge}`).toEqual(['32-47 claimed']);
+    // a has more endpoints, in its other block above or below the contested one.
+    for (const [other, theirs] of [[[32, 47], [33, 34]], [[1, 15], [2, 3]]] as const) for (const edge of [16, 31]) {
+      const p = plan(model(['a', 'b']), { a: live([block(16, 31), block(other[0], other[1])], [...theirs], 'a'), b: live([block(16, 31)], [edge], 'b') });
+      expect(blocksOf(p, 'a'), `b's endpoint on ${edge}`).toEqual([`${other[0]}-${other[1]} claimed`]);
       expect(blocksOf(p, 'b'), `b's endpoint on ${edge}`).toEqual(['16-31 claimed']);
       expect(p.reasons['a']).toEqual({ [blockKey('default/net', ip(16))]: "overlaps b's block 10.1.2.16-10.1.2.31: b keeps it" });
     }
@@ -71,6 +72,13 @@ describe('overlapping blocks of two hosts are never both kept', () => {
     expect(blocksOf(q, 'a')).toEqual(['16-31 claimed']);
     expect(blocksOf(q, 'b')).toEqual([]);
     expect(lentOf(q, 'a')).toEqual(['21>b']);
+  });
+
+  it("the reason names the keeper's first block the loser overlaps", () => {
+    const p = plan(model(['a', 'b']), { a: live([block(16, 23), block(24, 31)], [17, 25], 'a'), b: live([block(16, 31)], [18], 'b') });
+    expect(blocksOf(p, 'a')).toEqual(['16-23 claimed', '24-31 claimed']);
+    expect(p.reasons['b']).toEqual({ [blockKey('default/net', ip(16))]: "overlaps a's block 10.1.2.16-10.1.2.23: a keeps it" });
+    expect(lentOf(p, 'a')).toEqual(['18>b']);
   });
 
   it("a host's own blocks never withdraw one another, claimed or pending", () => {
@@ -180,6 +188,12 @@ describe('networks and spaces keep to themselves', () => {
     const q = planWith([network(), blue], { h1: live([records], [blueEp('h1', 20)]), h2: live([], [blueEp('h2', 21)]) });
     expect(q.reasons).toEqual({ h1: {}, h2: {} });
     expect(q.records).toEqual({ h1: records, h2: {} });
+    // The same with another network of the same tenant.
+    const other = network({ name: 'other' });
+    const mine = Object.assign({}, block(16, 31, 'claimed', 'default/other'), lent(21, 'h2', 'default', 'other'));
+    const o = planWith([network(), other], { h1: live([mine], [endpoint('h1', 20, 'default', 'other')]), h2: live([], [endpoint('h2', 21, 'default', 'other')]) });
+    expect(o.reasons).toEqual({ h1: {}, h2: {} });
+    expect(o.records).toEqual({ h1: mine, h2: {} });
   });
 
   it("another network's old range does not hold addresses of this one", () => {
@@ -225,11 +239,12 @@ describe('old records (one range per host) are migrated to the pieces around the
   });
 
   it("the migrated piece competes with another host's block like any block: the one with the endpoint stays", () => {
-    const p = planWith([gw], { h1: live([old('10.1.2.1-10.1.2.40')], [33], 'h1'), h2: live([block(32, 47)]) });
+    // The other host comes first by name.
+    const p = planWith([gw], { h1: live([old('10.1.2.1-10.1.2.40')], [33], 'h1'), a: live([block(32, 47)]) });
     expect(blocksOf(p, 'h1')).toEqual(['32-40 claimed']);
-    expect(blocksOf(p, 'h2')).toEqual([]);
-    expect(lentOf(p, 'h2')).toEqual([]);
-    expect(p.reasons['h2']).toEqual({ [blockKey('default/net', ip(32))]: "overlaps h1's block 10.1.2.32-10.1.2.40: h1 keeps it" });
+    expect(blocksOf(p, 'a')).toEqual([]);
+    expect(lentOf(p, 'a')).toEqual([]);
+    expect(p.reasons['a']).toEqual({ [blockKey('default/net', ip(32))]: "overlaps h1's block 10.1.2.32-10.1.2.40: h1 keeps it" });
   });
 
   it('an endpoint on an address of no space (the gateway) gets no block, and the plan goes on', () => {
@@ -247,20 +262,20 @@ describe('blocks claimed in advance only for runtime hosts, in host name order',
 
   it('a runtime host with fewer than a quarter block free claims one more, saying how many it had', () => {
     const used = Array.from({ length: 14 }, (_, i) => 16 + i);
-    const p = planWith([network()], { h1: live([block(16, 31)], used, 'h1') }, [{ name: 'h1', runtimes: ['docker'] }]);
+    const p = planWith([network()], { h1: live([block(16, 31)], used, 'h1') }, [{ name: 'h1', runtimes: ['docker', 'cni'] }]);
     expect(blocksOf(p, 'h1')).toEqual(['16-31 claimed', '32-47 pending']);
-    expect(p.reasons['h1']).toEqual({ [blockKey('default/net', ip(32))]: 'reserve for containers from docker: 2 free, fewer than 4' });
+    expect(p.reasons['h1']).toEqual({ [blockKey('default/net', ip(32))]: 'reserve for containers from docker, cni: 2 free, fewer than 4' });
   });
 
   it('a runtime host with no free block left to claim is warned, with a hint', () => {
     const tiny = network({ subnet: { address: '10.1.2.0', prefix: 28 } });
-    const p = planWith([tiny], { h1: live(), h2: live([block(1, 14)], [5], 'h2') }, [{ name: 'h1', runtimes: ['cni'] }, 'h2']);
+    const p = planWith([tiny], { h1: live(), h2: live([block(1, 14)], [5], 'h2') }, [{ name: 'h1', runtimes: ['docker', 'cni'] }, 'h2']);
     expect(blocksOf(p, 'h1')).toEqual([]);
     expect(p.diagnostics).toEqual([
       expect.objectContaining({
         code: 'address-reserve-unavailable',
         address: 'h1',
-        message: 'h1 runs containers from cni but has 0 free address(es) in default/net and no free block is left to claim',
+        message: 'h1 runs containers from docker, cni but has 0 free address(es) in default/net and no free block is left to claim',
         hint: 'free addresses (detach endpoints; empty blocks are released by apply), set a smaller spec.ipam.blockSize, or widen the subnet or ipPool',
       }),
     ]);
