@@ -41,11 +41,14 @@ export const ENDPOINT_KEYS = {
 
 /**
  * The endpoint's resource address (its flows' cookie is derived from it): `h1/endpoint/web-1`,
- * and `h1/endpoint/web-1#eth1` for a second interface in the same namespace.
+ * and `h1/endpoint/web-1#eth1` for a second interface in the same namespace. An endpoint Docker
+ * made has no interface name of contiv's (Docker names it when it moves it into the container):
+ * its Docker endpoint id tells it from the container's other endpoints,
+ * `h1/endpoint/PATH#4a0936b29e26`. Endpoints of before --ifname have neither: eth0.
  */
-export function endpointAddress(e: Pick<Endpoint, 'host' | 'netns' | 'ifname'>): string {
-  const ifname = e.ifname ?? DEFAULT_IFNAME;
-  return `${e.host}/endpoint/${e.netns}${ifname === DEFAULT_IFNAME ? '' : `#${ifname}`}`;
+export function endpointAddress(e: Pick<Endpoint, 'host' | 'netns' | 'ifname' | 'container'>): string {
+  const which = e.ifname === undefined && e.container !== undefined ? e.container.slice(0, 12) : e.ifname ?? DEFAULT_IFNAME;
+  return `${e.host}/endpoint/${e.netns}${which === DEFAULT_IFNAME ? '' : `#${which}`}`;
 }
 
 export function endpointExternalIds(e: Endpoint): Record<string, string> {
