@@ -168,16 +168,26 @@ describe('attach: addresses', () => {
     expect(attach(h1, { netns: 'b', ip: '10.1.2.18' }).endpoint.ip).toBe('10.1.2.18');
   });
 
-  it("an address used on one network of a tenant is free on the tenant's other network", async () => {
+  it("a tenant's second network: its own record, its own addresses, its own flood list", async () => {
     let h1 = await host({
       ...NET_BLOCK,
-      [recordKey('net', 'default', 'other-net')]: '10.1.2.0/24 10.1.2.1',
+      [recordKey('net', 'default', 'other-net')]: '10.1.2.0/25 10.1.2.126',
       [recordKey('vni', 'default', 'other-net')]: '4000',
       ...block('default/other-net', '10.1.2.16', '10.1.2.31'),
     });
+    const first = ENDPOINT_PORTS.first;
     h1 = attached(h1, attach(h1, { ip: '10.1.2.17' }));
+    // The same address is free on the other network, whose subnet and gateway are its own.
     const other = attach(h1, { netns: 'b', network: 'other-net', ip: '10.1.2.17' });
-    expect(other.endpoint).toMatchObject({ network: 'other-net', ip: '10.1.2.17' });
+    expect(other.endpoint).toMatchObject({ network: 'other-net', ip: '10.1.2.17', ofport: first + 1 });
+    expect([other.gateway, other.prefix]).toEqual(['10.1.2.126', 25]);
+    expect(other.changes[1]!.address).toBe(networkOwner('default', 'other-net').address);
+    expect(floodPorts(other)).toEqual([`output:${first + 1},goto_table:70`]);
+    h1 = attached(h1, other);
+    h1 = attached(h1, attach(h1, { netns: 'c', network: 'other-net' }));
+    const d = planLocalDetach('h1', live(h1), { netns: 'b' });
+    if (!d.ok) throw new Error(d.diagnostic.message);
+    expect(floodPorts(d.plan)).toEqual([`output:${first + 2},goto_table:70`]);
   });
 
   it('a host out of addresses says which space and what to do', async () => {
@@ -308,6 +318,8 @@ describe('contiv attach: the request against the manifests', () => {
   it("a group of the tenant on another network is refused, naming both networks", async () => {
     const model = await loadModel('fixtures/compile/multi-tenant/manifests');
     expect(refused(checkRequest(model, ask({ group: 'db' })))).toEqual([{ code: 'group-network-mismatch', message: 'group db is on network data-net, not app-net' }]);
+    // Another tenant's group of that name is not the tenant's.
+    expect(refused(checkRequest(model, ask({ group: 'frontend' })))).toEqual([{ code: 'group-unknown', message: 'tenant default has no endpoint group frontend' }]);
   });
 
   it("an address in another group's pool names that group; one outside the group's own pool names the pool", async () => {
