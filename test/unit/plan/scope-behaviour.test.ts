@@ -67,6 +67,15 @@ describe('unmetAssumptions: files', () => {
   });
 });
 
+describe('unmetAssumptions: a create needs the object absent', () => {
+  it('whatever else an edited plan says about it: a create never overwrites a file or port that is there', () => {
+    const file = fileChange('create', { sha: 'a', mode: '644' }, liveFile('b'));
+    expect(unmetAssumptions(host(bridge(), { [PATH]: liveFile('a', '644') }), [file])).toEqual([`h1/file${PATH}`]);
+    const port = portChange('create', tunnel('198.19.0.12'), tunnel('198.19.0.12'));
+    expect(unmetAssumptions(host(bridge({ ports: { 'vx-h2': tunnel('198.19.0.12') } })), [port])).toEqual(['h1/tunnel/h2']);
+  });
+});
+
 describe('unmetAssumptions: bridges and ports', () => {
   it('a bridge the plan creates must still be absent', () => {
     const c = bridgeChange('create', undefined, bridge());
