@@ -2,6 +2,7 @@ import { formatFlow } from '../state/flow-canonical.js';
 import type { BundleName, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { assertNever, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
+import { networkCreateLine, networkRemoveLine, pluginStartLines, pluginStopLines } from './docker.js';
 import { ovsString, shellQuote } from './quote.js';
 import { HostError, type HostTarget } from '../host/transport.js';
 
@@ -209,7 +210,13 @@ export function hostScript(changes: readonly Change[], bundles: Bundles = {}): s
   for (const c of changes) if (c.type === 'port' && c.action === 'delete' && c.before?.externalIds['contiv.kind'] === 'endpoint') out.push(`ip link del ${shellQuote(c.port)} 2>/dev/null || true`);
   const bridges = [...new Set(changes.filter((c) => c.type === 'flows').map((c) => c.bridge))].filter((b) => !deletedBridges.has(b));
   for (const bridge of bridges) out.push(...bundleBlock(bridge, bundleLines(changes, bridge)));
+  // Docker networks go while the plugin (old or current) still answers, then the plugin if it goes.
+  for (const c of changes) if (c.type === 'docker-network' && (c.action === 'delete' || c.action === 'replace')) out.push(networkRemoveLine(c.name));
+  for (const c of changes) if (c.type === 'docker-plugin' && c.action === 'delete') out.push(...pluginStopLines());
   // Files last: a runtime finds a network's configuration only once its flows are there.
   for (const c of changes) if (c.type === 'file') out.push(...fileLines(c, bundles));
+  // The plugin starts from its file, and Docker calls it while it makes a network.
+  for (const c of changes) if (c.type === 'docker-plugin' && c.after) out.push(...pluginStartLines(c.host, c.after.build));
+  for (const c of changes) if (c.type === 'docker-network' && c.after) out.push(networkCreateLine(c.after));
   return `${out.join('\n')}\n`;
 }

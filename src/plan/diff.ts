@@ -1,10 +1,10 @@
 import type { CompiledHost } from '../compile/compile.js';
-import type { BridgeState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
+import type { BridgeState, DockerNetworkState, DockerState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { parseRecords } from '../compile/records.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
-import type { AddressChange, BridgeChange, BridgeFields, Change, FileChange, FlowsChange, PortChange } from './types.js';
+import type { Action, AddressChange, BridgeChange, BridgeFields, Change, DockerNetworkChange, DockerPluginChange, FileChange, FlowsChange, PortChange } from './types.js';
 import { describeAddressRecord, isAddressRecord } from '../ipam/records.js';
 
 /**
@@ -31,6 +31,8 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
     flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
   }
   for (const c of diffFiles(host, desired.state.files, live?.files ?? {})) (c.action === 'delete' ? last : flows).push(c);
+  // After the files (the plugin's file is there before it starts); networks go before the plugin stops.
+  for (const c of diffDocker(host, desired.state.docker, live?.docker)) (c.action === 'delete' ? last : flows).push(c);
   for (const [name, have] of Object.entries(liveBridges)) {
     if (desired.state.bridges[name]) continue;
     last.push({
@@ -75,6 +77,56 @@ function diffFiles(host: string, want: Record<string, FileState> | undefined, ha
   for (const [path, before] of Object.entries(have).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!want[path]) out.push({ type: 'file', action: 'delete', host, address: address(path), path, before: { sha256: before.sha256, mode: before.mode }, reason: 'no longer in the manifests (or the host no longer runs the cni runtime)' });
   }
+  return out;
+}
+
+function sameNetwork(a: DockerNetworkState, b: DockerNetworkState): boolean {
+  return a.tenant === b.tenant && a.network === b.network && a.group === b.group && a.subnet === b.subnet && a.gateway === b.gateway;
+}
+
+function describeNetwork(n: DockerNetworkState): string {
+  return `${n.tenant}/${n.network}${n.group ? ` group ${n.group}` : ''}, ${n.subnet}${n.gateway ? ` via ${n.gateway}` : ''}`;
+}
+
+/**
+ * Docker's side of a host: the plugin running this contiv's build, then one Docker network per
+ * network and group; a network that changed is made again. Desired absent: nothing to say.
+ * Deletions are listed plugin first, so that (apply's order reversing deletions) networks go
+ * while the plugin still answers.
+ */
+function diffDocker(host: string, want: DockerState | undefined, have: DockerState | undefined): Array<DockerNetworkChange | DockerPluginChange> {
+  if (!want) return [];
+  const out: Array<DockerNetworkChange | DockerPluginChange> = [];
+  const plugin = (action: Action, reason: string): DockerPluginChange => ({
+    type: 'docker-plugin',
+    action,
+    host,
+    address: `${host}/docker-plugin`,
+    ...(have?.plugin ? { before: have.plugin } : {}),
+    ...(want.plugin ? { after: want.plugin } : {}),
+    reason,
+  });
+  if (want.plugin && !have?.plugin) out.push(plugin('create', 'not running'));
+  else if (want.plugin && have?.plugin && want.plugin.build !== have.plugin.build) out.push(plugin('update', `runs build ${have.plugin.build.slice(0, 12)}, this contiv's is ${want.plugin.build.slice(0, 12)}`));
+  else if (!want.plugin && have?.plugin) out.push(plugin('delete', 'the host no longer runs Docker for contiv'));
+  const haveNets = have?.networks ?? {};
+  const network = (action: Action, name: string, reason: string): DockerNetworkChange => ({
+    type: 'docker-network',
+    action,
+    host,
+    address: `${host}/docker-network/${name}`,
+    name,
+    ...(haveNets[name] ? { before: haveNets[name] } : {}),
+    ...(want.networks[name] ? { after: want.networks[name] } : {}),
+    reason,
+  });
+  for (const name of Object.keys(want.networks).sort()) {
+    const w = want.networks[name]!;
+    const h = haveNets[name];
+    if (!h) out.push(network('create', name, describeNetwork(w)));
+    else if (!sameNetwork(w, h)) out.push(network('replace', name, `${describeNetwork(h)} → ${describeNetwork(w)}`));
+  }
+  for (const name of Object.keys(haveNets).sort()) if (!want.networks[name]) out.push(network('delete', name, 'no longer in the manifests'));
   return out;
 }
 

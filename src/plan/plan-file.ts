@@ -1,4 +1,5 @@
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+import type { DockerNetworkState } from '../state/host-state.js';
 
 /** A saved plan, as JSON. */
 export function serializePlan(plan: Plan): string {
@@ -27,7 +28,11 @@ const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 const FLOW_TEXT = /^[A-Za-z0-9_=,.:/+\-[\]()>]*$/;
 const ADDRESS = /^[A-Za-z0-9.-]{1,253}$/;
 /** The only files contiv writes: the CNI plugin and its network configurations. */
-const FILE_PATH = /^\/(opt\/cni\/bin\/contiv|etc\/cni\/net\.d\/50-contiv-[a-z0-9][a-z0-9.-]{0,126}\.conflist)$/;
+const FILE_PATH = /^\/(opt\/cni\/bin\/contiv|etc\/cni\/net\.d\/50-contiv-[a-z0-9][a-z0-9.-]{0,126}\.conflist|usr\/local\/lib\/contiv\/contiv-docker|etc\/systemd\/system\/contiv-docker\.service)$/;
+const NAME = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
+const DOCKER_NETWORK = new RegExp(`^${NAME}(?:/${NAME})?$`);
+const CONTIV_NAME = new RegExp(`^${NAME}$`);
+const BUILD = /^[0-9a-f]{64}$/;
 const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
 const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
 
@@ -46,7 +51,17 @@ function unsafeContent(plan: Plan): string | undefined {
     for (const c of h.changes) {
       if (c.type === 'file') {
         const a = c.after;
-        if (!FILE_PATH.test(c.path) || (a && (!/^[0-9a-f]{64}$/.test(a.sha256) || !/^[0-7]{3}$/.test(a.mode) || (a.bundle !== undefined ? a.bundle !== 'contiv-cni' : typeof a.content !== 'string' || a.content.length > 65536)))) return `file ${JSON.stringify(c.path)}`;
+        if (!FILE_PATH.test(c.path) || (a && (!/^[0-9a-f]{64}$/.test(a.sha256) || !/^[0-7]{3}$/.test(a.mode) || (a.bundle !== undefined ? a.bundle !== 'contiv-cni' && a.bundle !== 'contiv-docker' : typeof a.content !== 'string' || a.content.length > 65536)))) return `file ${JSON.stringify(c.path)}`;
+        continue;
+      }
+      if (c.type === 'docker-network') {
+        const ok = (n: DockerNetworkState | undefined) =>
+          n === undefined || (n.name === c.name && [n.tenant, n.network, ...(n.group !== undefined ? [n.group] : [])].every((x) => CONTIV_NAME.test(x)) && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(n.subnet) && (n.gateway === undefined || /^\d{1,3}(\.\d{1,3}){3}$/.test(n.gateway)));
+        if (!DOCKER_NETWORK.test(c.name) || !ok(c.before) || !ok(c.after)) return `Docker network ${JSON.stringify(c.name)}`;
+        continue;
+      }
+      if (c.type === 'docker-plugin') {
+        if ([c.before, c.after].some((b) => b !== undefined && !BUILD.test(b.build))) return 'Docker plugin build';
         continue;
       }
       if (!DEVICE_NAME.test(c.bridge)) return `bridge name ${JSON.stringify(c.bridge)}`;

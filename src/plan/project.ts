@@ -47,6 +47,18 @@ export function projectState(before: HostState, changes: readonly Change[]): Hos
         else files[c.path] = { path: c.path, sha256: c.after.sha256, mode: c.after.mode };
         break;
       }
+      case 'docker-network': {
+        const docker = (state.docker ??= { networks: {} });
+        if (c.after === undefined) delete docker.networks[c.name];
+        else docker.networks[c.name] = structuredClone(c.after);
+        break;
+      }
+      case 'docker-plugin': {
+        const docker = (state.docker ??= { networks: {} });
+        if (c.after === undefined) delete docker.plugin;
+        else docker.plugin = { build: c.after.build };
+        break;
+      }
       default:
         assertNever(c);
     }

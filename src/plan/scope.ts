@@ -22,15 +22,21 @@ interface Touched {
   /** `bridge key` of address records */
   records: Set<string>;
   files: Set<string>;
+  /** Docker networks by name, and `plugin` when the plan starts, restarts or stops contiv-docker. */
+  docker: Set<string>;
 }
 
+const PLUGIN = '\0plugin';
+
 function touched(changes: readonly Change[]): Touched {
-  const t: Touched = { bridges: new Set(), ports: new Set(), flows: new Set(), records: new Set(), files: new Set() };
+  const t: Touched = { bridges: new Set(), ports: new Set(), flows: new Set(), records: new Set(), files: new Set(), docker: new Set() };
   for (const c of changes) {
     if (c.type === 'bridge') t.bridges.add(c.bridge);
     else if (c.type === 'port') t.ports.add(`${c.bridge}/${c.port}`);
     else if (c.type === 'address') t.records.add(`${c.bridge} ${c.key}`);
     else if (c.type === 'file') t.files.add(c.path);
+    else if (c.type === 'docker-network') t.docker.add(c.name);
+    else if (c.type === 'docker-plugin') t.docker.add(PLUGIN);
     else for (const f of [...c.add, ...c.modify, ...c.remove]) t.flows.add(`${c.bridge} ${flowKey(f)}`);
   }
   return t;
@@ -49,6 +55,10 @@ export function withinPlan(changes: readonly Change[], plan: readonly Change[]):
       if (t.records.has(`${c.bridge} ${c.key}`)) out.push(c);
     } else if (c.type === 'file') {
       if (t.files.has(c.path)) out.push(c);
+    } else if (c.type === 'docker-network') {
+      if (t.docker.has(c.name)) out.push(c);
+    } else if (c.type === 'docker-plugin') {
+      if (t.docker.has(PLUGIN)) out.push(c);
     } else {
       const keep = (f: FlowsChange['add'][number]) => t.flows.has(`${c.bridge} ${flowKey(f)}`);
       const cut: FlowsChange = { ...c, add: c.add.filter(keep), modify: c.modify.filter(keep), modifyBefore: c.modifyBefore.filter(keep), remove: c.remove.filter(keep) };
@@ -66,6 +76,11 @@ export function unmetAssumptions(live: HostState, plan: readonly Change[]): stri
     if (c.type === 'file') {
       const file = live.files?.[c.path];
       if (c.action === 'create' ? file !== undefined : file?.sha256 !== c.before?.sha256 || file?.mode !== c.before?.mode) out.push(c.address);
+      continue;
+    }
+    if (c.type === 'docker-network' || c.type === 'docker-plugin') {
+      const now = c.type === 'docker-network' ? live.docker?.networks[c.name] : live.docker?.plugin;
+      if (c.action === 'create' ? now !== undefined : !same(now, c.before)) out.push(c.address);
       continue;
     }
     const bridge = live.bridges[c.bridge];

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Host } from '../model/types.js';
 import type { MeaningLine } from '../policy/meaning.js';
 import type { SpaceUse } from '../ipam/fleet.js';
-import type { BridgeState, FileState, Flow, PortState } from '../state/host-state.js';
+import type { BridgeState, DockerNetworkState, FileState, Flow, PortState } from '../state/host-state.js';
 
 /*
  * The plan: plain, serialisable data. `contiv plan --out FILE` writes it as JSON and
@@ -82,10 +82,10 @@ export interface AddressChange {
 }
 
 /**
- * A file contiv writes on a host (the CNI plugin and network configurations): created,
- * replaced whole (atomically), or removed. `after.content` carries a configuration's text; the
- * plugin's is the contiv-cni bundle of the contiv that applies (`after.bundle`), checked
- * against `after.sha256`.
+ * A file contiv writes on a host (the runtime plugins, CNI network configurations, the Docker
+ * plugin's unit): created, replaced whole (atomically), or removed. `after.content` carries a
+ * configuration's text; a plugin's is a bundle of the contiv that applies (`after.bundle`),
+ * checked against `after.sha256`.
  */
 export interface FileChange {
   type: 'file';
@@ -99,7 +99,36 @@ export interface FileChange {
   reason: string;
 }
 
-export type Change = BridgeChange | PortChange | FlowsChange | AddressChange | FileChange;
+/**
+ * A Docker network of contiv's on a host with `runtimes: [docker]` (`docker network create`
+ * with contiv's drivers, or `docker network rm`); a changed one is made again (replace).
+ */
+export interface DockerNetworkChange {
+  type: 'docker-network';
+  action: Action;
+  host: string;
+  /** `h1/docker-network/contiv-net/blue` */
+  address: string;
+  /** The network's name in Docker. */
+  name: string;
+  before?: DockerNetworkState;
+  after?: DockerNetworkState;
+  reason: string;
+}
+
+/** contiv-docker on a host: started, restarted onto this contiv's build, or stopped. */
+export interface DockerPluginChange {
+  type: 'docker-plugin';
+  action: Action;
+  host: string;
+  /** `h1/docker-plugin` */
+  address: string;
+  before?: { build: string };
+  after?: { build: string };
+  reason: string;
+}
+
+export type Change = BridgeChange | PortChange | FlowsChange | AddressChange | FileChange | DockerNetworkChange | DockerPluginChange;
 
 export interface HostPlan {
   host: string;

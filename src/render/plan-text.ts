@@ -5,6 +5,7 @@ import type { Flow } from '../state/host-state.js';
 import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
 import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
+import { DOCKER_PLUGIN_PATH } from '../compile/docker-runtime.js';
 
 export interface PlanTextStyle {
   color: boolean;
@@ -70,6 +71,10 @@ export function headline(c: Change): string {
       return addressHeadline(c);
     case 'file':
       return fileHeadline(c);
+    case 'docker-network':
+      return `Docker network ${c.name} (${c.reason})`;
+    case 'docker-plugin':
+      return `Docker plugin contiv-docker${c.after ? ` build ${c.after.build.slice(0, 12)}` : ''}: ${c.reason}`;
     default:
       return assertNever(c);
   }
@@ -77,7 +82,7 @@ export function headline(c: Change): string {
 
 function fileHeadline(c: FileChange): string {
   const name = /50-contiv-(.+)\.conflist$/.exec(c.path)?.[1];
-  const what = name ? `CNI network ${name} (${c.path})` : c.path === CNI_PLUGIN_PATH ? `CNI plugin ${c.path}` : `file ${c.path}`;
+  const what = name ? `CNI network ${name} (${c.path})` : c.path === CNI_PLUGIN_PATH ? `CNI plugin ${c.path}` : c.path === DOCKER_PLUGIN_PATH ? `Docker plugin ${c.path}` : `file ${c.path}`;
   return c.action === 'create' ? what : `${what}: ${c.reason}`;
 }
 
@@ -131,6 +136,8 @@ export function details(c: Change, maxFlowLines: number): string[] {
       return c.action === 'update' ? flowLines(c, maxFlowLines) : [];
     case 'address':
     case 'file':
+    case 'docker-network':
+    case 'docker-plugin':
       return [];
     default:
       return assertNever(c);

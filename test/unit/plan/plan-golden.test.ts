@@ -70,7 +70,7 @@ describe('plan (golden)', () => {
       const unmanaged = Object.values(c.live).flatMap((l) => [...l.unmanaged.bridges, ...l.unmanaged.ports.map((p) => p.split('/')[1]!)]);
       for (const host of plan.hosts) {
         for (const ch of host.changes) {
-          const touched = ch.type === 'port' ? ch.port : ch.type === 'file' ? ch.path : ch.bridge;
+          const touched = ch.type === 'port' ? ch.port : ch.type === 'file' ? ch.path : ch.type === 'docker-network' ? ch.name : ch.type === 'docker-plugin' ? ch.address : ch.bridge;
           if (ch.type !== 'flows') expect(unmanaged, `${name}: ${ch.address}`).not.toContain(touched);
         }
       }

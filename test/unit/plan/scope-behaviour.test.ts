@@ -200,6 +200,10 @@ describe('withinPlan: what verification and rollback look at', () => {
           return { ...c, key: 'contiv.block.default.web.10-1-2-32' };
         case 'file':
           return { ...c, path: '/etc/cni/net.d/50-contiv-db.conflist' };
+        case 'docker-network':
+          return { ...c, name: 'other' };
+        case 'docker-plugin':
+          return c;
         default:
           return { ...c, add: [flow(31)] };
       }
