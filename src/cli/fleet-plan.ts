@@ -35,7 +35,7 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
   if (!gathered.live) return { ok: false, diagnostics: gathered.diagnostics };
   const live = gathered.live;
   const bundles = await readBundles();
-  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles['contiv-cni'].sha256 } });
+  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles['contiv-cni'].sha256 }, docker: { pluginSha256: bundles['contiv-docker'].sha256 } });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
   const plan = result.plan;
   if (targets) plan.hosts = plan.hosts.map((h) => (targets!.has(h.host) ? h : { ...h, changes: [] }));

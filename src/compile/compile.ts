@@ -5,7 +5,7 @@ import { ADDRESS_KEY, KIND_KEY, ownerIds } from '../state/marks.js';
 import type { Allocations } from './allocate.js';
 import { FlowSet, OUT_PORT_FIELD, ZONE_FIELD, type FlowOwner } from './flow-builder.js';
 import { endpointFlows, networkFlows } from './endpoint-flows.js';
-import { isAddressRecord } from '../ipam/records.js';
+import { isAddressRecord, isHeldRecord } from '../ipam/records.js';
 import { cookieFor } from '../state/marks.js';
 import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T } from './pipeline.js';
 import { recordKey } from './records.js';
@@ -100,6 +100,8 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
       ...modelRecords(model),
       // Address records: as the plan decided, or as they are when the caller plans no addresses.
       ...(input.addresses?.[host.name] ?? addressRecordsOf(liveBridge?.externalIds ?? {})),
+      // Addresses held for Docker's endpoints being made: the host's own, kept as they are.
+      ...Object.fromEntries(Object.entries(liveBridge?.externalIds ?? {}).filter(([k]) => isHeldRecord(k))),
     },
     ports,
     flows: flows.flows,

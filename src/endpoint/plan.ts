@@ -28,7 +28,8 @@ export interface LocalAttachRequest {
   group?: string;
   /** A name under /run/netns or an absolute path (normalized by names.ts). */
   netns: string;
-  ifname: string;
+  /** The interface in the namespace; absent only for Docker's endpoints (Docker names the interface itself), which `container` names. */
+  ifname?: string;
   /** A dotted quad; absent: the lowest free address of this host's blocks. */
   ip?: string;
   /**
@@ -112,24 +113,17 @@ function flowsAdded(set: FlowSet, owner: string, reason: string): FlowsChange {
   return { type: 'flows', action: 'update', host: '', address: owner, bridge: BRIDGE, owner, add, modify: [], modifyBefore: [], remove: [], reason };
 }
 
-export function planLocalAttach(host: string, live: LiveHost, request: LocalAttachRequest): LocalAttachResult {
-  // Whoever asks (a user, a runtime), names reach a root shell: checked here, at the module's door.
-  const netns = normalizeNetns(request.netns);
-  if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(request.netns)} is neither a network namespace name nor an absolute path`);
-  if (!isValidIfname(request.ifname)) return problem('ifname-invalid', `${JSON.stringify(request.ifname)} is not an interface name`);
-  if (request.container !== undefined && !isValidContainerId(request.container)) return problem('container-invalid', `${JSON.stringify(request.container)} is not a container id`);
-  const req = { ...request, netns };
-  const found = applied(host, live, req.tenant, req.network, req.group);
-  if (!found.ok) return found;
-  const a = found.applied;
-  const endpoints = endpointsOf(live.state);
-  const ifname = req.ifname;
-  const same = endpoints.find((e) => e.netns === req.netns && (e.ifname ?? DEFAULT_IFNAME) === ifname);
-  const which = ifname === DEFAULT_IFNAME ? `namespace ${req.netns}` : `${ifname} of namespace ${req.netns}`;
-  if (same) return problem('netns-attached', `${which} on ${host} is already attached (${same.tenant}/${same.network}, ${same.ip})`, 'detach it first');
-  // A named namespace must be there (the read lists /run/netns); a path is checked by the script.
-  if (!req.netns.startsWith('/') && !live.facts.netns.includes(req.netns)) return problem('netns-missing', `no network namespace ${req.netns} on ${host}`);
+/** What an address is asked for: the endpoint's network (and group), and an address or none. */
+type AddressAsk = Pick<LocalAttachRequest, 'tenant' | 'network' | 'group' | 'ip' | 'lentBy'>;
 
+interface Chosen {
+  address: number;
+  prefix: number;
+  gateway?: string;
+}
+
+/** An address for an endpoint of `a`'s network on this host: the one asked for, checked, or the lowest free one of its blocks. */
+function chooseAddress(host: string, a: Applied, endpoints: readonly Endpoint[], req: AddressAsk): { ok: true; chosen: Chosen } | { ok: false; diagnostic: Diagnostic; needsBlock?: string } {
   const subnet = cidrRange({ address: a.network.subnet.split('/')[0]!, prefix: Number(a.network.subnet.split('/')[1]) });
   const prefix = Number(a.network.subnet.split('/')[1]);
   const pool = a.group?.ipPool?.split('-').map((x) => ipToInt(x)) as [number, number] | undefined;
@@ -138,8 +132,8 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
   const taken = takenAddresses(ids, endpoints, req.tenant, req.network);
   const gateway = a.network.gateway;
   if (gateway) taken.add(ipToInt(gateway));
+  const chosen = (address: number) => ({ ok: true as const, chosen: { address, prefix, ...(gateway ? { gateway } : {}) } });
 
-  let address: number | undefined;
   if (req.ip !== undefined) {
     if (!isIpv4(req.ip)) return problem('ip-invalid', `${req.ip} is not an IPv4 address (four numbers 0-255, no leading zeros)`);
     const n = ipToInt(req.ip);
@@ -150,13 +144,42 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
     if (users) return problem('ip-in-use', `${req.ip} is already used by ${users.netns} on ${host}`);
     if (taken.has(n)) return problem('ip-in-use', `${req.ip} is lent by ${host} to an endpoint on another host`);
     if (!ownBlockOf(ids, space, n) && !req.lentBy) return problem('ip-not-in-blocks', `${req.ip} is not in an address block of ${host}`, 'contiv attach --ip takes any free address (it checks every host); a runtime on the host takes addresses of its own blocks only');
-    address = n;
-  } else {
-    address = freeAddress(ids, space, taken);
-    if (address === undefined) {
-      return { ...problem('no-free-address', `${host} has no free address left in its blocks of ${space}`, 'contiv attach claims another block (it reads every host); contiv apply keeps a reserve on hosts with runtimes; or detach endpoints'), needsBlock: space };
-    }
+    return chosen(n);
   }
+  const free = freeAddress(ids, space, taken);
+  if (free === undefined) {
+    return { ...problem('no-free-address', `${host} has no free address left in its blocks of ${space}`, 'contiv attach claims another block (it reads every host); contiv apply keeps a reserve on hosts with runtimes; or detach endpoints'), needsBlock: space };
+  }
+  return chosen(free);
+}
+
+export function planLocalAttach(host: string, live: LiveHost, request: LocalAttachRequest): LocalAttachResult {
+  // Whoever asks (a user, a runtime), names reach a root shell: checked here, at the module's door.
+  const netns = normalizeNetns(request.netns);
+  if (netns === undefined) return problem('netns-invalid', `${JSON.stringify(request.netns)} is neither a network namespace name nor an absolute path`);
+  // An endpoint without an interface name is Docker's: its container id (Docker's endpoint id) names it.
+  if (request.ifname === undefined ? request.container === undefined : !isValidIfname(request.ifname)) return problem('ifname-invalid', `${JSON.stringify(request.ifname)} is not an interface name`);
+  if (request.container !== undefined && !isValidContainerId(request.container)) return problem('container-invalid', `${JSON.stringify(request.container)} is not a container id`);
+  const req = { ...request, netns };
+  const found = applied(host, live, req.tenant, req.network, req.group);
+  if (!found.ok) return found;
+  const a = found.applied;
+  const endpoints = endpointsOf(live.state);
+  const ifname = req.ifname;
+  if (ifname === undefined) {
+    const same = endpoints.find((e) => e.container === req.container);
+    if (same) return problem('netns-attached', `endpoint ${req.container} on ${host} is already attached (${same.tenant}/${same.network}, ${same.ip})`, 'detach it first');
+  } else {
+    const same = endpoints.find((e) => e.netns === req.netns && (e.ifname ?? DEFAULT_IFNAME) === ifname);
+    const which = ifname === DEFAULT_IFNAME ? `namespace ${req.netns}` : `${ifname} of namespace ${req.netns}`;
+    if (same) return problem('netns-attached', `${which} on ${host} is already attached (${same.tenant}/${same.network}, ${same.ip})`, 'detach it first');
+  }
+  // A named namespace must be there (the read lists /run/netns); a path is checked by the script.
+  if (!req.netns.startsWith('/') && !live.facts.netns.includes(req.netns)) return problem('netns-missing', `no network namespace ${req.netns} on ${host}`);
+
+  const picked = chooseAddress(host, a, endpoints, req);
+  if (!picked.ok) return picked;
+  const { address, prefix, gateway } = picked.chosen;
 
   const used = new Set(Object.values(a.bridge.ports).map((p) => p.ofport));
   let ofport = ENDPOINT_PORTS.first;
@@ -165,7 +188,7 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
   const ip = intToIp(address);
   const endpoint: Endpoint = {
     host,
-    port: endpointPortName(host, req.netns, ifname),
+    port: endpointPortName(host, req.netns, ifname ?? req.container!.slice(0, 12)),
     ofport,
     tenant: req.tenant,
     network: req.network,
@@ -173,7 +196,7 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
     mac: endpointMac(req.tenant, req.network, ip),
     netns: req.netns,
     ...(req.group ? { group: req.group } : {}),
-    ifname,
+    ...(ifname !== undefined ? { ifname } : {}),
     ...(req.container ? { container: req.container } : {}),
     ...(req.lentBy ? { lender: req.lentBy } : {}),
   };
@@ -192,6 +215,26 @@ export function planLocalAttach(host: string, live: LiveHost, request: LocalAtta
       changes: [flowsAdded(own, endpointOwner(endpoint).address, 'attached'), networkFlowsWith(a, [...local, ofport])],
     },
   };
+}
+
+/** An address held for an endpoint that does not exist yet (Docker's IPAM answers before the endpoint is made). */
+export interface LocalHold {
+  ip: string;
+  prefix: number;
+  gateway?: string;
+}
+
+/**
+ * An address of this host's blocks for an endpoint a runtime will make later, chosen as attach
+ * chooses one (the one asked for, or the lowest free one); recording it as held is the caller's.
+ */
+export function planLocalHold(host: string, live: LiveHost, request: AddressAsk): { ok: true; hold: LocalHold } | { ok: false; diagnostic: Diagnostic; needsBlock?: string } {
+  const found = applied(host, live, request.tenant, request.network, request.group);
+  if (!found.ok) return found;
+  const picked = chooseAddress(host, found.applied, endpointsOf(live.state), request);
+  if (!picked.ok) return picked;
+  const { address, prefix, gateway } = picked.chosen;
+  return { ok: true, hold: { ip: intToIp(address), prefix, ...(gateway ? { gateway } : {}) } };
 }
 
 export interface LocalDetachPlan {

@@ -68,6 +68,57 @@ export function attachScript(p: LocalAttachPlan): string {
   ].join('\n');
 }
 
+/**
+ * Docker's variant (its Join): Docker made the namespace and moves an interface into it itself,
+ * renaming it and giving it the address and gateway from contiv's IPAM answers (the namespace's
+ * path, SandboxKey, exists only once the container starts, after Join). So the veth is
+ * made in the host's namespace, the container side named `srcName` (what Join returns) with the
+ * endpoint's MAC, MTU and offload set; the OVS port, its marks and the flows as for any endpoint.
+ * The address Docker's IPAM held for the endpoint (`holdKey`) turns into the endpoint in the
+ * same OVSDB transaction. The announcement waits until Docker has configured the interface.
+ */
+export function dockerAttachScript(p: LocalAttachPlan, srcName: string, holdKey: string | undefined): string {
+  const e = p.endpoint;
+  const ids = Object.entries(p.port.externalIds).map(([k, v]) => `external_ids:${ovsString(k)}=${ovsString(v)}`);
+  return [
+    // No check that the namespace exists: Docker binds it to its path only when the container starts, after Join.
+    'set -eu',
+    `undo() { ovs-vsctl --if-exists del-port ${BRIDGE} ${shellQuote(e.port)}; ip link del ${shellQuote(e.port)} 2>/dev/null || true; }`,
+    "trap 'rc=$?; [ $rc -eq 0 ] || undo; exit $rc' EXIT",
+    // A veth of an earlier, failed Join of the same endpoint.
+    `ip link del ${shellQuote(e.port)} 2>/dev/null || true`,
+    q(['ip', 'link', 'add', srcName, 'mtu', String(p.mtu), 'type', 'veth', 'peer', 'name', e.port, 'mtu', String(p.mtu)]),
+    q(['ip', 'link', 'set', srcName, 'address', e.mac]),
+    `${q(['ethtool', '-K', srcName, 'tx', 'off'])} >/dev/null`,
+    `${q(['ethtool', '-K', e.port, 'tx', 'off'])} >/dev/null`,
+    q(['ip', 'link', 'set', e.port, 'up']),
+    q([
+      'ovs-vsctl',
+      '--timeout=30',
+      '--',
+      'add-port',
+      BRIDGE,
+      e.port,
+      '--',
+      'set',
+      'interface',
+      e.port,
+      `ofport_request=${e.ofport}`,
+      '--',
+      'set',
+      'port',
+      e.port,
+      ...ids,
+      ...(holdKey ? ['--', 'remove', 'bridge', BRIDGE, 'external_ids', ovsString(holdKey)] : []),
+    ]),
+    `[ "$(ovs-vsctl get interface ${shellQuote(e.port)} ofport)" = ${e.ofport} ] || { echo ${shellQuote(`Open vSwitch did not give ${e.port} port number ${e.ofport}`)} >&2; exit 1; }`,
+    ...bundleBlock(BRIDGE, bundleLines(p.changes, BRIDGE)),
+    // In the background, after a second (the space keeps `( (` from reading as arithmetic).
+    announce(` (sleep 1; ${q(['nsenter', `--net=${netnsPath(e.netns)}`, '--', 'ping', '-b', '-n', '-q', '-c', '1', '-W', '0.2', broadcastOf(e.ip, p.prefix)])})`),
+    '',
+  ].join('\n');
+}
+
 function broadcastOf(ip: string, prefix: number): string {
   const hostBits = prefix >= 32 ? 0 : 2 ** (32 - prefix) - 1;
   return intToIp((ipToInt(ip) | hostBits) >>> 0);

@@ -1,17 +1,18 @@
 import { ipToInt } from '../manifest/ipv4.js';
 import type { Endpoint } from '../state/endpoint.js';
-import { parseBlocks, parseLent, type Block } from './records.js';
+import { parseBlocks, parseHeld, parseLent, type Block } from './records.js';
 
 /*
  * One host's addresses, from its own records alone: what the host-local endpoint path and
  * `contiv show` need (no manifests, no other host).
  */
 
-/** Addresses of a network this host must not hand out: its endpoints' and the ones it lent. */
+/** Addresses of a network this host must not hand out: its endpoints', the ones it lent, and the ones held for Docker. */
 export function takenAddresses(externalIds: Record<string, string>, endpoints: readonly Endpoint[], tenant: string, network: string): Set<number> {
   const taken = new Set<number>();
   for (const e of endpoints) if (e.tenant === tenant && e.network === network) taken.add(ipToInt(e.ip));
   for (const l of parseLent(externalIds)) if (l.tenant === tenant && l.network === network) taken.add(l.address);
+  for (const h of parseHeld(externalIds)) if (h.tenant === tenant && h.network === network) taken.add(h.address);
   return taken;
 }
 

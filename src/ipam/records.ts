@@ -14,6 +14,11 @@ import { spaceKey } from './spaces.js';
  *       (`contiv attach --ip` of an address in another host's block).
  *   contiv.ipam.<tenant>.<network>[.<group>] = "<first>-<last>"
  *       the one block per host of contiv before on-demand blocks: read for migration only.
+ *   contiv.held.<tenant>.<network>.<a-b-c-d> = "docker" | <Docker endpoint id>
+ *       an address of this host's blocks that Docker's IPAM handed out for an endpoint not made
+ *       yet (src/endpoint/docker.ts): taken like an endpoint's address, bound to the endpoint
+ *       id by CreateEndpoint, and turned into the endpoint by Join in one transaction. Written
+ *       and removed by the host alone; a plan keeps it as it is.
  */
 
 export type BlockState = 'claimed' | 'pending';
@@ -43,10 +48,27 @@ export interface LegacyBlock {
 const BLOCK = 'contiv.block.';
 const LENT = 'contiv.lent.';
 const LEGACY = 'contiv.ipam.';
+const HELD = 'contiv.held.';
+/** The holder of an address Docker's IPAM handed out, before CreateEndpoint names the endpoint. */
+export const HELD_BY_DOCKER = 'docker';
+
+export interface Held {
+  tenant: string;
+  network: string;
+  address: number;
+  ip: string;
+  /** HELD_BY_DOCKER, or the Docker endpoint id it is bound to. */
+  holder: string;
+}
 
 /** Keys of address records: bookkeeping of the hosts' addresses, not state a plan converges field by field. */
 export function isAddressRecord(key: string): boolean {
-  return key.startsWith(BLOCK) || key.startsWith(LENT) || key.startsWith(LEGACY);
+  return key.startsWith(BLOCK) || key.startsWith(LENT) || key.startsWith(LEGACY) || key.startsWith(HELD);
+}
+
+/** Holds are the host's own, made and removed between plans: a plan keeps them as they are. */
+export function isHeldRecord(key: string): boolean {
+  return key.startsWith(HELD);
 }
 
 function dashed(address: number): string {
@@ -63,6 +85,22 @@ export function blockValue(b: Pick<Block, 'first' | 'last' | 'state'>): string {
 
 export function lentKey(tenant: string, network: string, address: number): string {
   return `${LENT}${tenant}.${network}.${dashed(address)}`;
+}
+
+export function heldKey(tenant: string, network: string, address: number): string {
+  return `${HELD}${tenant}.${network}.${dashed(address)}`;
+}
+
+export function parseHeld(externalIds: Record<string, string>): Held[] {
+  const out: Held[] = [];
+  for (const [key, holder] of Object.entries(externalIds)) {
+    if (!key.startsWith(HELD)) continue;
+    const [tenant, network, address, ...rest] = key.slice(HELD.length).split('.');
+    const ip = address?.replaceAll('-', '.') ?? '';
+    if (!tenant || !network || rest.length || !isIpv4(ip) || !holder) continue;
+    out.push({ tenant, network, address: ipToInt(ip), ip, holder });
+  }
+  return out.sort((a, b) => a.address - b.address);
 }
 
 export function legacyKey(space: string): string {

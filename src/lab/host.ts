@@ -34,6 +34,10 @@ mount --bind "$dir/home" "$user_home"
 # Its own CNI plugins and network configurations (what contiv apply writes on a cni host).
 mount --bind "$dir/cni/net.d" /etc/cni/net.d
 mount --bind "$dir/cni/bin" /opt/cni/bin
+# Its own contiv-docker (plugin, systemd unit, Docker networks' records: what apply writes on a docker host).
+mount --bind "$dir/contiv/lib" /usr/local/lib/contiv
+mount --bind "$dir/contiv/var" /var/lib/contiv
+mount --bind "$dir/contiv/systemd" /etc/systemd/system
 ip link set lo up
 ip addr add "$mgmt_ip/$mgmt_prefix" dev mgmt0
 ip link set mgmt0 up
@@ -77,7 +81,7 @@ export async function setupHost(ctx: HostSetupContext, host: HostPlan): Promise<
   await runOk(['ip', '-n', plan.fabricNs, 'link', 'set', host.fabricUnderlayPort, 'master', plan.fabricUnderlayBridge, 'up']);
 
   // Files (all under the lab directory, which is recorded).
-  for (const d of [hp.dir, hp.ovsRun, hp.ovsEtc, hp.ovsLib, hp.ovsLog, join(hp.dir, 'cni', 'net.d'), join(hp.dir, 'cni', 'bin')]) mkdirSync(d, { recursive: true, mode: 0o755 });
+  for (const d of [hp.dir, hp.ovsRun, hp.ovsEtc, hp.ovsLib, hp.ovsLog, join(hp.dir, 'cni', 'net.d'), join(hp.dir, 'cni', 'bin'), ...['lib', 'var', 'systemd'].map((d) => join(hp.dir, 'contiv', d))]) mkdirSync(d, { recursive: true, mode: 0o755 });
   writeFileSync(hp.emptyFile, '');
   writeFileSync(hp.etcHosts, etcHosts(plan, host));
   writeFileSync(hp.sshdConfig, sshdConfig({ listen: host.mgmtIp, hostKey: hp.hostKey, pidFile: hp.sshdPid, rootAuthorizedKeys: paths.authorizedKeys }));

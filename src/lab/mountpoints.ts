@@ -17,8 +17,12 @@ export interface MountPoint {
   file?: boolean;
 }
 
-/** Every host's own CNI network configurations and plugins (what `contiv apply` writes on a cni host). */
-export const MOUNT_POINTS: readonly MountPoint[] = [{ path: '/etc/cni/net.d' }, { path: '/opt/cni/bin' }];
+/**
+ * Every host's own CNI network configurations and plugins, and its own contiv-docker files
+ * (what `contiv apply` writes on a cni or docker host). /etc/systemd/system is there on
+ * machines with systemd: it is mounted over, never made or removed.
+ */
+export const MOUNT_POINTS: readonly MountPoint[] = [{ path: '/etc/cni/net.d' }, { path: '/opt/cni/bin' }, { path: '/usr/local/lib/contiv' }, { path: '/var/lib/contiv' }, { path: '/etc/systemd/system' }];
 
 /** With `--runtime podman`: its storage, libcni's result cache, its settings. */
 export const PODMAN_MOUNT_POINTS: readonly MountPoint[] = [

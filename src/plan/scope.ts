@@ -5,7 +5,7 @@ import type { AddressChange, Change, FlowsChange } from './types.js';
 import type { BridgeState } from '../state/host-state.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { ipToInt } from '../manifest/ipv4.js';
-import { lentKey, parseBlocks, parseLent } from '../ipam/records.js';
+import { lentKey, parseBlocks, parseHeld, parseLent } from '../ipam/records.js';
 
 /*
  * What a plan touches on a host, and what it assumed was there. The executor applies a plan
@@ -105,8 +105,8 @@ export function unmetAssumptions(live: HostState, plan: readonly Change[]): stri
 }
 
 /**
- * A block the plan releases must still be empty: an endpoint attached (or an address lent)
- * there since the plan was made would otherwise lose its block, and its address could be
+ * A block the plan releases must still be empty: an endpoint attached (or an address lent or
+ * held for Docker) there since the plan was made would otherwise lose its block, and its address could be
  * handed out twice. Endpoints and lent records the same plan removes do not count.
  */
 function blockInUse(bridge: BridgeState, release: AddressChange, plan: readonly Change[]): boolean {
@@ -117,5 +117,7 @@ function blockInUse(bridge: BridgeState, release: AddressChange, plan: readonly 
   const inside = (ip: number) => ip >= block.first && ip <= block.last;
   const endpoints = endpointsOf({ host: '', bridges: { [bridge.name]: bridge } }).filter((e) => !freed.has(e.port) && e.tenant === tenant && e.network === network && inside(ipToInt(e.ip)));
   const lent = parseLent(bridge.externalIds).filter((l) => !freed.has(lentKey(l.tenant, l.network, l.address)) && l.tenant === tenant && l.network === network && inside(l.address));
-  return endpoints.length + lent.length > 0;
+  // An address held for a Docker endpoint being made is in use too.
+  const held = parseHeld(bridge.externalIds).filter((h) => h.tenant === tenant && h.network === network && inside(h.address));
+  return endpoints.length + lent.length + held.length > 0;
 }
