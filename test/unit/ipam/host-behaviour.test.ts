@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockUse, freeAddress, ownBlockOf, takenAddresses } from '../../../src/ipam/host.js';
+import { heldKey } from '../../../src/ipam/records.js';
 import { block, endpoint, ip, lent } from './behaviour-support.js';
 
 /*
@@ -9,11 +10,12 @@ import { block, endpoint, ip, lent } from './behaviour-support.js';
  */
 
 describe("a host's taken addresses", () => {
-  it("are its endpoints' and the addresses it lent, of that network only", () => {
+  it("are its endpoints', the addresses it lent and those held for Docker, of that network only", () => {
     const ids = { ...block(16, 31), ...lent(21, 'h2'), ...lent(22, 'h2', 'blue', 'net'), ...lent(23, 'h2', 'default', 'other') };
+    const held = { [heldKey('default', 'net', ip(24))]: 'docker', [heldKey('blue', 'net', ip(25))]: 'docker', [heldKey('default', 'other', ip(26))]: 'ep-1' };
     const endpoints = [endpoint('h1', 17), endpoint('h1', 18, 'blue', 'net'), endpoint('h1', 19, 'default', 'other')];
-    expect([...takenAddresses(ids, endpoints, 'default', 'net')].sort()).toEqual([ip(17), ip(21)]);
-    expect([...takenAddresses(ids, endpoints, 'blue', 'net')].sort()).toEqual([ip(18), ip(22)]);
+    expect([...takenAddresses({ ...ids, ...held }, endpoints, 'default', 'net')].sort()).toEqual([ip(17), ip(21), ip(24)]);
+    expect([...takenAddresses({ ...ids, ...held }, endpoints, 'blue', 'net')].sort()).toEqual([ip(18), ip(22), ip(25)]);
   });
 
   it('the next address handed out is the lowest free one of its claimed blocks of that space', () => {

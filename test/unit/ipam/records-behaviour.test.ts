@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockKey, describeAddressRecord, isAddressRecord, legacyKey, lentKey, parseBlocks, parseLegacyBlocks, parseLent } from '../../../src/ipam/records.js';
+import { blockKey, describeAddressRecord, heldKey, HELD_BY_DOCKER, isAddressRecord, isHeldRecord, legacyKey, lentKey, parseBlocks, parseHeld, parseLegacyBlocks, parseLent } from '../../../src/ipam/records.js';
 import { ip } from './behaviour-support.js';
 
 /*
@@ -60,6 +60,29 @@ describe('lent records', () => {
     const keys = ['contiv.lent.blue.net', 'contiv.lent..net.10-1-2-5', 'contiv.lent.blue..10-1-2-5', 'contiv.lent.blue.net.10-1-2-5.x', 'contiv.lent.blue.net.10-1-2', 'contiv.xxxx.blue.net.10-1-2-5'];
     for (const key of keys) expect(parseLent({ [key]: 'h2' }), key).toEqual([]);
     expect(parseLent({ 'contiv.lent.blue.net.10-1-2-5': '' })).toEqual([]);
+  });
+});
+
+describe('addresses held for Docker endpoints being made', () => {
+  it('read back as written, in address order, with their holder', () => {
+    const ids = { [heldKey('blue', 'net', ip(9))]: 'ep-1234', [heldKey('default', 'net', ip(5))]: HELD_BY_DOCKER, [blockKey('default/net', ip(0))]: '10.1.2.0-10.1.2.15 claimed' };
+    expect(parseHeld(ids)).toEqual([
+      { tenant: 'default', network: 'net', address: ip(5), ip: '10.1.2.5', holder: 'docker' },
+      { tenant: 'blue', network: 'net', address: ip(9), ip: '10.1.2.9', holder: 'ep-1234' },
+    ]);
+  });
+
+  it('keys missing a tenant, network or address, with extra parts, or of another kind, and empty holders are skipped', () => {
+    const keys = ['contiv.held.blue.net', 'contiv.held..net.10-1-2-5', 'contiv.held.blue..10-1-2-5', 'contiv.held.blue.net.10-1-2-5.x', 'contiv.held.blue.net.10-1-2', 'contiv.xxxx.blue.net.10-1-2-5', lentKey('blue', 'net', ip(5))];
+    for (const key of keys) expect(parseHeld({ [key]: 'docker' }), key).toEqual([]);
+    expect(parseHeld({ 'contiv.held.blue.net.10-1-2-5': '' })).toEqual([]);
+  });
+
+  it('are address records, and the only ones a plan keeps as they are', () => {
+    expect(isAddressRecord(heldKey('default', 'net', ip(5)))).toBe(true);
+    expect(isHeldRecord(heldKey('default', 'net', ip(5)))).toBe(true);
+    for (const key of [blockKey('default/net', ip(16)), lentKey('default', 'net', ip(5)), legacyKey('default/net'), 'x.contiv.held.']) expect(isHeldRecord(key), key).toBe(false);
+    expect(isAddressRecord('x.contiv.held.')).toBe(false);
   });
 });
 
