@@ -234,4 +234,36 @@ describe('docker containers on contiv networks', () => {
     const ips = endpoints().filter((e) => e.tenant === 'default').map((e) => e.ip);
     expect(new Set(ips).size).toBe(ips.length);
   });
+
+  it('dockerd restarted: a --restart always container comes back on its network, the others leave nothing behind', async () => {
+    await server('h1', 'always1', 'contiv-net', 8080, ['--restart', 'always']);
+    const dockerDir = labPaths(CDNET.name).host('h1').docker.dir;
+    const pid = readFileSync(join(dockerDir, 'dockerd.pid'), 'utf8').trim();
+    // As the lab starts it: in the host's own cgroups (so lab down finds it), its own session.
+    const restart = [
+      `kill ${pid}; while [ -e /proc/${pid} ]; do sleep 0.1; done`,
+      'for f in /sys/fs/cgroup/*/cgroup.procs; do echo $$ > "$f" 2>/dev/null || true; done',
+      `setsid dockerd --config-file /etc/docker/daemon.json </dev/null >>${join(dockerDir, 'dockerd.log')} 2>&1 &`,
+      'n=0; until docker version >/dev/null 2>&1; do n=$((n+1)); [ $n -lt 300 ] || exit 1; sleep 0.1; done',
+    ].join('\n');
+    const r = await execIn('h1', ['sh', '-c', restart], lab);
+    expect(r.code, r.stderr).toBe(0);
+    let state = '';
+    for (let i = 0; i < 50 && state !== 'running'; i++) {
+      state = await docker('h1', 'inspect', '--format', '{{.State.Status}}', 'always1');
+      if (state !== 'running') await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(state).toBe('running');
+    // Docker asks for an address again (the lowest free one unless the container has --ip).
+    const { ip } = await inspect('h1', 'always1');
+    expect(ip).toMatch(/^10\.1\.2\.\d+$/);
+    expect(await probe('h2', 'again2', ip, 8080)).toBe('ok always1');
+    // web1 and blue1 were stopped with dockerd: their endpoints went with them, nothing is held;
+    // podman's pod1 never noticed.
+    const [pod] = JSON.parse((await execIn('h1', ['podman', 'inspect', 'pod1'], lab)).stdout) as Array<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>;
+    const shown = endpoints().filter((e) => e.host === 'h1');
+    expect(shown.map((e) => e.ip).sort()).toEqual([ip, pod!.NetworkSettings.Networks['contiv-net']!.IPAddress].sort());
+    expect((await leftOn('h1')).held).toBe(0);
+    expect(ok(contiv(['plan', dir, '--fabric', fabric])).trim()).toBe(NO_CHANGES);
+  });
 });
