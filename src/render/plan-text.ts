@@ -5,7 +5,7 @@ import type { Flow } from '../state/host-state.js';
 import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
 import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
-import { DOCKER_PLUGIN_PATH } from '../compile/docker-runtime.js';
+import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH } from '../compile/docker-runtime.js';
 
 export interface PlanTextStyle {
   color: boolean;
@@ -82,7 +82,7 @@ export function headline(c: Change): string {
 
 function fileHeadline(c: FileChange): string {
   const name = /50-contiv-(.+)\.conflist$/.exec(c.path)?.[1];
-  const what = name ? `CNI network ${name} (${c.path})` : c.path === CNI_PLUGIN_PATH ? `CNI plugin ${c.path}` : c.path === DOCKER_PLUGIN_PATH ? `Docker plugin ${c.path}` : `file ${c.path}`;
+  const what = name ? `CNI network ${name} (${c.path})` : c.path === CNI_PLUGIN_PATH ? `CNI plugin ${c.path}` : c.path === DOCKER_PLUGIN_PATH ? `Docker plugin ${c.path}` : c.path === DOCKER_UNIT_PATH ? `Docker plugin's systemd unit ${c.path}` : `file ${c.path}`;
   return c.action === 'create' ? what : `${what}: ${c.reason}`;
 }
 

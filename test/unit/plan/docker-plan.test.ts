@@ -27,6 +27,9 @@ describe('the plan of a Docker host', () => {
     ]);
     expect(headline(changes[0]!)).toBe(`Docker plugin contiv-docker build ${A.slice(0, 12)}: not running`);
     expect(headline(changes[2]!)).toBe('Docker network contiv-net/blue (blue/contiv-net, 10.1.2.0/24 via 10.1.2.1)');
+    const file = (path: string): Change => ({ type: 'file', action: 'create', host: 'h1', address: `h1/file${path}`, path, after: { path, sha256: A, mode: '644' }, reason: '' });
+    expect(headline(file('/usr/local/lib/contiv/contiv-docker'))).toBe('Docker plugin /usr/local/lib/contiv/contiv-docker');
+    expect(headline(file('/etc/systemd/system/contiv-docker.service'))).toBe("Docker plugin's systemd unit /etc/systemd/system/contiv-docker.service");
     expect(diffHost(compiled(want), projectState(state(), changes))).toEqual([]);
   });
 
