@@ -19,7 +19,8 @@ import type { LabOptions } from '../../src/lab/plan.js';
 import { LAB_IMAGE } from '../../src/lab/runtimes.js';
 import { labUp } from '../../src/lab/up.js';
 import { execIn } from '../harness/lab.js';
-import { contiv, type CliRun } from '../support/cli.js';
+import { contiv } from '../support/cli.js';
+import { okRun, probeFromNetns, shownEndpoints, type ShownEndpoint } from '../harness/container-probe.js';
 
 const CDNET: LabOptions = { name: 'cdnet', hosts: 2, mgmtSubnet: '198.18.105.0/24', underlaySubnet: '198.19.105.0/24', runtimes: ['podman', 'docker'] };
 const lab = { lab: CDNET.name, timeoutMs: 90_000 };
@@ -31,10 +32,7 @@ const log = (line: string): void => {
   process.stderr.write(`[lab ${CDNET.name}] ${line}\n`);
 };
 
-function ok(run: CliRun): string {
-  if (run.status !== 0) throw new Error(`contiv failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  return run.stdout;
-}
+const ok = okRun;
 
 async function docker(host: string, ...args: string[]): Promise<string> {
   const r = await execIn(host, ['docker', ...args], lab);
@@ -61,51 +59,13 @@ async function inspect(host: string, name: string, network?: string): Promise<Se
   return { ip: n.IPAddress, mac: n.MacAddress, netns: out[0]!.NetworkSettings.SandboxKey, endpoint: n.EndpointID };
 }
 
-const PROBE = String.raw`
-const net = require('node:net');
-const [ip, port] = process.argv.slice(1);
-let data = '';
-const s = net.connect({ host: ip, port: Number(port) });
-const t = setTimeout(() => { process.stdout.write('timeout\n'); process.exit(1); }, 1500);
-s.setEncoding('utf8');
-s.on('data', (d) => { data += d; });
-s.on('end', () => { clearTimeout(t); process.stdout.write('ok ' + data.trim() + '\n'); process.exit(0); });
-s.on('error', (e) => { clearTimeout(t); process.stdout.write('error ' + (e.code || e.message) + '\n'); process.exit(1); });
-`;
-
-/** connect() from a container's namespace (a path on its host): 'ok NAME', 'timeout' (dropped), 'error …'; throws if the probe could not run. */
-async function probeFrom(host: string, netns: string, from: string, ip: string, port: number): Promise<string> {
-  let last = '';
-  // Userspace VXLAN drops the first packets to a new peer: one retry before calling it blocked.
-  for (let i = 0; i < 2; i++) {
-    const r = await execIn(host, ['nsenter', `--net=${netns}`, 'node', '-e', PROBE, ip, String(port)], lab);
-    last = r.stdout.trim();
-    if ((r.code !== 0 && r.code !== 1) || last === '') throw new Error(`probe from ${from} could not run (exit ${r.code}): ${r.stderr}`);
-    if (last.startsWith('ok ')) return last;
-  }
-  return last;
-}
+const probeFrom = (host: string, netns: string, from: string, ip: string, port: number): Promise<string> => probeFromNetns(lab, host, netns, from, ip, port);
 
 async function probe(host: string, from: string, ip: string, port: number): Promise<string> {
   return probeFrom(host, (await inspect(host, from)).netns, from, ip, port);
 }
 
-interface Shown {
-  host: string;
-  ip: string;
-  tenant: string;
-  container?: string;
-}
-
-function endpoints(): Shown[] {
-  const show = JSON.parse(ok(contiv(['show', dir, '--fabric', fabric, '--json']))) as { hosts: Array<{ host: string; state: { bridges: Record<string, { ports: Record<string, { externalIds: Record<string, string> }> }> } }> };
-  return show.hosts.flatMap((h) =>
-    Object.values(h.state.bridges['contiv0']?.ports ?? {})
-      .map((p) => p.externalIds)
-      .filter((x) => x['contiv.kind'] === 'endpoint')
-      .map((x) => ({ host: h.host, ip: x['contiv.ip']!, tenant: x['contiv.tenant']!, ...(x['contiv.container'] ? { container: x['contiv.container'] } : {}) })),
-  );
-}
+const endpoints = (): ShownEndpoint[] => shownEndpoints(dir, fabric);
 
 /** What a host has of contiv's endpoints: OVS ports, host-side veths, endpoint flows, held addresses. */
 async function leftOn(host: string): Promise<{ ports: number; veths: number; flows: number; held: number }> {

@@ -20,6 +20,7 @@ import { LAB_IMAGE } from '../../src/lab/runtimes.js';
 import { labStatus } from '../../src/lab/status.js';
 import { labUp } from '../../src/lab/up.js';
 import { contiv } from '../support/cli.js';
+import { cmdline, machineMountsOfLab, processesInLabCgroups, topCgroups } from '../harness/runtime-lab.js';
 import { execIn, leftovers, netnsNames, readRecordFile, rootLinkNames, ssh } from '../harness/lab.js';
 
 const CDOCK: LabOptions = { name: 'cdock', hosts: 2, mgmtSubnet: '198.18.104.0/24', underlaySubnet: '198.19.104.0/24', runtimes: ['docker'] };
@@ -32,50 +33,8 @@ const log = (line: string): void => {
   process.stderr.write(`[lab ${CDOCK.name}] ${line}\n`);
 };
 
-/** Top-level cgroup directories of every v1 hierarchy, to tell what the lab made from what was there. */
-function topCgroups(): Set<string> {
-  const out = new Set<string>();
-  for (const h of readdirSync('/sys/fs/cgroup')) {
-    try {
-      for (const e of readdirSync(join('/sys/fs/cgroup', h), { withFileTypes: true })) if (e.isDirectory()) out.add(`${h}/${e.name}`);
-    } catch {
-      /* not a directory */
-    }
-  }
-  return out;
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-  } catch {
-    return '';
-  }
-}
-
-/** Processes of the machine in a cgroup of this lab's hosts (by the name the lab gives them). */
-function processesInLabCgroups(): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(`/contiv-${CDOCK.name}-h`)) found.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return found.filter(pidAlive);
-}
-
-/** Lines of the machine's own mount table that belong to the lab's docker. */
-function machineMountsOfLab(): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((l) => {
-      const [, , , root = '', point = ''] = l.split(' ');
-      return l.includes(dir) || root.includes(`/contiv-${CDOCK.name}-h`) || DOCKER_MOUNTS.some((m) => point === m || point.startsWith(`${m}/`)) || point.startsWith('/run/docker');
-    });
-}
+const machineMounts = (): string[] => machineMountsOfLab(CDOCK.name, dir, (point) => DOCKER_MOUNTS.some((m) => point === m || point.startsWith(`${m}/`)) || point.startsWith('/run/docker'));
+const inLabCgroups = (): number[] => processesInLabCgroups(CDOCK.name);
 
 /** The recorded pids of a role (dockerd, containerd, sshd …), by host. */
 function recordedPids(rec: LabRecord, role: string): Record<string, number> {
@@ -197,7 +156,7 @@ describe('lab up --runtime docker', () => {
       expect(images.stdout.trim().split('\n').sort()).toEqual(h.name === 'h1' ? [LAB_IMAGE, 'localhost/only-h1:1'] : [LAB_IMAGE]);
     }
     // While containers run, the machine's own mount table has no mount of the lab's docker.
-    expect(machineMountsOfLab()).toEqual([]);
+    expect(machineMounts()).toEqual([]);
   });
 
   it('leaves the hosts’ network namespaces (and the machine’s) as they were: no docker0, no forwarding, no rules', async () => {
@@ -285,8 +244,8 @@ describe('lab up --runtime docker', () => {
     expect(Date.now() - started).toBeLessThan(8000);
 
     expect(await leftovers(CDOCK, rec, procs)).toEqual([]);
-    expect(processesInLabCgroups()).toEqual([]);
-    expect(machineMountsOfLab()).toEqual([]);
+    expect(inLabCgroups()).toEqual([]);
+    expect(machineMounts()).toEqual([]);
     for (const c of cgroups) expect(existsSync(c), c).toBe(false);
     expect([...topCgroups()].filter((c) => !cgroupsBefore.has(c))).toEqual([]);
     expect((await netnsNames()).filter((n) => n.startsWith(`contiv-${CDOCK.name}-`))).toEqual([]);
@@ -331,8 +290,8 @@ describe('lab up --runtime docker', () => {
       const res = await labDown(CDOCK.name, log);
       expect(res.warnings).toEqual([]);
       expect(await leftovers(CDOCK, failed, procs)).toEqual([]);
-      expect(processesInLabCgroups()).toEqual([]);
-      expect(machineMountsOfLab()).toEqual([]);
+      expect(inLabCgroups()).toEqual([]);
+      expect(machineMounts()).toEqual([]);
       expect([...topCgroups()].filter((c) => !cgroupsBefore.has(c))).toEqual([]);
     } finally {
       await labDown(CDOCK.name, log);

@@ -3,7 +3,7 @@
  * in each host with its own storage, CNI cache, settings and cgroups, and a `down` that leaves
  * nothing of it. Packets stay inside the lab's namespaces (containers here have --network none).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import type { LabRecord } from '../../src/lab/record.js';
 import { LAB_IMAGE } from '../../src/lab/runtimes.js';
 import { labUp } from '../../src/lab/up.js';
 import { contiv } from '../support/cli.js';
+import { cmdline, machineMountsOfLab, processesInLabCgroups, topCgroups } from '../harness/runtime-lab.js';
 import { execIn, leftovers, readRecordFile } from '../harness/lab.js';
 
 const CPOD: LabOptions = { name: 'cpod', hosts: 2, mgmtSubnet: '198.18.102.0/24', underlaySubnet: '198.19.102.0/24', runtimes: ['podman'] };
@@ -29,50 +30,8 @@ const log = (line: string): void => {
   process.stderr.write(`[lab ${CPOD.name}] ${line}\n`);
 };
 
-/** Top-level cgroup directories of every v1 hierarchy, to tell what the lab made from what was there. */
-function topCgroups(): Set<string> {
-  const out = new Set<string>();
-  for (const h of readdirSync('/sys/fs/cgroup')) {
-    try {
-      for (const e of readdirSync(join('/sys/fs/cgroup', h), { withFileTypes: true })) if (e.isDirectory()) out.add(`${h}/${e.name}`);
-    } catch {
-      /* not a directory */
-    }
-  }
-  return out;
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-  } catch {
-    return '';
-  }
-}
-
-/** Processes of the machine in a cgroup of this lab's hosts (by the name the lab gives them). */
-function processesInLabCgroups(): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(`/contiv-${CPOD.name}-h`)) found.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return found.filter(pidAlive);
-}
-
-/** Lines of the machine's own mount table that belong to the lab's podman. */
-function machineMountsOfLab(): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((l) => {
-      const [, , , root = '', point = ''] = l.split(' ');
-      return l.includes(dir) || root.includes(`/contiv-${CPOD.name}-h`) || PODMAN_MOUNTS.includes(point) || point.startsWith('/var/lib/containers/');
-    });
-}
+const machineMounts = (): string[] => machineMountsOfLab(CPOD.name, dir, (point) => PODMAN_MOUNTS.includes(point) || point.startsWith('/var/lib/containers/'));
+const inLabCgroups = (): number[] => processesInLabCgroups(CPOD.name);
 
 let cgroupsBefore = new Set<string>();
 let upMs = 0;
@@ -148,7 +107,7 @@ describe('lab up --runtime podman', () => {
       expect(info.stdout.trim()).toBe('/var/lib/containers/storage runc cgroupfs cni');
     }
     // While containers run, the machine's own mount table has no mount of the lab's podman.
-    expect(machineMountsOfLab()).toEqual([]);
+    expect(machineMounts()).toEqual([]);
   });
 
   it('marks every host `runtimes: [cni]` in the lab’s Fabric', () => {
@@ -200,8 +159,8 @@ describe('lab up --runtime podman', () => {
     expect(lines.some((l) => l.startsWith('h2:'))).toBe(false);
 
     expect(await leftovers(CPOD, rec, procs)).toEqual([]);
-    expect(processesInLabCgroups()).toEqual([]);
-    expect(machineMountsOfLab()).toEqual([]);
+    expect(inLabCgroups()).toEqual([]);
+    expect(machineMounts()).toEqual([]);
     for (const c of cgroups) expect(existsSync(c), c).toBe(false);
     expect([...topCgroups()].filter((c) => !cgroupsBefore.has(c))).toEqual([]);
     // The mount points it made: gone, unless another lab is up (then said, and still empty).
@@ -229,8 +188,8 @@ describe('lab up --runtime podman', () => {
       const res = await labDown(CPOD.name, log);
       expect(res.warnings).toEqual([]);
       expect(await leftovers(CPOD, rec, procs)).toEqual([]);
-      expect(processesInLabCgroups()).toEqual([]);
-      expect(machineMountsOfLab()).toEqual([]);
+      expect(inLabCgroups()).toEqual([]);
+      expect(machineMounts()).toEqual([]);
       for (const c of cgroups) expect(existsSync(c), c).toBe(false);
     } finally {
       await labDown(CPOD.name, log);

@@ -16,7 +16,8 @@ import type { LabOptions } from '../../src/lab/plan.js';
 import { LAB_IMAGE } from '../../src/lab/runtimes.js';
 import { labUp } from '../../src/lab/up.js';
 import { execIn } from '../harness/lab.js';
-import { contiv, spawnContiv, type CliRun } from '../support/cli.js';
+import { contiv, spawnContiv } from '../support/cli.js';
+import { okRun, probeFromNetns, shownEndpoints, type ShownEndpoint } from '../harness/container-probe.js';
 
 const CPCN: LabOptions = { name: 'cpcn', hosts: 2, mgmtSubnet: '198.18.103.0/24', underlaySubnet: '198.19.103.0/24', runtimes: ['podman'] };
 const lab = { lab: CPCN.name, timeoutMs: 60_000 };
@@ -28,10 +29,7 @@ const log = (line: string): void => {
   process.stderr.write(`[lab ${CPCN.name}] ${line}\n`);
 };
 
-function ok(run: CliRun): string {
-  if (run.status !== 0) throw new Error(`contiv failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  return run.stdout;
-}
+const ok = okRun;
 
 async function podman(host: string, ...args: string[]): Promise<string> {
   const r = await execIn(host, ['podman', ...args], lab);
@@ -55,41 +53,12 @@ async function inspect(host: string, name: string): Promise<Seen> {
   return { ip: nets[0]!.IPAddress, netns: out[0]!.NetworkSettings.SandboxKey };
 }
 
-const PROBE = String.raw`
-const net = require('node:net');
-const [ip, port] = process.argv.slice(1);
-let data = '';
-const s = net.connect({ host: ip, port: Number(port) });
-const t = setTimeout(() => { process.stdout.write('timeout\n'); process.exit(1); }, 1500);
-s.setEncoding('utf8');
-s.on('data', (d) => { data += d; });
-s.on('end', () => { clearTimeout(t); process.stdout.write('ok ' + data.trim() + '\n'); process.exit(0); });
-s.on('error', (e) => { clearTimeout(t); process.stdout.write('error ' + (e.code || e.message) + '\n'); process.exit(1); });
-`;
-
 /** connect() from a podman container's namespace: 'ok NAME', 'timeout' (dropped), 'error …'; throws if the probe could not run. */
 async function probe(host: string, from: string, ip: string, port: number): Promise<string> {
-  const { netns } = await inspect(host, from);
-  let last = '';
-  // Userspace VXLAN drops the first packets to a new peer: one retry before calling it blocked.
-  for (let i = 0; i < 2; i++) {
-    const r = await execIn(host, ['nsenter', `--net=${netns}`, 'node', '-e', PROBE, ip, String(port)], lab);
-    last = r.stdout.trim();
-    if ((r.code !== 0 && r.code !== 1) || last === '') throw new Error(`probe from ${from} could not run (exit ${r.code}): ${r.stderr}`);
-    if (last.startsWith('ok ')) return last;
-  }
-  return last;
+  return probeFromNetns(lab, host, (await inspect(host, from)).netns, from, ip, port);
 }
 
-function endpoints(): Array<{ host: string; ip: string; tenant: string; container?: string }> {
-  const show = JSON.parse(ok(contiv(['show', dir, '--fabric', fabric, '--json']))) as { hosts: Array<{ host: string; state: { bridges: Record<string, { ports: Record<string, { externalIds: Record<string, string> }> }> } }> };
-  return show.hosts.flatMap((h) =>
-    Object.values(h.state.bridges['contiv0']?.ports ?? {})
-      .map((p) => p.externalIds)
-      .filter((x) => x['contiv.kind'] === 'endpoint')
-      .map((x) => ({ host: h.host, ip: x['contiv.ip']!, tenant: x['contiv.tenant']!, ...(x['contiv.container'] ? { container: x['contiv.container'] } : {}) })),
-  );
-}
+const endpoints = (): ShownEndpoint[] => shownEndpoints(dir, fabric);
 
 beforeAll(async () => {
   await labUp(CPCN, log);
