@@ -132,6 +132,12 @@ describe('docker containers on contiv networks', () => {
     expect(['timeout', 'error EHOSTUNREACH']).toContain(await probe('h1', 'blue1', plain.ip, 8080));
     expect(await probe('h1', 'web1', plain.ip, 8080)).toBe('ok plain2');
     expect(ok(contiv(['plan', dir, '--fabric', fabric])).trim()).toBe(NO_CHANGES);
+    // contiv's refusals reach the user as Docker shows a driver's error, and leave nothing.
+    const before = await leftOn('h1');
+    const refused = await execIn('h1', ['docker', 'run', '--rm', '--net', 'contiv-net', '--ip', '10.1.2.200', LAB_IMAGE, 'true'], lab);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('remote: contiv: 10.1.2.200 is not in an address block of h1');
+    expect(await leftOn('h1')).toEqual(before);
     // Endpoints Docker made carry Docker's endpoint id: the same marks as every other endpoint's.
     expect(endpoints()).toContainEqual({ host: 'h2', ip: db.ip, tenant: 'default', container: db.endpoint });
   });
