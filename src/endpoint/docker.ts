@@ -7,7 +7,7 @@ import { ipToInt } from '../manifest/ipv4.js';
 import type { LiveHost } from '../state/host-state.js';
 import { detachLocal, type DetachOutcome } from './local.js';
 import { planLocalAttach, planLocalHold, type LocalHold } from './plan.js';
-import { dockerAttachScript, EXIT_NO_NETNS } from './script.js';
+import { dockerAttachScript } from './script.js';
 import { withHostLock, type HostSession } from './session.js';
 
 /*
@@ -101,7 +101,6 @@ export function joinDocker(transport: Transport, host: HostTarget, n: DockerNetw
     if (!planned.ok) return { ok: false, diagnostic: planned.diagnostic };
     const srcName = dockerSrcName(endpointId);
     const r = await session.run(dockerAttachScript(planned.plan, srcName, hold.key));
-    if (r.code === EXIT_NO_NETNS) return { ok: false, diagnostic: error('netns-missing', `no network namespace ${sandboxKey} on ${host.name}`) };
     if (r.code !== 0) throw new HostError(host.name, 'command', `join failed (exit ${r.code}): ${stderrSummary(r)}`);
     return { ok: true, srcName, mac: planned.plan.endpoint.mac, ...(planned.plan.gateway ? { gateway: planned.plan.gateway } : {}) };
   });
