@@ -1,6 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { shellQuote, ovsString } from '../apply/quote.js';
 import { BRIDGE } from '../compile/pipeline.js';
+import { readHostRecords } from '../host/gather.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from '../host/transport.js';
 import { heldKey, parseHeld, HELD_BY_DOCKER } from '../ipam/records.js';
 import { ipToInt } from '../manifest/ipv4.js';
@@ -58,12 +59,18 @@ export function holdAddress(transport: Transport, host: HostTarget, n: DockerNet
   });
 }
 
-/** ReleaseAddress: the hold of that address, if it is still one (an endpoint's address is freed by its Leave). */
-export function releaseHold(transport: Transport, host: HostTarget, n: Pick<DockerNetwork, 'tenant' | 'network'>, ip: string): Promise<void> {
-  return withHostLock(transport, host, async (session) => {
-    const live = await session.read();
-    const key = heldKey(n.tenant, n.network, ipToInt(ip));
-    if (live.state.bridges[BRIDGE]?.externalIds[key] !== undefined) await run(session, removeRecord(key), 'releasing an address');
+/**
+ * ReleaseAddress: the hold of that address, if it is still one (an endpoint's address is freed
+ * by its Leave, the gateway is never held). With nothing to release it never waits for the
+ * host's lock: Docker releases a network's gateway during `docker network rm`, which `contiv
+ * apply` runs while it holds that lock.
+ */
+export async function releaseHold(transport: Transport, host: HostTarget, n: Pick<DockerNetwork, 'tenant' | 'network'>, ip: string): Promise<void> {
+  const key = heldKey(n.tenant, n.network, ipToInt(ip));
+  const held = (live: LiveHost) => live.state.bridges[BRIDGE]?.externalIds[key] !== undefined;
+  if (!held(await readHostRecords(transport, host))) return;
+  await withHostLock(transport, host, async (session) => {
+    if (held(await session.read())) await run(session, removeRecord(key), 'releasing an address');
   });
 }
 

@@ -47,3 +47,8 @@ export class LocalTransport implements Transport {
 
   async close(): Promise<void> {}
 }
+
+/** The host itself, as the code running on it names it (its Fabric name): what LocalTransport runs on. */
+export function localHost(name: string): HostTarget {
+  return { name, address: 'localhost', ssh: { user: 'root', port: 22, knownHostsFile: '/dev/null' } };
+}

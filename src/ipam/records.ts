@@ -92,15 +92,7 @@ export function heldKey(tenant: string, network: string, address: number): strin
 }
 
 export function parseHeld(externalIds: Record<string, string>): Held[] {
-  const out: Held[] = [];
-  for (const [key, holder] of Object.entries(externalIds)) {
-    if (!key.startsWith(HELD)) continue;
-    const [tenant, network, address, ...rest] = key.slice(HELD.length).split('.');
-    const ip = address?.replaceAll('-', '.') ?? '';
-    if (!tenant || !network || rest.length || !isIpv4(ip) || !holder) continue;
-    out.push({ tenant, network, address: ipToInt(ip), ip, holder });
-  }
-  return out.sort((a, b) => a.address - b.address);
+  return parseAddressKeyed(externalIds, HELD).map(({ tenant, network, address, ip, value }) => ({ tenant, network, address, ip, holder: value }));
 }
 
 export function legacyKey(space: string): string {
@@ -129,16 +121,24 @@ export function parseBlocks(externalIds: Record<string, string>): Block[] {
   return out.sort((a, b) => a.first - b.first || (a.space < b.space ? -1 : 1));
 }
 
-export function parseLent(externalIds: Record<string, string>): Lent[] {
-  const out: Lent[] = [];
-  for (const [key, to] of Object.entries(externalIds)) {
-    if (!key.startsWith(LENT)) continue;
-    const [tenant, network, address, ...rest] = key.slice(LENT.length).split('.');
+/**
+ * Records keyed `<prefix><tenant>.<network>.<a-b-c-d>` with a non-empty value (lent and held
+ * addresses), in address order; keys that do not read are skipped.
+ */
+function parseAddressKeyed(externalIds: Record<string, string>, prefix: string): Array<{ tenant: string; network: string; address: number; ip: string; value: string }> {
+  const out = [];
+  for (const [key, value] of Object.entries(externalIds)) {
+    if (!key.startsWith(prefix)) continue;
+    const [tenant, network, address, ...rest] = key.slice(prefix.length).split('.');
     const ip = address?.replaceAll('-', '.') ?? '';
-    if (!tenant || !network || rest.length || !isIpv4(ip) || !to) continue;
-    out.push({ tenant, network, address: ipToInt(ip), to });
+    if (!tenant || !network || rest.length || !isIpv4(ip) || !value) continue;
+    out.push({ tenant, network, address: ipToInt(ip), ip, value });
   }
   return out.sort((a, b) => a.address - b.address);
+}
+
+export function parseLent(externalIds: Record<string, string>): Lent[] {
+  return parseAddressKeyed(externalIds, LENT).map(({ tenant, network, address, value }) => ({ tenant, network, address, to: value }));
 }
 
 export function parseLegacyBlocks(externalIds: Record<string, string>): LegacyBlock[] {

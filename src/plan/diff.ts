@@ -80,7 +80,8 @@ function diffFiles(host: string, want: Record<string, FileState> | undefined, ha
   return out;
 }
 
-function sameNetwork(a: DockerNetworkState, b: DockerNetworkState): boolean {
+/** Two states of one Docker network that need no change between them. */
+export function sameDockerNetwork(a: DockerNetworkState, b: DockerNetworkState): boolean {
   return a.tenant === b.tenant && a.network === b.network && a.group === b.group && a.subnet === b.subnet && a.gateway === b.gateway;
 }
 
@@ -124,7 +125,7 @@ function diffDocker(host: string, want: DockerState | undefined, have: DockerSta
     const w = want.networks[name]!;
     const h = haveNets[name];
     if (!h) out.push(network('create', name, describeNetwork(w)));
-    else if (!sameNetwork(w, h)) out.push(network('replace', name, `${describeNetwork(h)} → ${describeNetwork(w)}`));
+    else if (!sameDockerNetwork(w, h)) out.push(network('replace', name, `${describeNetwork(h)} → ${describeNetwork(w)}`));
   }
   for (const name of Object.keys(haveNets).sort()) if (!want.networks[name]) out.push(network('delete', name, 'no longer in the manifests'));
   return out;

@@ -1,7 +1,8 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
-import type { DockerNetworkState, LiveHost } from '../state/host-state.js';
+import type { LiveHost } from '../state/host-state.js';
+import { sameDockerNetwork } from './diff.js';
 
 /*
  * Checks of hosts that run Docker for contiv (`runtimes: [docker]`), before any change: a
@@ -40,10 +41,6 @@ export function dockerNetworksHaveGateways(model: Model): Diagnostic[] {
     );
 }
 
-function same(a: DockerNetworkState, b: DockerNetworkState): boolean {
-  return a.tenant === b.tenant && a.network === b.network && a.group === b.group && a.subnet === b.subnet && a.gateway === b.gateway;
-}
-
 /** A Docker network to remove or to make again (its subnet, gateway or group changed) has no running container. */
 export function dockerNetworksFreeToGo(desired: Record<string, CompiledHost>, live: Record<string, LiveHost>): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -52,7 +49,7 @@ export function dockerNetworksFreeToGo(desired: Record<string, CompiledHost>, li
     const want = desired[host]?.state.docker?.networks ?? {};
     for (const [name, n] of Object.entries(have)) {
       const wanted = want[name];
-      if (wanted && same(wanted, n)) continue;
+      if (wanted && sameDockerNetwork(wanted, n)) continue;
       const containers = l.facts.dockerContainers?.[name] ?? [];
       if (containers.length === 0) continue;
       const what = wanted ? 'would be made again (it changed in the manifests)' : 'would be removed';

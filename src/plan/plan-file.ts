@@ -1,5 +1,6 @@
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 import type { DockerNetworkState } from '../state/host-state.js';
+import { isIpv4 } from '../manifest/ipv4.js';
 
 /** A saved plan, as JSON. */
 export function serializePlan(plan: Plan): string {
@@ -33,6 +34,12 @@ const NAME = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 const DOCKER_NETWORK = new RegExp(`^${NAME}(?:/${NAME})?$`);
 const CONTIV_NAME = new RegExp(`^${NAME}$`);
 const BUILD = /^[0-9a-f]{64}$/;
+
+/** `a.b.c.d/p` with a valid address and a prefix of 0-32. */
+function isSubnet(text: string): boolean {
+  const [address = '', prefix = ''] = text.split('/');
+  return isIpv4(address) && /^\d{1,2}$/.test(prefix) && Number(prefix) <= 32;
+}
 const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
 const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
 
@@ -56,7 +63,7 @@ function unsafeContent(plan: Plan): string | undefined {
       }
       if (c.type === 'docker-network') {
         const ok = (n: DockerNetworkState | undefined) =>
-          n === undefined || (n.name === c.name && [n.tenant, n.network, ...(n.group !== undefined ? [n.group] : [])].every((x) => CONTIV_NAME.test(x)) && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(n.subnet) && (n.gateway === undefined || /^\d{1,3}(\.\d{1,3}){3}$/.test(n.gateway)));
+          n === undefined || (n.name === c.name && [n.tenant, n.network, ...(n.group !== undefined ? [n.group] : [])].every((x) => CONTIV_NAME.test(x)) && isSubnet(n.subnet) && (n.gateway === undefined || isIpv4(n.gateway)));
         if (!DOCKER_NETWORK.test(c.name) || !ok(c.before) || !ok(c.after)) return `Docker network ${JSON.stringify(c.name)}`;
         continue;
       }

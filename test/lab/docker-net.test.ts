@@ -232,4 +232,20 @@ describe('docker containers on contiv networks', () => {
     expect((await leftOn('h1')).held).toBe(0);
     expect(ok(contiv(['plan', dir, '--fabric', fabric])).trim()).toBe(NO_CHANGES);
   });
+
+  it('a network that leaves the manifests leaves Docker, refused while a container uses it', async () => {
+    const without = join(tmp, 'without-other-net');
+    cpSync(dir, without, { recursive: true });
+    rmSync(join(without, 'other-net.yaml'));
+    await docker('h1', 'network', 'connect', 'other-net', 'always1');
+    const refused = contiv(['plan', without, '--fabric', fabric]);
+    expect(refused.status).toBe(1);
+    // The container's endpoint on other-net refuses it, as any endpoint does (the plan stops there, nothing changes).
+    expect(refused.stdout).toContain('error network-in-use: network default/other-net is not in the manifests but endpoints still use it: /run/docker/netns/');
+    await docker('h1', 'network', 'disconnect', 'other-net', 'always1');
+    // Docker releases the network's gateway while apply holds the host's lock: the plugin must not wait for it.
+    ok(contiv(['apply', without, '--fabric', fabric, '--auto-approve'], { timeoutMs: 120_000 }));
+    for (const h of ['h1', 'h2']) expect((await docker(h, 'network', 'ls', '--format', '{{.Name}}')).split('\n')).not.toContain('other-net');
+    expect(ok(contiv(['plan', without, '--fabric', fabric])).trim()).toBe(NO_CHANGES);
+  });
 });

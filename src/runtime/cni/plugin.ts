@@ -1,4 +1,4 @@
-import { HostError, type HostTarget } from '../../host/transport.js';
+import { HostError } from '../../host/transport.js';
 import { addResult, CNI_ERRORS, parseRequest, prevAddress, refusal, versionResult, type CniError, type CniRequest } from './protocol.js';
 
 /*
@@ -54,7 +54,7 @@ export async function runPlugin(io: PluginIo): Promise<number> {
 
 async function handle(request: CniRequest, io: PluginIo): Promise<CniError | undefined> {
   // Loaded only for the commands that need them: VERSION stays a few milliseconds.
-  const [{ attachLocal, detachLocal }, { LocalTransport }, { readHostRecords }, { endpointsOf }] = await Promise.all([
+  const [{ attachLocal, detachLocal }, { LocalTransport, localHost }, { readHostRecords }, { endpointsOf }] = await Promise.all([
     import('../../endpoint/local.js'),
     import('../../host/local-transport.js'),
     import('../../host/gather.js'),
@@ -62,7 +62,7 @@ async function handle(request: CniRequest, io: PluginIo): Promise<CniError | und
   ]);
   const transport = new LocalTransport();
   // The transport runs local shells; the host's name is the Fabric's (the endpoint's records carry it).
-  const host: HostTarget = { name: request.conf.host, address: 'localhost', ssh: { user: 'root', port: 22, knownHostsFile: '/dev/null' } };
+  const host = localHost(request.conf.host);
   const { conf } = request;
   switch (request.command) {
     case 'ADD': {

@@ -6,7 +6,8 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { bindHold, holdAddress, joinDocker, leaveDocker, releaseHold } from '../../endpoint/docker.js';
 import { endpointMac } from '../../endpoint/names.js';
 import { readHostRecords } from '../../host/gather.js';
-import type { HostTarget, Transport } from '../../host/transport.js';
+import { localHost } from '../../host/local-transport.js';
+import type { Transport } from '../../host/transport.js';
 import { isIpv4 } from '../../manifest/ipv4.js';
 import { ACTIVATE, ADDRESS_SPACES, IPAM_CAPABILITIES, NETWORK_CAPABILITIES, parsePoolId, poolId, type Call, type ContivNetOptions } from './protocol.js';
 import { DriverRefusal, type Driver } from './server.js';
@@ -38,7 +39,7 @@ function refuse(d: Diagnostic): never {
 }
 
 export function makeDriver(ctx: DriverContext): Driver {
-  const target: HostTarget = { name: ctx.host, address: 'localhost', ssh: { user: 'root', port: 22, knownHostsFile: '/dev/null' } };
+  const target = localHost(ctx.host);
 
   /** The network as this host applied it: its subnet prefix and gateway, and the group when asked. */
   async function applied(n: ContivNetOptions): Promise<{ subnet: string; prefix: number; gateway?: string }> {
@@ -103,11 +104,8 @@ export function makeDriver(ctx: DriverContext): Driver {
         return { Address: `${held.hold.ip}/${held.hold.prefix}`, Data: {} };
       }
       case 'ReleaseAddress': {
-        const n = pool(call.poolId);
-        if (!isIpv4(call.address)) return {};
-        const net = await applied(n).catch(() => undefined);
-        // The gateway is the network's, never held; an endpoint's address was freed by its Leave.
-        if (net?.gateway !== call.address) await releaseHold(ctx.transport, target, n, call.address);
+        // Only a hold is released: the gateway is never held, and an endpoint's address was freed by its Leave.
+        if (isIpv4(call.address)) await releaseHold(ctx.transport, target, pool(call.poolId), call.address);
         return {};
       }
       case 'CreateNetwork': {

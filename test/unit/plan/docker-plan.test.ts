@@ -90,6 +90,9 @@ describe('saved plans with Docker changes', () => {
       ['Docker network "contiv-net/blue"', (c) => Object.assign(c[1]!, { after: { ...net('contiv-net/blue'), tenant: 'Blue' } })],
       ['Docker network "contiv-net/blue"', (c) => Object.assign(c[1]!, { after: { ...net('other') } })],
       ['Docker plugin build', (c) => Object.assign(c[0]!, { after: { build: 'abc' } })],
+      ['Docker network "contiv-net/blue"', (c) => Object.assign(c[1]!, { after: { ...net('contiv-net/blue'), subnet: '10.1.2.0/33' } })],
+      ['Docker network "contiv-net/blue"', (c) => Object.assign(c[1]!, { after: { ...net('contiv-net/blue'), subnet: '10.1.2.256/24' } })],
+      ['Docker network "contiv-net/blue"', (c) => Object.assign(c[1]!, { after: { ...net('contiv-net/blue'), gateway: '10.1.2.01' } })],
     ];
     for (const [what, edit] of tampered) {
       const copy = structuredClone(changes);
