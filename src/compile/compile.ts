@@ -7,9 +7,9 @@ import { FlowSet, OUT_PORT_FIELD, ZONE_FIELD, type FlowOwner } from './flow-buil
 import { endpointFlows, networkFlows } from './endpoint-flows.js';
 import { isAddressRecord, isHeldRecord } from '../ipam/records.js';
 import { cookieFor } from '../state/marks.js';
-import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T } from './pipeline.js';
+import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T, TUNNEL_OFPORT } from './pipeline.js';
 import { recordKey } from './records.js';
-import { tunnelOfports, tunnelPortName } from './tunnels.js';
+import { peerOwner, peersOf, tunnelPort, TUNNEL_PORT } from './tunnels.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
 import { cniFiles } from './cni-files.js';
@@ -53,32 +53,19 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
   const { model, allocations } = input;
   const live = input.live[host.name];
   const liveBridge = live?.bridges[BRIDGE];
-  const peers = model.fabric.hosts.filter((h) => h.name !== host.name);
-  const liveOfports = Object.fromEntries(Object.values(liveBridge?.ports ?? {}).map((p) => [p.name, p.ofport]));
-  const ofports = tunnelOfports(peers, liveOfports);
+  const peers = peersOf(model.fabric.hosts, host.name);
   const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
   // Endpoints stay as attach made them; an endpoint of a network that no longer exists is
   // refused at plan time (it would be cut off), so here it is simply not given flows.
   const gone = new Set(input.gone?.[host.name] ?? []);
   const endpoints = live ? endpointsOf(live).filter((e) => networks.has(`${e.tenant}/${e.network}`) && !gone.has(e.netns)) : [];
 
-  const ports: Record<string, PortState> = {};
-  for (const peer of peers) {
-    const name = tunnelPortName(peer.name);
-    ports[name] = {
-      name,
-      type: 'vxlan',
-      ofport: ofports[peer.name]!,
-      options: { remote_ip: peer.vtep, local_ip: host.vtep, key: 'flow', dst_port: String(model.fabric.vxlanPort) },
-      externalIds: { ...ownerIds('tunnel', `${host.name}/tunnel/${peer.name}`), 'contiv.peer': peer.name },
-      protected: true,
-    };
-  }
+  const ports: Record<string, PortState> = { [TUNNEL_PORT]: tunnelPort(host, model.fabric.vxlanPort) };
   for (const e of endpoints) ports[e.port] = liveBridge!.ports[e.port]!;
 
   const flows = new FlowSet();
-  pipelineFlows(flows, peers.map((p) => ofports[p.name]!));
-  for (const peer of peers) tunnelFlows(flows, host.name, peer.name, ofports[peer.name]!);
+  pipelineFlows(flows, peers.map((p) => p.vtep));
+  for (const peer of peers) flows.add(peerOwner(peer.name), T.classify, 100, [`in_port=${TUNNEL_OFPORT}`, `tun_src=${peer.vtep}`, 'vlan_tci=0x1000/0x1000'], [`goto_table:${T.fromPeer}`]);
   for (const network of model.networks) {
     const key = `${network.tenant}/${network.name}`;
     const local = endpoints.filter((e) => `${e.tenant}/${e.network}` === key);
@@ -97,6 +84,7 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     externalIds: {
       ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`),
       ...records(model, allocations),
+      ...Object.fromEntries(peers.map((p) => [recordKey('peer', p.name), p.vtep])),
       ...modelRecords(model),
       // Address records: as the plan decided, or as they are when the caller plans no addresses.
       ...(input.addresses?.[host.name] ?? addressRecordsOf(liveBridge?.externalIds ?? {})),
@@ -150,10 +138,26 @@ function records(model: Model, allocations: Allocations): Record<string, string>
 
 const ZONE = `zone=${ZONE_FIELD}`;
 
-/** The fixed part of the pipeline: defaults, dispatch, conntrack, commit and tunnel egress. */
-function pipelineFlows(flows: FlowSet, tunnelPorts: readonly number[]): void {
+/**
+ * The fixed part of the pipeline: defaults, traffic from peers, dispatch, conntrack, commit
+ * and tunnel egress. Only the flood list names the host's peers (every VTEP but its own).
+ */
+function pipelineFlows(flows: FlowSet, peerVteps: readonly string[]): void {
   const o = PIPELINE_OWNER;
   flows.add(o, T.classify, 0, [], ['drop']);
+  // From an admitted peer (T0 checked in_port, tun_src and the tag): its source MAC is learned
+  // with the VTEP it came from, so unicast back goes to that VTEP only.
+  const learn = `learn(table=${T.learned},idle_timeout=${LEARN_IDLE_SECONDS},priority=100,cookie=0x${cookieFor('learned', 'learned')},OXM_OF_METADATA[],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_TUN_IPV4_SRC[]->NXM_NX_TUN_IPV4_DST[],load:0x${TUNNEL_OFPORT.toString(16)}->NXM_NX_REG3[0..15],load:0x${DST_REMOTE.toString(16)}->NXM_NX_REG4[0..2])`;
+  // The tag's match again: OpenFlow 1.4 takes pop_vlan and moves of the TCI only where the match says a tag is there.
+  flows.add(o, T.fromPeer, 100, ['vlan_tci=0x1000/0x1000'], [
+    'move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23]',
+    'move:NXM_OF_VLAN_TCI[0..11]->NXM_NX_REG0[0..11]',
+    'pop_vlan',
+    `set_field:1->${REG.fromTunnel}`,
+    learn,
+    `goto_table:${T.network}`,
+  ]);
+  flows.add(o, T.fromPeer, 0, [], ['drop']);
   flows.add(o, T.network, 0, [], ['drop']);
   flows.add(o, T.destination, 50, [], [`resubmit(,${T.learned})`, `goto_table:${T.dispatch}`]);
   flows.add(o, T.dispatch, 100, ['ip', `${REG.dstKind}=${DST_LOCAL}`], [`ct(table=${T.ctState},${ZONE})`]);
@@ -174,23 +178,10 @@ function pipelineFlows(flows: FlowSet, tunnelPorts: readonly number[]): void {
   flows.add(o, T.outRules, 0, [], [`goto_table:${T.commit}`]);
   flows.add(o, T.commit, 0, ['ip'], [`ct(commit,${ZONE})`, `output:${OUT_PORT_FIELD}`]);
   const tag = ['push_vlan:0x8100', 'move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11]', 'move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23]'];
+  // A learned destination: T11 set the tunnel port and the peer's VTEP.
   flows.add(o, T.tunnel, 100, [`${REG.dstKind}=${DST_REMOTE}`], [...tag, `output:${OUT_PORT_FIELD}`]);
   // Unknown unicast and broadcast from a local endpoint: to every peer (they drop what is not theirs).
-  flows.add(o, T.tunnel, 50, [], tunnelPorts.length ? [...tag, ...[...tunnelPorts].sort((a, b) => a - b).map((p) => `output:${p}`)] : ['drop']);
-}
-
-/** Traffic from one peer: VNI → network, tag → source group; its source MACs are learned. */
-function tunnelFlows(flows: FlowSet, host: string, peer: string, ofport: number): void {
-  const owner: FlowOwner = { kind: 'tunnel', address: `${host}/tunnel/${peer}` };
-  const learn = `learn(table=${T.learned},idle_timeout=${LEARN_IDLE_SECONDS},priority=100,cookie=0x${cookieFor('learned', `${host}/learned`)},OXM_OF_METADATA[],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG3[0..15],load:0x${DST_REMOTE.toString(16)}->NXM_NX_REG4[0..2])`;
-  flows.add(owner, T.classify, 100, [`in_port=${ofport}`, 'vlan_tci=0x1000/0x1000'], [
-    'move:NXM_NX_TUN_ID[0..23]->OXM_OF_METADATA[0..23]',
-    'move:NXM_OF_VLAN_TCI[0..11]->NXM_NX_REG0[0..11]',
-    'pop_vlan',
-    `set_field:1->${REG.fromTunnel}`,
-    learn,
-    `goto_table:${T.network}`,
-  ]);
+  flows.add(o, T.tunnel, 50, [], peerVteps.length ? [...tag, ...peerVteps.flatMap((v) => [`set_field:${v}->tun_dst`, `output:${TUNNEL_OFPORT}`])] : ['drop']);
 }
 
 /** Kind and owner address of a managed port, from its marks. */

@@ -116,13 +116,18 @@ export function underlayReady(model: Model, live: Record<string, LiveHost>): Dia
   return out;
 }
 
-/** Every host has a tunnel to every other host (the mesh is what carries every network). */
+/**
+ * Every host reaches every other host: its tunnel port, and a peer record (the VTEP its flows
+ * admit and flood to) for each other host of the Fabric with that host's VTEP.
+ */
 export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const host of model.fabric.hosts) {
-    const ports = Object.values(desired[host.name]?.state.bridges ?? {}).flatMap((b) => Object.values(b.ports));
-    const peers = new Set(ports.filter((p) => p.externalIds[KIND_KEY] === 'tunnel').map((p) => p.externalIds['contiv.peer']));
-    const missing = model.fabric.hosts.filter((h) => h.name !== host.name && !peers.has(h.name)).map((h) => h.name);
+    const bridges = Object.values(desired[host.name]?.state.bridges ?? {});
+    const hasPort = bridges.some((b) => Object.values(b.ports).some((p) => p.externalIds[KIND_KEY] === 'tunnel'));
+    const peers = new Map(bridges.flatMap((b) => parseRecords(b.externalIds)).filter((r) => r.kind === 'peer').map((r) => [r.parts.join('.'), r.value]));
+    const missing = model.fabric.hosts.filter((h) => h.name !== host.name && peers.get(h.name) !== h.vtep).map((h) => h.name);
+    if (!hasPort) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel port`));
     if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.join(', ')}`));
   }
   return out;
@@ -161,9 +166,13 @@ export function vnisStableUnderEndpoints(allocations: Allocations, live: Record<
 export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): Diagnostic[] {
   const known = new Set(model.fabric.hosts.map((h) => h.name));
   const left = new Set<string>();
-  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) for (const p of Object.values(b.ports)) {
-    const peer = p.externalIds['contiv.peer'];
-    if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) left.add(peer);
+  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) {
+    for (const r of parseRecords(b.externalIds)) if (r.kind === 'peer' && !known.has(r.parts.join('.'))) left.add(r.parts.join('.'));
+    // A port per peer, as contiv made tunnels before the one flow-based port.
+    for (const p of Object.values(b.ports)) {
+      const peer = p.externalIds['contiv.peer'];
+      if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) left.add(peer);
+    }
   }
   return [...left].sort().map((peer) => ({
     severity: 'warning' as const,

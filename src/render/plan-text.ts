@@ -105,7 +105,9 @@ function portHeadline(c: PortChange): string {
   const x = p.externalIds;
   const what =
     kind === 'tunnel'
-      ? `tunnel ${c.port} → ${p.options['remote_ip'] ?? '?'} (ofport ${p.ofport})`
+      ? p.options['remote_ip'] === 'flow'
+        ? `tunnel port ${c.port} from ${p.options['local_ip'] ?? '?'} to every peer (ofport ${p.ofport})`
+        : `tunnel ${c.port} → ${p.options['remote_ip'] ?? '?'} (ofport ${p.ofport})`
       : kind === 'endpoint'
         ? `endpoint ${x['contiv.netns'] ?? c.port} on ${c.host} (${x['contiv.tenant']}/${x['contiv.network']} ${x['contiv.ip']})`
         : `${kind} ${c.port}`;

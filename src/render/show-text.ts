@@ -4,6 +4,7 @@ import { decodeCookie, KIND_KEY } from '../state/marks.js';
 import { blockUse } from '../ipam/host.js';
 import { intToIp } from '../manifest/ipv4.js';
 import { endpointsOf } from '../state/endpoint.js';
+import { parseRecords } from '../compile/records.js';
 
 /** Flow counts of a bridge per owner kind (pipeline, network, endpoint, rule …). */
 export function flowCountsByKind(bridge: BridgeState): Record<string, number> {
@@ -19,6 +20,14 @@ function portsOfKind(bridge: BridgeState, kind: string) {
   return Object.values(bridge.ports).filter((p) => p.externalIds[KIND_KEY] === kind);
 }
 
+/** The tunnel port(s) and the peers they reach: `contiv-vxlan from 198.19.0.11 to h2 (198.19.0.12), h3 (…)`. */
+function tunnelsLine(b: BridgeState): string {
+  const peers = parseRecords(b.externalIds).filter((r) => r.kind === 'peer').map((r) => `${r.parts.join('.')} (${r.value})`);
+  const ports = portsOfKind(b, 'tunnel').map((t) => (t.options['remote_ip'] === 'flow' ? `${t.name} from ${t.options['local_ip'] ?? '?'}` : `${t.name} → ${t.options['remote_ip'] ?? '?'}`));
+  if (ports.length === 0) return 'none';
+  return `${ports.join(', ')}${peers.length ? ` to ${peers.join(', ')}` : ''}`;
+}
+
 /** `contiv show` as text: one block per host; failed hosts say why, the others are still shown. */
 export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): string {
   const blocks = outcomes.map((o) => {
@@ -29,8 +38,7 @@ export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): stri
     if (bridges.length === 0) lines.push('  no contiv bridge');
     for (const b of bridges) {
       lines.push(`  bridge ${b.name}: datapath ${b.datapathType}, fail_mode ${b.failMode}`);
-      const tunnels = portsOfKind(b, 'tunnel');
-      lines.push(`    tunnels: ${tunnels.length ? tunnels.map((t) => `${t.name} → ${t.options['remote_ip'] ?? '?'}`).join(', ') : 'none'}`);
+      lines.push(`    tunnels: ${tunnelsLine(b)}`);
       const endpoints = portsOfKind(b, 'endpoint');
       lines.push(`    endpoints: ${endpoints.length ? '' : 'none'}`);
       for (const e of endpoints) {

@@ -17,6 +17,7 @@ import {
 } from '../../../src/plan/checks.js';
 import type { BridgeState, HostState, LinkInfo, LiveHost, PortState } from '../../../src/state/host-state.js';
 import { ownerIds } from '../../../src/state/marks.js';
+import { tunnelPort } from '../../../src/compile/tunnels.js';
 import { defaultFacts, withEndpoints, type EndpointSpec } from '../compile/case-support.js';
 
 /*
@@ -337,19 +338,24 @@ describe('underlayReady: the underlay can carry the overlay', () => {
 });
 
 describe('fullTunnelMesh: every host has a tunnel to every other', () => {
-  it('names, per host, the peers it has no tunnel to', () => {
+  const port = (host: string) => tunnelPort(model().fabric.hosts.find((h) => h.name === host)!, 4789);
+  const peers = (records: Record<string, string>) => ({ 'contiv.owner': 'contiv', ...Object.fromEntries(Object.entries(records).map(([h, v]) => [`contiv.peer.${h}`, v])) });
+
+  it('names, per host, the peers it has no tunnel to: no record, or a record with another VTEP; and a host without the port', () => {
     const desired = {
-      h1: compiled('h1', [bridge('contiv0', [tunnel('h1', 'h2', 1)])]),
-      h2: compiled('h2', [bridge('contiv0', [tunnel('h2', 'h1', 1)]), bridge('contiv1', [tunnel('h2', 'h3', 2)])]),
+      h1: compiled('h1', [bridge('contiv0', [port('h1')], peers({ h2: '198.19.0.12' }))]),
+      h2: compiled('h2', [bridge('contiv0', [port('h2')], peers({ h1: '198.19.0.11', h3: '198.19.0.99' }))]),
+      h3: compiled('h3', [bridge('contiv0', [], peers({ h1: '198.19.0.11', h2: '198.19.0.12' }))]),
     };
     expect(fullTunnelMesh(model(), desired)).toEqual([
       { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h1: no tunnel to h3', address: 'h1' },
-      { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h3: no tunnel to h1, h2', address: 'h3' },
+      { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h2: no tunnel to h3', address: 'h2' },
+      { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h3: no tunnel port', address: 'h3' },
     ]);
   });
 
   it('is content with a full mesh', () => {
-    const desired = Object.fromEntries(HOSTS.map((h) => [h.name, compiled(h.name, [bridge('contiv0', HOSTS.filter((p) => p.name !== h.name).map((p, i) => tunnel(h.name, p.name, i + 1)))])]));
+    const desired = Object.fromEntries(HOSTS.map((h) => [h.name, compiled(h.name, [bridge('contiv0', [port(h.name)], peers(Object.fromEntries(HOSTS.filter((p) => p.name !== h.name).map((p) => [p.name, p.vtep]))))])]));
     expect(fullTunnelMesh(model(), desired)).toEqual([]);
   });
 });
@@ -404,7 +410,14 @@ describe('vnisStableUnderEndpoints: a network with endpoints keeps its VNI', () 
 });
 
 describe('hostsLeftFabric: a host dropped from the Fabric is a warning, with what to do', () => {
-  it('names each host that live tunnels still point to, sorted, once', () => {
+  it('names each host a peer record still names, sorted, once, and not the hosts of the Fabric', () => {
+    const records = { 'contiv.owner': 'contiv', 'contiv.peer.h9': '198.19.0.19', 'contiv.peer.h2': '198.19.0.12', 'contiv.peer.h7': '198.19.0.17' };
+    const h1 = liveHost({ host: 'h1', bridges: { contiv0: bridge('contiv0', [], records) } });
+    const h3 = liveHost({ host: 'h3', bridges: { contiv0: bridge('contiv0', [], { 'contiv.owner': 'contiv', 'contiv.peer.h9': '198.19.0.19', 'contiv.vni.h8.x': '3' }) } });
+    expect(hostsLeftFabric(model(), { h1, h3 }).map((x) => x.address)).toEqual(['h7', 'h9']);
+  });
+
+  it('names each host that live per-peer tunnel ports (an older contiv) still point to, sorted, once', () => {
     const h1 = liveHost(withEndpoints({ h1: { host: 'h1', bridges: { contiv0: bridge('contiv0', [tunnel('h1', 'h9', 1), tunnel('h1', 'h5', 2), tunnel('h1', 'h2', 3)]) } } }, [{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }])['h1']!);
     const h2 = liveHost({ host: 'h2', bridges: { contiv0: bridge('contiv0', [tunnel('h2', 'h9', 1)]) } });
     const d = hostsLeftFabric(model(), { h1, h2 });

@@ -47,7 +47,7 @@ describe('projectState', () => {
     b.flows[keys[0]!]!.actions = 'drop';
     delete b.flows[keys[1]!];
     b.flows['table=5,priority=100,metadata=99'] = { cookie: 'c102000000000099', table: 5, priority: 100, match: 'metadata=99', actions: 'drop' };
-    b.ports['vx-h2']!.options['remote_ip'] = '192.0.2.1';
+    b.ports['contiv-vxlan']!.options['local_ip'] = '192.0.2.1';
     b.failMode = 'standalone';
     b.externalIds['contiv.vni.default.gone'] = '7';
     roundTrip(want, before);
@@ -66,7 +66,7 @@ describe('projectState', () => {
     await setup();
     const want = desired['h3']!;
     const before = structuredClone(want.state);
-    before.bridges[BRIDGE]!.ports['vx-h1']!.type = 'system';
+    before.bridges[BRIDGE]!.ports['contiv-vxlan']!.type = 'system';
     const changes = diffHost(want, before);
     expect(changes.filter((c) => c.type === 'port').map((c) => c.action)).toEqual(['replace']);
     roundTrip(want, before);

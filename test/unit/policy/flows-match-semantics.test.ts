@@ -22,7 +22,7 @@ import type { Flow, HostState, PortState } from '../../../src/state/host-state.j
  *
  * Remote MACs: table 11 holds only flows that the tunnel flows' `learn(...)` writes at run time.
  * Models alternate between two starting points. Even seeds: table 11 is empty, so a packet to a
- * remote endpoint takes the flood path (table 70, output to every tunnel) and the receiving host
+ * remote endpoint takes the flood path (table 70, output to every peer's VTEP) and the receiving host
  * finds the destination. Odd seeds: every endpoint first sends an ARP broadcast (which must reach
  * exactly the endpoints of its own tenant's network, untagged); its arrival over the tunnel runs
  * the `learn(...)` action as the flow text writes it, so the sending host knows every remote MAC
@@ -86,6 +86,9 @@ interface Packet {
   /** 0 when untagged; with a tag, the 0x1000 "present" bit as OVS writes vlan_tci. */
   vlanTci: number;
   tunId: number;
+  /** Tunnel metadata, IPv4 as a number: where a packet came from, and where the tunnel sends it (0: unset). */
+  tunSrc: number;
+  tunDst: number;
   metadata: number;
   regs: number[];
   /** Conntrack state flags (trk, new, est, rel, inv …); empty: untracked. */
@@ -128,6 +131,12 @@ function makeNumericField(name: string): NumericField {
         },
         bits: 16,
       };
+    case 'NXM_NX_TUN_IPV4_SRC':
+    case 'tun_src':
+      return { get: (p) => p.tunSrc, set: (p, v) => (p.tunSrc = v), bits: 32 };
+    case 'NXM_NX_TUN_IPV4_DST':
+    case 'tun_dst':
+      return { get: (p) => p.tunDst, set: (p, v) => (p.tunDst = v), bits: 32 };
     case 'NXM_OF_IN_PORT':
     case 'in_port':
       return { get: (p) => p.inPort, set: (p, v) => (p.inPort = v), bits: 16 };
@@ -247,6 +256,10 @@ function matchPredicate(token: string): Predicate {
         const a = src ? p.nwSrc : p.nwDst;
         return p.kind === kind && a >= span.first && a <= span.last;
       };
+    }
+    case 'tun_src': {
+      const span = ipv4Span(value);
+      return (p) => p.tunSrc >= span.first && p.tunSrc <= span.last;
     }
     case 'nw_proto': {
       const proto = Number(value);
@@ -393,7 +406,7 @@ function runActions(run: Run, host: SimHost, flow: SimFlow, p: Packet): void {
       case 'set_field': {
         const m = /^(.+)->([a-z_0-9]+)$/.exec(arg);
         if (!m) throw new Error(`bad set_field ${action}`);
-        numericField(m[2]!).set(p, Number(m[1]));
+        numericField(m[2]!).set(p, /^\d+\.\d+\.\d+\.\d+$/.test(m[1]!) ? ipv4(m[1]!) : Number(m[1]));
         break;
       }
       case 'load': {
@@ -482,15 +495,19 @@ function output(run: Run, host: SimHost, port: number, p: Packet): void {
     run.deliveries.push({ host: host.name, port, packet: clonePacket(p) });
     return;
   }
-  // Over the underlay: the peer whose vtep is remote_ip, into its tunnel port back to us.
-  const peer = [...run.hosts.values()].find((h) => h.vtep === target.options['remote_ip']);
-  if (!peer) throw new Error(`${host.name}: tunnel ${target.name} leads to no host`);
+  // Over the underlay: the peer whose vtep the flows set as tun_dst, into its one flow-based
+  // tunnel port, which accepts every source (the peer's flows check tun_src).
+  if (target.options['remote_ip'] !== 'flow') throw new Error(`${target.name}: the peer is not taken from the flow`);
   if (target.options['key'] !== 'flow') throw new Error(`${target.name}: the VNI is not taken from the flow`);
-  const back = Object.values(peer.ports).find((x) => x.type === 'vxlan' && x.options['remote_ip'] === host.vtep);
-  if (!back) throw new Error(`${peer.name} has no tunnel from ${host.name}`);
-  if (back.options['key'] !== 'flow') throw new Error(`${back.name}: the VNI is not given to the flow`);
-  // What crosses: the inner frame (addresses, tag) and the VNI; registers, metadata and conntrack state do not.
-  const arriving: Packet = { ...clonePacket(p), inPort: back.ofport, tunId: p.tunId % 2 ** 24, metadata: 0, regs: [0, 0, 0, 0, 0, 0, 0, 0], ct: new Set() };
+  if (target.options['local_ip'] !== host.vtep) throw new Error(`${target.name}: local_ip is not ${host.name}'s vtep`);
+  const peer = [...run.hosts.values()].find((h) => ipv4(h.vtep) === p.tunDst);
+  if (!peer) throw new Error(`${host.name}: output to the tunnel with tun_dst ${p.tunDst}, which is no host's vtep`);
+  if (peer === host) throw new Error(`${host.name}: tunnels a packet to itself`);
+  const back = Object.values(peer.ports).find((x) => x.type === 'vxlan');
+  if (!back) throw new Error(`${peer.name} has no tunnel port`);
+  if (back.options['key'] !== 'flow' || back.options['remote_ip'] !== 'flow') throw new Error(`${back.name}: the VNI or the peer is not given to the flow`);
+  // What crosses: the inner frame (addresses, tag), the VNI and the outer addresses; registers, metadata and conntrack state do not.
+  const arriving: Packet = { ...clonePacket(p), inPort: back.ofport, tunId: p.tunId % 2 ** 24, tunSrc: ipv4(host.vtep), tunDst: ipv4(peer.vtep), metadata: 0, regs: [0, 0, 0, 0, 0, 0, 0, 0], ct: new Set() };
   runTable(run, peer, 0, arriving);
 }
 
@@ -710,7 +727,7 @@ function fabricOf(compiled: Record<string, CompiledHost>): Map<string, SimHost> 
 function broadcastAll(hosts: Map<string, SimHost>, eps: readonly Ep[], context: string): void {
   for (const e of eps) {
     const run: Run = { hosts, learn: true, deliveries: [], zones: [], steps: 0, learnedHits: 0, trace: [] };
-    const p: Packet = { inPort: e.ofport, kind: 'arp', dlSrc: e.mac, dlDst: 'ff:ff:ff:ff:ff:ff', nwSrc: e.ip, nwDst: e.ip, nwProto: 0, vlanTci: 0, tunId: 0, metadata: 0, regs: [0, 0, 0, 0, 0, 0, 0, 0], ct: new Set() };
+    const p: Packet = { inPort: e.ofport, kind: 'arp', dlSrc: e.mac, dlDst: 'ff:ff:ff:ff:ff:ff', nwSrc: e.ip, nwDst: e.ip, nwProto: 0, vlanTci: 0, tunId: 0, tunSrc: 0, tunDst: 0, metadata: 0, regs: [0, 0, 0, 0, 0, 0, 0, 0], ct: new Set() };
     runTable(run, hosts.get(e.host)!, 0, p);
     const got = run.deliveries.map((d) => `${d.host}:${d.port}`).sort();
     const want = eps.filter((x) => x !== e && x.party.tenant === e.party.tenant && x.party.network === e.party.network).map((x) => `${x.host}:${x.ofport}`).sort();
@@ -794,6 +811,8 @@ function sendFirstPacket(hosts: Map<string, SimHost>, allocations: Allocations, 
     ...(probe.port !== undefined ? { tpDst: probe.port } : {}),
     vlanTci: 0,
     tunId: 0,
+    tunSrc: 0,
+    tunDst: 0,
     metadata: 0,
     regs: [0, 0, 0, 0, 0, 0, 0, 0],
     ct: new Set(),
@@ -831,7 +850,7 @@ describe('the compiled pipeline decides first packets as CONTEXT §4 says', () =
     // An empty bridge: table 0 misses, nothing is delivered.
     const empty: SimHost = { name: 'x', vtep: '1.1.1.1', tables: new Map(), ports: {}, byOfport: new Map() };
     const run: Run = { hosts: new Map([['x', empty]]), learn: false, deliveries: [], zones: [], steps: 0, learnedHits: 0, trace: [] };
-    const p: Packet = { inPort: 1, kind: 'ip', dlSrc: '02:00:00:00:00:01', dlDst: '02:00:00:00:00:02', nwSrc: ipv4('10.0.0.1'), nwDst: ipv4('10.0.0.2'), nwProto: 6, tpDst: 80, vlanTci: 0, tunId: 0, metadata: 0, regs: [0, 0, 0, 0, 0, 0, 0, 0], ct: new Set() };
+    const p: Packet = { inPort: 1, kind: 'ip', dlSrc: '02:00:00:00:00:01', dlDst: '02:00:00:00:00:02', nwSrc: ipv4('10.0.0.1'), nwDst: ipv4('10.0.0.2'), nwProto: 6, tpDst: 80, vlanTci: 0, tunId: 0, tunSrc: 0, tunDst: 0, metadata: 0, regs: [0, 0, 0, 0, 0, 0, 0, 0], ct: new Set() };
     runTable(run, empty, 0, p);
     expect(run.deliveries).toEqual([]);
     // Masked port matches as OVS reads them: 0x1f40/0xffc0 is 8000-8063.

@@ -1,6 +1,6 @@
 set -eu
-'ovs-vsctl' '--timeout=30' '--' '--if-exists' 'del-port' 'contiv0' 'vx-h2'
+'ovs-vsctl' '--timeout=30' '--' 'remove' 'bridge' 'contiv0' 'external_ids' '"contiv.peer.h2"'
 ovs-ofctl -O OpenFlow14 --bundle add-flows 'contiv0' - <<'CONTIV_FLOWS_EOF'
-delete_strict table=0,priority=100,in_port=10,vlan_tci=0x1000/0x1000
-modify_strict cookie=0xc10123bf0d244a4c,table=70,priority=50 actions=push_vlan:0x8100,move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11],move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23],output:11
+delete_strict table=0,priority=100,in_port=9,tun_src=198.19.0.12,vlan_tci=0x1000/0x1000
+modify_strict cookie=0xc10123bf0d244a4c,table=70,priority=50 actions=push_vlan:0x8100,move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11],move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23],set_field:198.19.0.13->tun_dst,output:9
 CONTIV_FLOWS_EOF
