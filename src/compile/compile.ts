@@ -9,7 +9,7 @@ import { isAddressRecord, isHeldRecord } from '../ipam/records.js';
 import { cookieFor } from '../state/marks.js';
 import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T, TUNNEL_OFPORT } from './pipeline.js';
 import { recordKey } from './records.js';
-import { peerOwner, peersOf, tunnelPort, TUNNEL_PORT } from './tunnels.js';
+import { peersOf, tunnelPort, TUNNEL_PORT, vtepPrefixes, VTEP_OWNER } from './tunnels.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
 import { cniFiles } from './cni-files.js';
@@ -65,7 +65,7 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
 
   const flows = new FlowSet();
   pipelineFlows(flows, peers.map((p) => p.vtep));
-  for (const peer of peers) flows.add(peerOwner(peer.name), T.classify, 100, [`in_port=${TUNNEL_OFPORT}`, `tun_src=${peer.vtep}`, 'vlan_tci=0x1000/0x1000'], [`goto_table:${T.fromPeer}`]);
+  for (const prefix of vtepPrefixes(model.fabric.hosts)) flows.add(VTEP_OWNER, T.classify, 100, [`in_port=${TUNNEL_OFPORT}`, `tun_src=${prefix}`, 'vlan_tci=0x1000/0x1000'], [`goto_table:${T.fromPeer}`]);
   for (const network of model.networks) {
     const key = `${network.tenant}/${network.name}`;
     const local = endpoints.filter((e) => `${e.tenant}/${e.network}` === key);
@@ -84,7 +84,6 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     externalIds: {
       ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`),
       ...records(model, allocations),
-      ...Object.fromEntries(peers.map((p) => [recordKey('peer', p.name), p.vtep])),
       ...modelRecords(model),
       // Address records: as the plan decided, or as they are when the caller plans no addresses.
       ...(input.addresses?.[host.name] ?? addressRecordsOf(liveBridge?.externalIds ?? {})),

@@ -6,7 +6,6 @@
  *   contiv.vni.<tenant>.<network>          = 200
  *   contiv.gid.<tenant>.<group>            = 3
  *   contiv.zone.<tenant>                   = 1
- *   contiv.peer.<host>                     = 198.19.0.12   (every other host of the Fabric: its VTEP)
  *
  * The host's address blocks and lent addresses (contiv.block.*, contiv.lent.*) are described
  * in src/ipam/records.ts.
@@ -23,7 +22,7 @@
  * Names are DNS labels, which have no dots, so the keys split unambiguously.
  */
 
-export const RECORD_KINDS = ['vni', 'gid', 'zone', 'peer', 'net', 'grp', 'pol', 'pool', 'mtu'] as const;
+export const RECORD_KINDS = ['vni', 'gid', 'zone', 'net', 'grp', 'pol', 'pool', 'mtu'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export function recordKey(kind: RecordKind, ...parts: string[]): string {

@@ -1,24 +1,24 @@
+import { mergeCidr } from 'cidr-tools';
 import type { Host } from '../model/types.js';
-import type { PortState } from '../state/host-state.js';
+import type { BridgeState, PortState } from '../state/host-state.js';
 import { ownerIds } from '../state/marks.js';
 import type { FlowOwner } from './flow-builder.js';
-import { TUNNEL_OFPORT } from './pipeline.js';
+import { T, TUNNEL_OFPORT } from './pipeline.js';
 
 /*
- * One VXLAN port per host, flow-based (`remote_ip=flow`): the flows say which peer a packet
- * goes to (`set_field:VTEP->tun_dst`) and which peers a packet may come from (`tun_src=VTEP`).
- * A port per peer made a full mesh of hosts × hosts OVSDB rows, gathered and planned on every
- * run (149 ports and their flows per host at 150 hosts); now a host has one port, and what a
- * peer adds on each host — one admission flow and one record — is the same on every host, so
- * a plan that adds a host shows it once for the fleet.
+ * One VXLAN port per host, flow-based (`remote_ip=flow`): the flows say which peers a packet
+ * goes to (`set_field:VTEP->tun_dst` on the flood list, the VTEP a MAC was learned from) and
+ * which sources are admitted (`tun_src=` the Fabric's VTEPs). A port per peer made a full mesh
+ * of hosts × hosts OVSDB rows and flows, gathered and planned on every run (149 ports and their
+ * flows per host at 150 hosts). Now a host has one port, one flood flow naming its peers, and
+ * admission flows that are the same on every host: the VTEPs as the fewest exact prefixes
+ * (a Fabric numbered in sequence is a handful of them at any size).
  */
 
 export const TUNNEL_PORT = 'contiv-vxlan';
 
-/** The owner of the flows admitting one peer's traffic: the same address on every host. */
-export function peerOwner(peer: string): FlowOwner {
-  return { kind: 'tunnel', address: `tunnel/${peer}` };
-}
+/** The owner of the admission flows: the same address, so the same flows, on every host. */
+export const VTEP_OWNER: FlowOwner = { kind: 'tunnel', address: 'tunnel/vteps' };
 
 /** The host's tunnel port: local VTEP fixed, remote VTEP and VNI set per packet by the flows. */
 export function tunnelPort(host: Host, vxlanPort: number): PortState {
@@ -32,7 +32,23 @@ export function tunnelPort(host: Host, vxlanPort: number): PortState {
   };
 }
 
-/** The other hosts of the Fabric, in a stable order (by name), for records and flood lists. */
+/** The other hosts of the Fabric, in a stable order (by name): the flood list. */
 export function peersOf(hosts: readonly Host[], host: string): Host[] {
   return hosts.filter((h) => h.name !== host).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Every VTEP of the Fabric as the fewest prefixes that hold exactly those addresses (no other
+ * address is admitted). The host's own VTEP is among them, so the flows are the same on every
+ * host: a packet claiming to come from it is as forgeable as one claiming any peer's.
+ */
+export function vtepPrefixes(hosts: readonly Pick<Host, 'vtep'>[]): string[] {
+  if (hosts.length === 0) return [];
+  return mergeCidr(hosts.map((h) => `${h.vtep}/32`)).map((p) => p.replace(/\/32$/, ''));
+}
+
+/** The VTEPs a bridge's flood flow sends to (`set_field:VTEP->tun_dst` in table 70). */
+export function floodVteps(bridge: Pick<BridgeState, 'flows'>): string[] {
+  const flood = Object.values(bridge.flows).find((f) => f.table === T.tunnel && f.priority === 50 && f.match === '');
+  return flood ? [...flood.actions.matchAll(/set_field:([0-9.]+)->tun_dst/g)].map((m) => m[1]!) : [];
 }

@@ -1,12 +1,14 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { ENCAP_OVERHEAD } from '../compile/pipeline.js';
+import { ENCAP_OVERHEAD, T } from '../compile/pipeline.js';
+import { floodVteps } from '../compile/tunnels.js';
+import { ipToInt } from '../manifest/ipv4.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
 import { endpointsOf, type Endpoint } from '../state/endpoint.js';
 import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
 import type { Allocations } from '../compile/allocate.js';
 import { parseRecords } from '../compile/records.js';
-import type { LiveHost } from '../state/host-state.js';
+import type { BridgeState, LiveHost } from '../state/host-state.js';
 import { KIND_KEY } from '../state/marks.js';
 
 /*
@@ -116,19 +118,35 @@ export function underlayReady(model: Model, live: Record<string, LiveHost>): Dia
   return out;
 }
 
+/** The prefixes a bridge admits tunnelled traffic from (`tun_src=` in table 0). */
+function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): Array<{ first: number; last: number }> {
+  return Object.values(bridge.flows).flatMap((f) => {
+    const m = f.table === T.classify ? /(?:^|,)tun_src=([0-9.]+)(?:\/(\d+))?/.exec(f.match) : null;
+    if (!m) return [];
+    const prefix = m[2] === undefined ? 32 : Number(m[2]);
+    const first = ipToInt(m[1]!) & (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+    return [{ first: first >>> 0, last: (first >>> 0) + 2 ** (32 - prefix) - 1 }];
+  });
+}
+
 /**
- * Every host reaches every other host: its tunnel port, and a peer record (the VTEP its flows
- * admit and flood to) for each other host of the Fabric with that host's VTEP.
+ * Every host reaches every other host: it has its tunnel port, its flood flow sends to every
+ * other host's VTEP, and it admits traffic from each of them.
  */
 export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const host of model.fabric.hosts) {
     const bridges = Object.values(desired[host.name]?.state.bridges ?? {});
     const hasPort = bridges.some((b) => Object.values(b.ports).some((p) => p.externalIds[KIND_KEY] === 'tunnel'));
-    const peers = new Map(bridges.flatMap((b) => parseRecords(b.externalIds)).filter((r) => r.kind === 'peer').map((r) => [r.parts.join('.'), r.value]));
-    const missing = model.fabric.hosts.filter((h) => h.name !== host.name && peers.get(h.name) !== h.vtep).map((h) => h.name);
+    const sends = new Set(bridges.flatMap(floodVteps));
+    const admits = bridges.flatMap(admittedPrefixes);
+    const missing = model.fabric.hosts.filter((h) => {
+      if (h.name === host.name) return false;
+      const v = ipToInt(h.vtep);
+      return !sends.has(h.vtep) || !admits.some((a) => v >= a.first && v <= a.last);
+    });
     if (!hasPort) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel port`));
-    if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.join(', ')}`));
+    if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.map((h) => h.name).join(', ')}`));
   }
   return out;
 }
@@ -165,22 +183,44 @@ export function vnisStableUnderEndpoints(allocations: Allocations, live: Record<
  */
 export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): Diagnostic[] {
   const known = new Set(model.fabric.hosts.map((h) => h.name));
+  // A VTEP is still a Fabric host's when the Fabric gives it, or when a Fabric host's tunnel
+  // port still has it (its vtep is changing in this plan).
+  const vteps = new Set(model.fabric.hosts.map((h) => h.vtep));
+  for (const [host, l] of Object.entries(live)) {
+    if (!known.has(host)) continue;
+    for (const b of Object.values(l.state.bridges)) for (const p of Object.values(b.ports)) if (p.externalIds[KIND_KEY] === 'tunnel' && p.options['local_ip']) vteps.add(p.options['local_ip']);
+  }
   const left = new Set<string>();
+  const leftVteps = new Set<string>();
   for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) {
-    for (const r of parseRecords(b.externalIds)) if (r.kind === 'peer' && !known.has(r.parts.join('.'))) left.add(r.parts.join('.'));
-    // A port per peer, as contiv made tunnels before the one flow-based port.
+    // The flood list names peers by VTEP only.
+    for (const v of floodVteps(b)) if (!vteps.has(v)) leftVteps.add(v);
+    // A port per peer, as contiv made tunnels before the one flow-based port, names the peer.
     for (const p of Object.values(b.ports)) {
       const peer = p.externalIds['contiv.peer'];
-      if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) left.add(peer);
+      if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) {
+        left.add(peer);
+        if (p.options['remote_ip']) leftVteps.delete(p.options['remote_ip']);
+      }
     }
   }
-  return [...left].sort().map((peer) => ({
-    severity: 'warning' as const,
-    code: 'host-left-fabric',
-    message: `host ${peer} is no longer in the Fabric: the other hosts drop their tunnels to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
-    hint: `to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on ${peer}: ovs-vsctl del-br contiv0`,
-    address: peer,
-  }));
+  const hint = (who: string) => `to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on ${who}: ovs-vsctl del-br contiv0`;
+  return [
+    ...[...left].sort().map((peer) => ({
+      severity: 'warning' as const,
+      code: 'host-left-fabric',
+      message: `host ${peer} is no longer in the Fabric: the other hosts drop their tunnels to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
+      hint: hint(peer),
+      address: peer,
+    })),
+    ...[...leftVteps].sort().map((vtep) => ({
+      severity: 'warning' as const,
+      code: 'host-left-fabric',
+      message: `the host with VTEP ${vtep} is no longer in the Fabric: the other hosts stop sending to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
+      hint: hint('that host'),
+      address: vtep,
+    })),
+  ];
 }
 
 /** Apply and attach need ethtool, flock and nsenter on every host: said at plan time, naming the host. */

@@ -2,7 +2,7 @@ import type { CompiledHost } from '../compile/compile.js';
 import type { BridgeState, DockerNetworkState, DockerState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { parseRecords } from '../compile/records.js';
-import { peerOwner } from '../compile/tunnels.js';
+import { VTEP_OWNER } from '../compile/tunnels.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
 import type { Action, AddressChange, BridgeChange, BridgeFields, Change, DockerNetworkChange, DockerPluginChange, FileChange, FlowsChange, PortChange } from './types.js';
@@ -246,17 +246,13 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
 /**
  * Owner addresses of what the host has, so flows of an owner that is gone from the manifests
  * are still named (`net/blue/old-net`, not a hash): networks from the bridge's VNI records,
- * peers from its peer records, tunnels and endpoints from their ports' marks. Cookies are
- * one-way; these are the candidates.
+ * tunnels and endpoints from their ports' marks (and the Fabric's VTEPs, whose address is a
+ * constant). Cookies are one-way; these are the candidates.
  */
 function liveOwners(bridges: Record<string, BridgeState>): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { [cookieFor(VTEP_OWNER.kind, VTEP_OWNER.address)]: VTEP_OWNER.address };
   for (const b of Object.values(bridges)) {
     for (const r of parseRecords(b.externalIds)) {
-      if (r.kind === 'peer') {
-        const owner = peerOwner(r.parts.join('.'));
-        out[cookieFor(owner.kind, owner.address)] = owner.address;
-      }
       if (r.kind !== 'vni' || r.parts.length !== 2) continue;
       const address = `net/${r.parts[0]}/${r.parts[1]}`;
       out[cookieFor('network', address)] = address;

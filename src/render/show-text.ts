@@ -4,7 +4,7 @@ import { decodeCookie, KIND_KEY } from '../state/marks.js';
 import { blockUse } from '../ipam/host.js';
 import { intToIp } from '../manifest/ipv4.js';
 import { endpointsOf } from '../state/endpoint.js';
-import { parseRecords } from '../compile/records.js';
+import { floodVteps } from '../compile/tunnels.js';
 
 /** Flow counts of a bridge per owner kind (pipeline, network, endpoint, rule …). */
 export function flowCountsByKind(bridge: BridgeState): Record<string, number> {
@@ -20,12 +20,11 @@ function portsOfKind(bridge: BridgeState, kind: string) {
   return Object.values(bridge.ports).filter((p) => p.externalIds[KIND_KEY] === kind);
 }
 
-/** The tunnel port(s) and the peers they reach: `contiv-vxlan from 198.19.0.11 to h2 (198.19.0.12), h3 (…)`. */
+/** The tunnel port(s) and how many peers the flood flow reaches: `contiv-vxlan from 198.19.0.11 to 2 peers`. */
 function tunnelsLine(b: BridgeState): string {
-  const peers = parseRecords(b.externalIds).filter((r) => r.kind === 'peer').map((r) => `${r.parts.join('.')} (${r.value})`);
-  const ports = portsOfKind(b, 'tunnel').map((t) => (t.options['remote_ip'] === 'flow' ? `${t.name} from ${t.options['local_ip'] ?? '?'}` : `${t.name} → ${t.options['remote_ip'] ?? '?'}`));
-  if (ports.length === 0) return 'none';
-  return `${ports.join(', ')}${peers.length ? ` to ${peers.join(', ')}` : ''}`;
+  const peers = floodVteps(b).length;
+  const ports = portsOfKind(b, 'tunnel').map((t) => (t.options['remote_ip'] === 'flow' ? `${t.name} from ${t.options['local_ip'] ?? '?'} to ${peers} peer${peers === 1 ? '' : 's'}` : `${t.name} → ${t.options['remote_ip'] ?? '?'}`));
+  return ports.length ? ports.join(', ') : 'none';
 }
 
 /** `contiv show` as text: one block per host; failed hosts say why, the others are still shown. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRecords, recordKey } from '../../../src/compile/records.js';
 import { BRIDGE, TUNNEL_OFPORT } from '../../../src/compile/pipeline.js';
-import { TUNNEL_PORT } from '../../../src/compile/tunnels.js';
+import { floodVteps, TUNNEL_PORT, vtepPrefixes } from '../../../src/compile/tunnels.js';
 import type { CompiledHost } from '../../../src/compile/compile.js';
 import type { Model } from '../../../src/model/types.js';
 import { endpointsOf } from '../../../src/state/endpoint.js';
@@ -80,10 +80,9 @@ describe('compile (golden)', () => {
         for (const p of ports) expect(p.name.length, `${host} port ${p.name}`).toBeLessThanOrEqual(15);
         expect(new Set(ports.map((p) => p.name)).size).toBe(ports.length);
         expect(new Set(ports.map((p) => p.ofport)).size, `${host}: ofports unique`).toBe(ports.length);
-        // One tunnel port, whatever the Fabric's size; a peer record (its VTEP) per other host.
+        // One tunnel port, whatever the Fabric's size; the flood list names every other host's VTEP once.
         expect(ports.filter((p) => p.externalIds[KIND_KEY] === 'tunnel').map((p) => [p.name, p.ofport, p.options['remote_ip']])).toEqual([[TUNNEL_PORT, TUNNEL_OFPORT, 'flow']]);
-        const peers = parseRecords(bridge.externalIds).filter((r) => r.kind === 'peer').map((r) => [r.parts.join('.'), r.value]);
-        expect(peers).toEqual(model.fabric.hosts.filter((h) => h.name !== host).sort((a, b) => a.name.localeCompare(b.name)).map((h) => [h.name, h.vtep]));
+        expect(floodVteps(bridge).sort()).toEqual(model.fabric.hosts.filter((h) => h.name !== host).map((h) => h.vtep).sort());
         // Endpoints keep the number attach gave them.
         for (const lp of Object.values(live[host]?.bridges[BRIDGE]?.ports ?? {})) {
           const want = bridge.ports[lp.name];
@@ -122,7 +121,7 @@ describe('compile (golden)', () => {
     });
   }
 
-  it('flows per host = constant + c1·tunnels + c2·networks + c3·local endpoints (never a product)', async () => {
+  it('flows per host = constant + VTEP prefixes + c2·networks + c3·local endpoints (never a product, never per peer)', async () => {
     // Every owner of one kind has the same number of flows, in every case: so the count is
     // linear in tunnels, networks and local endpoints, whatever their mix.
     const perOwner = new Map<string, Set<number>>();
@@ -141,15 +140,16 @@ describe('compile (golden)', () => {
         }
         const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
         const endpoints = live[h.name] ? endpointsOf(live[h.name]!).filter((e) => networks.has(`${e.tenant}/${e.network}`)).length : 0;
-        rows.push({ where: `${name}/${h.name}`, total, tunnels: model.fabric.hosts.length - 1, networks: model.networks.length, endpoints, other });
+        rows.push({ where: `${name}/${h.name}`, total, tunnels: vtepPrefixes(model.fabric.hosts).length, networks: model.networks.length, endpoints, other });
       }
     }
-    for (const kind of ['pipeline', 'tunnel', 'network', 'endpoint']) {
+    for (const kind of ['pipeline', 'network', 'endpoint']) {
       expect([...(perOwner.get(kind) ?? [])], `flows per ${kind} owner`).toHaveLength(1);
     }
     const one = (kind: string) => [...perOwner.get(kind)!][0]!;
-    const [p, c1, c2, c3] = [one('pipeline'), one('tunnel'), one('network'), one('endpoint')];
-    for (const r of rows) expect(r.total, r.where).toBe(p + c1 * r.tunnels + c2 * r.networks + c3 * r.endpoints + r.other);
+    const [p, c2, c3] = [one('pipeline'), one('network'), one('endpoint')];
+    // One admission flow per prefix of the Fabric's VTEPs (one tunnel owner per host).
+    for (const r of rows) expect(r.total, r.where).toBe(p + r.tunnels + c2 * r.networks + c3 * r.endpoints + r.other);
     // And the endpoints case really has endpoints: the formula is exercised, not vacuous.
     expect(rows.some((r) => r.endpoints >= 2)).toBe(true);
   });

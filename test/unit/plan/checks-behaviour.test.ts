@@ -18,6 +18,10 @@ import {
 import type { BridgeState, HostState, LinkInfo, LiveHost, PortState } from '../../../src/state/host-state.js';
 import { ownerIds } from '../../../src/state/marks.js';
 import { tunnelPort } from '../../../src/compile/tunnels.js';
+import { T } from '../../../src/compile/pipeline.js';
+import { compileFabric } from '../../../src/compile/compile.js';
+import { allocate } from '../../../src/compile/allocate.js';
+import { flowKey, type Flow } from '../../../src/state/host-state.js';
 import { defaultFacts, withEndpoints, type EndpointSpec } from '../compile/case-support.js';
 
 /*
@@ -339,24 +343,41 @@ describe('underlayReady: the underlay can carry the overlay', () => {
 
 describe('fullTunnelMesh: every host has a tunnel to every other', () => {
   const port = (host: string) => tunnelPort(model().fabric.hosts.find((h) => h.name === host)!, 4789);
-  const peers = (records: Record<string, string>) => ({ 'contiv.owner': 'contiv', ...Object.fromEntries(Object.entries(records).map(([h, v]) => [`contiv.peer.${h}`, v])) });
+  /** A bridge with the tunnel port (or not), a flood flow to `sends` and admission flows from `admits`. */
+  const meshBridge = (host: string, sends: string[], admits: string[], withPort = true): BridgeState => {
+    const b = bridge('contiv0', withPort ? [port(host)] : []);
+    const flood: Flow = { cookie: 'c1', table: T.tunnel, priority: 50, match: '', actions: ['push_vlan:0x8100', ...sends.flatMap((v) => [`set_field:${v}->tun_dst`, 'output:9'])].join(',') };
+    b.flows[flowKey(flood)] = flood;
+    for (const a of admits) {
+      const f: Flow = { cookie: 'c3', table: T.classify, priority: 100, match: `in_port=9,tun_src=${a},vlan_tci=0x1000/0x1000`, actions: 'goto_table:1' };
+      b.flows[flowKey(f)] = f;
+    }
+    return b;
+  };
 
-  it('names, per host, the peers it has no tunnel to: no record, or a record with another VTEP; and a host without the port', () => {
+  it('names, per host, the peers it does not send to or admit; and a host without the port', () => {
     const desired = {
-      h1: compiled('h1', [bridge('contiv0', [port('h1')], peers({ h2: '198.19.0.12' }))]),
-      h2: compiled('h2', [bridge('contiv0', [port('h2')], peers({ h1: '198.19.0.11', h3: '198.19.0.99' }))]),
-      h3: compiled('h3', [bridge('contiv0', [], peers({ h1: '198.19.0.11', h2: '198.19.0.12' }))]),
+      // h1 floods to h2 only; h2 admits 198.19.0.12/31 (h2, h3) and not h1; h3 has no port.
+      h1: compiled('h1', [meshBridge('h1', ['198.19.0.12'], ['198.19.0.11', '198.19.0.12/31'])]),
+      h2: compiled('h2', [meshBridge('h2', ['198.19.0.11', '198.19.0.13'], ['198.19.0.12/31'])]),
+      h3: compiled('h3', [meshBridge('h3', ['198.19.0.11', '198.19.0.12'], ['198.19.0.8/29'], false)]),
     };
     expect(fullTunnelMesh(model(), desired)).toEqual([
       { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h1: no tunnel to h3', address: 'h1' },
-      { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h2: no tunnel to h3', address: 'h2' },
+      { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h2: no tunnel to h1', address: 'h2' },
       { severity: 'error', code: 'tunnel-mesh-incomplete', message: 'h3: no tunnel port', address: 'h3' },
     ]);
   });
 
-  it('is content with a full mesh', () => {
-    const desired = Object.fromEntries(HOSTS.map((h) => [h.name, compiled(h.name, [bridge('contiv0', [port(h.name)], peers(Object.fromEntries(HOSTS.filter((p) => p.name !== h.name).map((p) => [p.name, p.vtep]))))])]));
+  it('is content with a full mesh: every peer sent to and admitted (exactly, or inside a prefix)', () => {
+    const desired = Object.fromEntries(HOSTS.map((h) => [h.name, compiled(h.name, [meshBridge(h.name, HOSTS.filter((p) => p.name !== h.name).map((p) => p.vtep), ['198.19.0.11', '198.19.0.12/31'])])]));
     expect(fullTunnelMesh(model(), desired)).toEqual([]);
+  });
+
+  it('is content with what compile makes', () => {
+    const m = model();
+    const desired = compileFabric({ model: m, allocations: allocate(m, []).allocations, live: {} });
+    expect(fullTunnelMesh(m, desired)).toEqual([]);
   });
 });
 
@@ -410,11 +431,27 @@ describe('vnisStableUnderEndpoints: a network with endpoints keeps its VNI', () 
 });
 
 describe('hostsLeftFabric: a host dropped from the Fabric is a warning, with what to do', () => {
-  it('names each host a peer record still names, sorted, once, and not the hosts of the Fabric', () => {
-    const records = { 'contiv.owner': 'contiv', 'contiv.peer.h9': '198.19.0.19', 'contiv.peer.h2': '198.19.0.12', 'contiv.peer.h7': '198.19.0.17' };
-    const h1 = liveHost({ host: 'h1', bridges: { contiv0: bridge('contiv0', [], records) } });
-    const h3 = liveHost({ host: 'h3', bridges: { contiv0: bridge('contiv0', [], { 'contiv.owner': 'contiv', 'contiv.peer.h9': '198.19.0.19', 'contiv.vni.h8.x': '3' }) } });
-    expect(hostsLeftFabric(model(), { h1, h3 }).map((x) => x.address)).toEqual(['h7', 'h9']);
+  it('names each VTEP a flood list still sends to that no Fabric host has, sorted, once; a Fabric host whose vtep is changing is not one', () => {
+    const flood = (vteps: string[]): BridgeState => {
+      const b = bridge('contiv0');
+      const f: Flow = { cookie: 'c1', table: T.tunnel, priority: 50, match: '', actions: vteps.map((v) => `set_field:${v}->tun_dst,output:9`).join(',') };
+      b.flows[flowKey(f)] = f;
+      return b;
+    };
+    const h1 = liveHost({ host: 'h1', bridges: { contiv0: flood(['198.19.0.12', '198.19.0.19', '198.19.0.17', '198.19.0.33']) } });
+    const h3 = liveHost({ host: 'h3', bridges: { contiv0: flood(['198.19.0.19']) } });
+    // h2 is moving to 198.19.0.12 from 198.19.0.33: its port still has the old one.
+    const h2b = bridge('contiv0', [{ ...tunnelPort(model().fabric.hosts[1]!, 4789), options: { remote_ip: 'flow', local_ip: '198.19.0.33', key: 'flow' } }]);
+    const h2 = liveHost({ host: 'h2', bridges: { contiv0: h2b } });
+    const d = hostsLeftFabric(model(), { h1, h2, h3 });
+    expect(d.map((x) => x.address)).toEqual(['198.19.0.17', '198.19.0.19']);
+    expect(d[0]).toEqual({
+      severity: 'warning',
+      code: 'host-left-fabric',
+      message: 'the host with VTEP 198.19.0.17 is no longer in the Fabric: the other hosts stop sending to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)',
+      hint: 'to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on that host: ovs-vsctl del-br contiv0',
+      address: '198.19.0.17',
+    });
   });
 
   it('names each host that live per-peer tunnel ports (an older contiv) still point to, sorted, once', () => {
