@@ -28,7 +28,7 @@ function fabricYaml(n) {
     const k = i + 11;
     return `    - name: h${i + 1}\n      address: 198.18.${k >> 8}.${k & 255}\n      vtep: 198.19.${k >> 8}.${k & 255}\n      datapath: netdev`;
   });
-  return `apiVersion: contiv.io/v1\nkind: Fabric\nmetadata:\n  name: bench\nspec:\n  vxlanPort: 4789\n  vniRange: 1-10000\n  mtu: 1450\n  ssh:\n    user: root\n    port: 22\n    knownHostsFile: /dev/null\n  hosts:\n${hosts.join('\n')}\n`;
+  return `apiVersion: contiv.io/v1\nkind: Fabric\nmetadata:\n  name: bench\nspec:\n  vxlanPort: 4789\n  vniRange: 1-10000\n  mtu: 1446\n  ssh:\n    user: root\n    port: 22\n    knownHostsFile: /dev/null\n  hosts:\n${hosts.join('\n')}\n`;
 }
 
 /** 20 tenants, each with 10 networks and 50 groups (5 per network), a policy per group of two rules. */

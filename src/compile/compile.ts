@@ -4,7 +4,8 @@ import { endpointsOf } from '../state/endpoint.js';
 import { ADDRESS_KEY, KIND_KEY, ownerIds } from '../state/marks.js';
 import type { Allocations } from './allocate.js';
 import { FlowSet, OUT_PORT_FIELD, ZONE_FIELD, type FlowOwner } from './flow-builder.js';
-import { endpointFlows, networkFlows } from './endpoint-flows.js';
+import { endpointFlows, networkFlows, networkOwner } from './endpoint-flows.js';
+import { canonicalActions } from '../state/flow-canonical.js';
 import { isAddressRecord, isHeldRecord } from '../ipam/records.js';
 import { cookieFor } from '../state/marks.js';
 import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T, TUNNEL_OFPORT } from './pipeline.js';
@@ -42,19 +43,57 @@ export interface CompileInput {
 
 /** Pure: Model + allocations + live endpoints → the desired state of every host. */
 export function compileFabric(input: CompileInput): Record<string, CompiledHost> {
-  return Object.fromEntries(input.model.fabric.hosts.map((h) => [h.name, compileHost(input, h)]));
+  const shared = fabricShared(input);
+  return Object.fromEntries(input.model.fabric.hosts.map((h) => [h.name, compileHost(input, h, shared)]));
+}
+
+/**
+ * What every host gets alike, made once per Fabric rather than once per host (a plan of 1,000
+ * hosts would otherwise canonicalise the same policy flows 1,000 times): the pipeline without
+ * its flood list, the admission of the Fabric's VTEPs, every network's flows as on a host
+ * without endpoints in it, the policy flows, the records; and each VTEP's part of a flood list.
+ */
+export interface FabricShared {
+  common: FlowSet;
+  /** Flows of each network on a host with no endpoint in it, by `tenant/network`. */
+  bareNetworks: Map<string, FlowSet>;
+  records: Record<string, string>;
+  /** Canonical `set_field:VTEP->tun_dst,output:PORT` per host name, in flood order (by name). */
+  floodParts: Array<[host: string, actions: string]>;
+  networks: Set<string>;
+}
+
+export function fabricShared(input: Pick<CompileInput, 'model' | 'allocations'>): FabricShared {
+  const { model, allocations } = input;
+  const common = new FlowSet();
+  pipelineFlows(common);
+  for (const prefix of vtepPrefixes(model.fabric.hosts)) common.add(VTEP_OWNER, T.classify, 100, [`in_port=${TUNNEL_OFPORT}`, `tun_src=${prefix}`, 'vlan_tci=0x1000/0x1000'], [`goto_table:${T.fromPeer}`]);
+  policyFlows(common, model, allocations);
+  const bareNetworks = new Map<string, FlowSet>();
+  for (const network of model.networks) {
+    const key = `${network.tenant}/${network.name}`;
+    const set = new FlowSet();
+    networkFlows(set, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, []);
+    bareNetworks.set(key, set);
+  }
+  return {
+    common,
+    bareNetworks,
+    records: { ...records(model, allocations), ...modelRecords(model) },
+    floodParts: peersOf(model.fabric.hosts, '').map((h) => [h.name, canonicalActions(`set_field:${h.vtep}->tun_dst,output:${TUNNEL_OFPORT}`)]),
+    networks: new Set(bareNetworks.keys()),
+  };
 }
 
 export const PIPELINE_OWNER: FlowOwner = { kind: 'pipeline', address: 'pipeline' };
 
 export { networkOwner } from './endpoint-flows.js';
 
-export function compileHost(input: CompileInput, host: Host): CompiledHost {
+export function compileHost(input: CompileInput, host: Host, shared: FabricShared = fabricShared(input)): CompiledHost {
   const { model, allocations } = input;
   const live = input.live[host.name];
   const liveBridge = live?.bridges[BRIDGE];
-  const peers = peersOf(model.fabric.hosts, host.name);
-  const networks = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
+  const networks = shared.networks;
   // Endpoints stay as attach made them; an endpoint of a network that no longer exists is
   // refused at plan time (it would be cut off), so here it is simply not given flows.
   const gone = new Set(input.gone?.[host.name] ?? []);
@@ -63,19 +102,20 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
   const ports: Record<string, PortState> = { [TUNNEL_PORT]: tunnelPort(host, model.fabric.vxlanPort) };
   for (const e of endpoints) ports[e.port] = liveBridge!.ports[e.port]!;
 
-  const flows = new FlowSet();
-  pipelineFlows(flows, peers.map((p) => p.vtep));
-  for (const prefix of vtepPrefixes(model.fabric.hosts)) flows.add(VTEP_OWNER, T.classify, 100, [`in_port=${TUNNEL_OFPORT}`, `tun_src=${prefix}`, 'vlan_tci=0x1000/0x1000'], [`goto_table:${T.fromPeer}`]);
+  const flows = new FlowSet(shared.common);
+  floodFlow(flows, shared.floodParts.filter(([name]) => name !== host.name).map(([, actions]) => actions));
+  const localPorts = new Map<string, number[]>();
+  for (const e of endpoints) localPorts.set(`${e.tenant}/${e.network}`, [...(localPorts.get(`${e.tenant}/${e.network}`) ?? []), e.ofport]);
   for (const network of model.networks) {
     const key = `${network.tenant}/${network.name}`;
-    const local = endpoints.filter((e) => `${e.tenant}/${e.network}` === key);
-    networkFlows(flows, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, local.map((e) => e.ofport));
+    const local = localPorts.get(key);
+    if (local) networkFlows(flows, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, local);
+    else for (const f of Object.values(shared.bareNetworks.get(key)!.flows)) flows.addCanonical(networkOwner(network.tenant, network.name), f.table, f.priority, f.match, f.actions);
   }
   for (const e of endpoints) {
     const gid = e.group ? (allocations.group[`${e.tenant}/${e.group}`] ?? NO_GROUP) : NO_GROUP;
     endpointFlows(flows, e, allocations.vni[`${e.tenant}/${e.network}`]!, gid);
   }
-  policyFlows(flows, model, allocations);
 
   const bridge: BridgeState = {
     name: BRIDGE,
@@ -83,8 +123,7 @@ export function compileHost(input: CompileInput, host: Host): CompiledHost {
     failMode: 'secure',
     externalIds: {
       ...ownerIds('bridge', `${host.name}/bridge/${BRIDGE}`),
-      ...records(model, allocations),
-      ...modelRecords(model),
+      ...shared.records,
       // Address records: as the plan decided, or as they are when the caller plans no addresses.
       ...(input.addresses?.[host.name] ?? addressRecordsOf(liveBridge?.externalIds ?? {})),
       // Addresses held for Docker's endpoints being made: the host's own, kept as they are.
@@ -141,7 +180,7 @@ const ZONE = `zone=${ZONE_FIELD}`;
  * The fixed part of the pipeline: defaults, traffic from peers, dispatch, conntrack, commit
  * and tunnel egress. Only the flood list names the host's peers (every VTEP but its own).
  */
-function pipelineFlows(flows: FlowSet, peerVteps: readonly string[]): void {
+function pipelineFlows(flows: FlowSet): void {
   const o = PIPELINE_OWNER;
   flows.add(o, T.classify, 0, [], ['drop']);
   // From an admitted peer (T0 checked in_port, tun_src and the tag): its source MAC is learned
@@ -176,11 +215,18 @@ function pipelineFlows(flows: FlowSet, peerVteps: readonly string[]): void {
   flows.add(o, T.inRules, 0, [], [`goto_table:${T.outRules}`]);
   flows.add(o, T.outRules, 0, [], [`goto_table:${T.commit}`]);
   flows.add(o, T.commit, 0, ['ip'], [`ct(commit,${ZONE})`, `output:${OUT_PORT_FIELD}`]);
-  const tag = ['push_vlan:0x8100', 'move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11]', 'move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23]'];
   // A learned destination: T11 set the tunnel port and the peer's VTEP.
-  flows.add(o, T.tunnel, 100, [`${REG.dstKind}=${DST_REMOTE}`], [...tag, `output:${OUT_PORT_FIELD}`]);
-  // Unknown unicast and broadcast from a local endpoint: to every peer (they drop what is not theirs).
-  flows.add(o, T.tunnel, 50, [], peerVteps.length ? [...tag, ...peerVteps.flatMap((v) => [`set_field:${v}->tun_dst`, `output:${TUNNEL_OFPORT}`])] : ['drop']);
+  flows.add(o, T.tunnel, 100, [`${REG.dstKind}=${DST_REMOTE}`], [TAG, `output:${OUT_PORT_FIELD}`]);
+}
+
+const TAG = canonicalActions('push_vlan:0x8100,move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11],move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23]');
+
+/**
+ * Unknown unicast and broadcast from a local endpoint: to every peer (they drop what is not
+ * theirs). The one flow that differs from host to host, built from canonical parts.
+ */
+function floodFlow(flows: FlowSet, peerParts: readonly string[]): void {
+  flows.addCanonical(PIPELINE_OWNER, T.tunnel, 50, '', peerParts.length ? [TAG, ...peerParts].join(',') : 'drop');
 }
 
 /** Kind and owner address of a managed port, from its marks. */

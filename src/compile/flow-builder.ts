@@ -13,13 +13,24 @@ export interface FlowOwner {
  * cookie → owner address map the plan uses to name flow groups.
  */
 export class FlowSet {
-  readonly flows: Record<string, Flow> = {};
-  readonly owners: Record<string, string> = {};
+  readonly flows: Record<string, Flow>;
+  readonly owners: Record<string, string>;
+
+  /** Empty, or starting with the flows of `from` (shared, not copied: flows are never changed in place). */
+  constructor(from?: FlowSet) {
+    this.flows = from ? { ...from.flows } : {};
+    this.owners = from ? { ...from.owners } : {};
+  }
 
   add(owner: FlowOwner, table: number, priority: number, match: readonly string[], actions: readonly string[]): void {
+    this.addCanonical(owner, table, priority, canonicalMatch(match), canonicalActions(actions.join(',')));
+  }
+
+  /** For match and actions already in canonical form (built from canonical parts). */
+  addCanonical(owner: FlowOwner, table: number, priority: number, match: string, actions: string): void {
     const cookie = cookieFor(owner.kind, owner.address);
     this.owners[cookie] = owner.address;
-    const flow: Flow = { cookie, table, priority, match: canonicalMatch(match), actions: canonicalActions(actions.join(',')) };
+    const flow: Flow = { cookie, table, priority, match, actions };
     const key = flowKey(flow);
     if (this.flows[key]) throw new Error(`compile produced two flows with key ${key} (owners ${this.owners[this.flows[key]!.cookie]} and ${owner.address})`);
     this.flows[key] = flow;

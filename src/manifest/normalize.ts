@@ -176,23 +176,26 @@ export function normalizeFabric(parsed: ParsedDocument, home: string): Fabric {
   const base = dirname(parsed.file.absPath);
   const [first, last] = (raw.spec.vniRange ?? FABRIC_DEFAULTS.vniRange).split('-').map(Number) as [number, number];
   const all = collectPositions(parsed);
+  const positions = hostPositions(all);
   return {
     name: raw.metadata.name,
     file: parsed.file.absPath,
     vxlanPort: raw.spec.vxlanPort ?? FABRIC_DEFAULTS.vxlanPort,
     vniRange: { first, last },
     mtu: raw.spec.mtu ?? FABRIC_DEFAULTS.mtu,
-    hosts: raw.spec.hosts.map((h, i) => normalizeHost(h, raw.spec.ssh ?? {}, base, home, hostPositions(all, i), locate(parsed, ['spec', 'hosts', i, 'name']))),
+    hosts: raw.spec.hosts.map((h, i) => normalizeHost(h, raw.spec.ssh ?? {}, base, home, positions[i] ?? {}, locate(parsed, ['spec', 'hosts', i, 'name']))),
     source: locate(parsed, ['metadata', 'name']),
     at: all,
   };
 }
 
-/** A host's positions, keyed relative to the host entry (`address`, `ssh.user`). */
-function hostPositions(all: Record<string, Host['source']>, index: number): Record<string, Host['source']> {
-  const prefix = `spec.hosts.${index}.`;
-  const out: Record<string, Host['source']> = {};
-  for (const [path, pos] of Object.entries(all)) if (path.startsWith(prefix)) out[path.slice(prefix.length)] = pos;
+/** Each host's positions, keyed relative to its entry (`address`, `ssh.user`): one pass over the Fabric's, whatever its size. */
+function hostPositions(all: Record<string, Host['source']>): Array<Record<string, Host['source']>> {
+  const out: Array<Record<string, Host['source']>> = [];
+  for (const [path, pos] of Object.entries(all)) {
+    const m = /^spec\.hosts\.(\d+)\.(.+)$/.exec(path);
+    if (m) (out[Number(m[1])] ??= {})[m[2]!] = pos;
+  }
   return out;
 }
 
