@@ -47,8 +47,32 @@ export function vtepPrefixes(hosts: readonly Pick<Host, 'vtep'>[]): string[] {
   return mergeCidr(hosts.map((h) => `${h.vtep}/32`)).map((p) => p.replace(/\/32$/, ''));
 }
 
-/** The VTEPs a bridge's flood flow sends to (`set_field:VTEP->tun_dst` in table 70). */
+const TUN_DST = '->tun_dst';
+
+/**
+ * The VTEPs a bridge's flood flow sends to (`set_field:VTEP->tun_dst` in table 70). A scan,
+ * not a regular expression: plans read one such list of every peer on every host.
+ */
 export function floodVteps(bridge: Pick<BridgeState, 'flows'>): string[] {
-  const flood = Object.values(bridge.flows).find((f) => f.table === T.tunnel && f.priority === 50 && f.match === '');
-  return flood ? [...flood.actions.matchAll(/set_field:([0-9.]+)->tun_dst/g)].map((m) => m[1]!) : [];
+  const flood = floodFlowOf(bridge);
+  if (!flood) return [];
+  const out: string[] = [];
+  const text = flood.actions;
+  for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) {
+    const start = text.lastIndexOf(':', end) + 1;
+    out.push(text.slice(start, end));
+  }
+  return out;
+}
+
+function floodFlowOf(bridge: Pick<BridgeState, 'flows'>) {
+  return Object.values(bridge.flows).find((f) => f.table === T.tunnel && f.priority === 50 && f.match === '');
+}
+
+/** How many peers a bridge's flood flow sends to, without reading their addresses. */
+export function floodCount(bridge: Pick<BridgeState, 'flows'>): number {
+  const text = floodFlowOf(bridge)?.actions ?? '';
+  let n = 0;
+  for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) n++;
+  return n;
 }

@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { ENCAP_OVERHEAD, T } from '../compile/pipeline.js';
-import { floodVteps } from '../compile/tunnels.js';
+import { floodCount, floodVteps } from '../compile/tunnels.js';
 import { ipToInt } from '../manifest/ipv4.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
@@ -135,16 +135,20 @@ function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): Array<{ first: nu
  */
 export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const vtepInts = model.fabric.hosts.map((h) => ipToInt(h.vtep));
+  // Hosts share their admission flows: which VTEPs a set of them leaves out is worked out once.
+  const unadmitted = new Map<string, Set<string>>();
   for (const host of model.fabric.hosts) {
     const bridges = Object.values(desired[host.name]?.state.bridges ?? {});
     const hasPort = bridges.some((b) => Object.values(b.ports).some((p) => p.externalIds[KIND_KEY] === 'tunnel'));
-    const sends = new Set(bridges.flatMap(floodVteps));
     const admits = bridges.flatMap(admittedPrefixes);
-    const missing = model.fabric.hosts.filter((h) => {
-      if (h.name === host.name) return false;
-      const v = ipToInt(h.vtep);
-      return !sends.has(h.vtep) || !admits.some((a) => v >= a.first && v <= a.last);
-    });
+    const key = admits.map((a) => `${a.first}-${a.last}`).join(',');
+    let outside = unadmitted.get(key);
+    if (!outside) unadmitted.set(key, (outside = new Set(model.fabric.hosts.filter((_, i) => !admits.some((a) => vtepInts[i]! >= a.first && vtepInts[i]! <= a.last)).map((h) => h.vtep))));
+    // The flood list is read address by address only when it is not one per peer.
+    const full = bridges.reduce((n, b) => n + floodCount(b), 0) === model.fabric.hosts.length - 1;
+    const sends = full ? undefined : new Set(bridges.flatMap(floodVteps));
+    const missing = model.fabric.hosts.filter((h) => h.name !== host.name && (outside.has(h.vtep) || (sends !== undefined && !sends.has(h.vtep))));
     if (!hasPort) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel port`));
     if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.map((h) => h.name).join(', ')}`));
   }
