@@ -38,11 +38,13 @@ export interface CompileInput {
   cni?: { pluginSha256: string };
   /** The contiv-docker bundle this contiv installs; absent: the hosts' Docker side is kept as it is. */
   docker?: { pluginSha256: string };
+  /** Compile only these hosts (a shard, src/plan/target.ts); absent: every host of the Fabric. */
+  only?: ReadonlySet<string>;
 }
 
-/** Pure: Model + allocations + live endpoints → the desired state of every host. */
+/** Pure: Model + allocations + live endpoints → the desired state of every host (of `only`). */
 export function compileFabric(input: CompileInput): Record<string, CompiledHost> {
-  return Object.fromEntries(input.model.fabric.hosts.map((h) => [h.name, compileHost(input, h)]));
+  return Object.fromEntries(input.model.fabric.hosts.filter((h) => !input.only || input.only.has(h.name)).map((h) => [h.name, compileHost(input, h)]));
 }
 
 export const PIPELINE_OWNER: FlowOwner = { kind: 'pipeline', address: 'pipeline' };

@@ -116,10 +116,13 @@ export function underlayReady(model: Model, live: Record<string, LiveHost>): Dia
   return out;
 }
 
-/** Every host has a tunnel to every other host (the mesh is what carries every network). */
-export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>): Diagnostic[] {
+/**
+ * Every host has a tunnel to every other host (the mesh is what carries every network). A
+ * shard's plan checks its hosts (`of`), each to every host of the Fabric.
+ */
+export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>, of?: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const host of model.fabric.hosts) {
+  for (const host of model.fabric.hosts.filter((h) => !of || of.has(h.name))) {
     const ports = Object.values(desired[host.name]?.state.bridges ?? {}).flatMap((b) => Object.values(b.ports));
     const peers = new Set(ports.filter((p) => p.externalIds[KIND_KEY] === 'tunnel').map((p) => p.externalIds['contiv.peer']));
     const missing = model.fabric.hosts.filter((h) => h.name !== host.name && !peers.has(h.name)).map((h) => h.name);

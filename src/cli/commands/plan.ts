@@ -8,13 +8,13 @@ import { toJson } from '../../render/json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { collect, formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
+import { formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { shardNote } from '../shard-note.js';
 
-interface PlanOptions extends ManifestCliOptions, FormatCliOptions {
+interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions {
   out?: string;
   detailedExitcode?: boolean;
   parallelism: number;
-  target: string[];
   acceptNewHostKeys?: boolean;
 }
 
@@ -22,17 +22,16 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
   const command = program.command('plan').description('Show what apply would change on every host to match the manifests.');
   manifestOptions(command);
   formatOptions(command, ['text', 'json', 'markdown']);
-  hostOptions(command)
+  shardOptions(hostOptions(command))
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
-    .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
-        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });
+        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });
         if (!result.ok) {
           process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNo plan: fix the problems above first.\n`);
           setStatus(1);
@@ -40,7 +39,9 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         }
         const plan = result.plan;
         if (options.out) await writeFile(options.out, serializePlan(plan));
-        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', color)}\n`);
+        const format = formatOf(options) as 'text' | 'json' | 'markdown';
+        if (plan.shard && format !== 'json') process.stdout.write(`${shardNote(plan)}\n\n`);
+        process.stdout.write(`${renderPlan(plan, format, color)}\n`);
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
         setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);
