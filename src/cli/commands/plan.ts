@@ -39,9 +39,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         }
         const plan = result.plan;
         if (options.out) await writeFile(options.out, serializePlan(plan));
-        const format = formatOf(options) as 'text' | 'json' | 'markdown';
-        if (plan.shard && format !== 'json') process.stdout.write(`${shardNote(plan)}\n\n`);
-        process.stdout.write(`${renderPlan(plan, format, color)}\n`);
+        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', color)}\n`);
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
         setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);
@@ -56,8 +54,8 @@ export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', col
     case 'json':
       return toJson('plan', { plan, summary: countChanges(plan) });
     case 'markdown':
-      return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
+      return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n${plan.shard ? `${shardNote(plan)}\n\n` : ''}\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
     default:
-      return renderPlanText(plan, { color });
+      return `${plan.shard ? `${shardNote(plan)}\n\n` : ''}${renderPlanText(plan, { color })}`;
   }
 }

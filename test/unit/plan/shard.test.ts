@@ -118,6 +118,21 @@ describe('a shard plan (makePlan with cover)', () => {
   }
 });
 
+describe('shards of a CI matrix, planned at the same moment', () => {
+  for (const name of ['fresh-fabric', 'network-added', 'host-added', 'cni-runtime-added', 'vni-range-changed-unused']) {
+    it(`${name}: planned in parallel from the same hosts, applied one after the other in any order, converge as one full apply does`, async () => {
+      const c = await loadPlanCase(join(ROOT, name));
+      const names = c.model.fabric.hosts.map((h) => h.name);
+      const shards = names.map((h) => makePlan(shardInput(c, c.live, [h])).plan!);
+      const once = applied(c.live, c.result.plan!);
+      for (const order of [shards, [...shards].reverse()]) {
+        const after = order.reduce((live, plan) => applied(live, plan), c.live);
+        for (const h of names) expect(after[h]!.state, `${name}/${h}`).toEqual(once[h]!.state);
+      }
+    });
+  }
+});
+
 describe('a shard plan saved and read back', () => {
   it('says which hosts it covers, and a file whose record disagrees with its hosts is refused', async () => {
     const c = await loadPlanCase(join(ROOT, 'network-added'));
