@@ -2,7 +2,8 @@
  * Sharding a fleet (issue 14) on a lab of its own (`cshard`, 4 hosts labelled rack=a: h1 h2 and
  * rack=b: h3 h4): shard A (--target rack=a) planned, saved and applied from the file while
  * h3 and h4 are locked by someone else (apply neither waits for nor touches them); shard B
- * (--exclude rack=a) applied from the directory; a full plan then says No changes. A shard's
+ * (--exclude rack=a) applied from the directory; a full plan then says No changes. Two shards
+ * planned before either applies (a CI matrix) apply in the other order and converge. A shard's
  * reads, counted through the real SSH transport: its hosts gathered, the others' records only
  * (sizes and times logged). tenant:blue selects the host of blue's endpoint; selectors that
  * select nothing are errors naming them (exit 1).
@@ -134,6 +135,20 @@ describe('sharding a fleet with --target and --exclude', () => {
     expect(full.status, full.stdout).toBe(0);
     expect(full.stdout).toContain(NO_CHANGES);
     expect(full.stdout).not.toContain('Shard');
+  }, 180_000);
+
+  it('a CI matrix: both shards planned before either applies, applied in the other order, converge', async () => {
+    writeFileSync(join(dir, 'matrix-net.yaml'), ['apiVersion: contiv.io/v1', 'kind: Network', 'metadata: { name: matrix-net }', 'spec: { subnet: 10.8.0.0/24 }', ''].join('\n'));
+    const a = join(tmp, 'matrix-a.json');
+    const b = join(tmp, 'matrix-b.json');
+    expect(cli('plan', dir, '--target', 'rack=a', '--out', a, '--detailed-exitcode').status).toBe(2);
+    expect(cli('plan', dir, '--target', 'rack=b', '--out', b, '--detailed-exitcode').status).toBe(2);
+    // Each plan fingerprints its own hosts only: the other shard's apply does not make it stale.
+    expect(ok(cli('apply', b)).stdout).toContain('Apply complete: 2 hosts changed.');
+    expect(ok(cli('apply', a)).stdout).toContain('Apply complete: 2 hosts changed.');
+    const full = cli('plan', dir, '--detailed-exitcode');
+    expect(full.status, full.stdout).toBe(0);
+    expect(full.stdout).toContain(NO_CHANGES);
   }, 180_000);
 
   it('a shard plan gathers its hosts and reads only the records of the others, one exec each', async () => {
