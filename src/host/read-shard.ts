@@ -25,7 +25,7 @@ import type { HostTarget, Transport } from './transport.js';
 
 export type ShardRead = { live: Record<string, LiveHost>; diagnostics: Diagnostic[] } | { live?: undefined; diagnostics: Diagnostic[] };
 
-function outcomesToRead(outcomes: readonly HostOutcome<LiveHost>[], covered: ReadonlySet<string>): ShardRead {
+function outcomesToRead(outcomes: readonly HostOutcome<LiveHost>[], why: (host: string) => string): ShardRead {
   const diagnostics: Diagnostic[] = outcomes.flatMap((o) =>
     o.ok
       ? []
@@ -33,7 +33,7 @@ function outcomesToRead(outcomes: readonly HostOutcome<LiveHost>[], covered: Rea
           {
             severity: 'error' as const,
             code: `host-${o.error.kind}`,
-            message: covered.has(o.host) ? o.error.message : `${o.error.message} (not in this shard; its records are read: allocations and address blocks need every host's)`,
+            message: `${o.error.message}${why(o.host)}`,
             address: o.host,
             ...(o.error.hint ? { hint: o.error.hint } : {}),
           },
@@ -45,7 +45,7 @@ function outcomesToRead(outcomes: readonly HostOutcome<LiveHost>[], covered: Rea
 
 /** The small read of every host (to learn where tenants have endpoints, before selecting). */
 export async function readAllRecords(transport: Transport, hosts: readonly HostTarget[], parallelism: number): Promise<ShardRead> {
-  return outcomesToRead(await forEachHost(hosts, parallelism, (h) => readHostRecords(transport, h)), new Set());
+  return outcomesToRead(await forEachHost(hosts, parallelism, (h) => readHostRecords(transport, h)), () => ' (a tenant selector reads every host\'s records, to find where the tenant has endpoints)');
 }
 
 /**
@@ -54,5 +54,5 @@ export async function readAllRecords(transport: Transport, hosts: readonly HostT
  */
 export async function readShard(transport: Transport, hosts: readonly HostTarget[], covered: ReadonlySet<string>, parallelism: number, records: Record<string, LiveHost> = {}): Promise<ShardRead> {
   const outcomes = await forEachHost(hosts, parallelism, async (h) => (covered.has(h.name) ? gatherHost(transport, h) : (records[h.name] ?? readHostRecords(transport, h))));
-  return outcomesToRead(outcomes, covered);
+  return outcomesToRead(outcomes, (h) => (covered.has(h) ? '' : " (not in this shard; its records are read: allocations and address blocks need every host's)"));
 }

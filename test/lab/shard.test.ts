@@ -102,7 +102,7 @@ describe('sharding a fleet with --target and --exclude', () => {
   it('shard A, planned and saved, applies from the file to its hosts only, without waiting for the others\' locks', async () => {
     const planFile = join(tmp, 'a.json');
     const run = ok(cli('plan', dir, '--target', 'rack=a', '--out', planFile));
-    expect(run.stdout).toContain('Shard (--target rack=a): h1, h2 — 2 of 4 hosts. The other 2 hosts were read for their records only and are left as they are.');
+    expect(run.stdout).toContain('Shard (--target rack=a): h1, h2 — 2 of 4 hosts; the other 2 are neither planned nor changed.');
     expect(run.stdout).toMatch(/h1/);
     expect(run.stdout).not.toMatch(/^\s*[+~-].*h[34]\//m);
     const saved = JSON.parse(readFileSync(planFile, 'utf8')) as { shard: unknown; hosts: Array<{ host: string }>; connections: Array<{ name: string }> };
@@ -192,7 +192,7 @@ describe('sharding a fleet with --target and --exclude', () => {
       expect(planned.status, planned.stdout).toBe(2);
       expect(planned.stdout).toContain('blue-two');
       const applied = ok(cli('apply', dir, '--target', 'tenant:blue', '--auto-approve'));
-      expect(applied.stdout).toContain('Shard (--target tenant:blue): h3 — 1 of 4 hosts.');
+      expect(applied.stdout).toContain('Shard (--target tenant:blue): h3 — 1 of 4 hosts;');
       expect(applied.stdout).toContain('Apply complete: 1 host changed.');
       // Blue's new network reached h3; the other hosts get it with the rest of the fleet.
       const rest = cli('plan', dir, '--exclude', 'tenant:blue', '--detailed-exitcode');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planFleet } from '../../../src/cli/fleet-plan.js';
 import { GATHER_SCRIPT, RECORDS_SCRIPT } from '../../../src/host/gather-script.js';
-import type { ExecResult, HostTarget, Transport } from '../../../src/host/transport.js';
+import { HostError, type ExecResult, type HostTarget, type Transport } from '../../../src/host/transport.js';
 import { loadManifests } from '../../../src/manifest/load.js';
 import type { Model } from '../../../src/model/types.js';
 import type { HostState } from '../../../src/state/host-state.js';
@@ -54,8 +54,9 @@ const STATES: Record<string, HostState> = withEndpoints({}, [
 /** Answers the two reads as the hosts would, and records which host got which. */
 class RecordingTransport implements Transport {
   readonly reads: string[] = [];
-  constructor(private readonly m: Model) {}
+  constructor(private readonly m: Model, private readonly down: readonly string[] = []) {}
   async exec(host: HostTarget, script: string): Promise<ExecResult> {
+    if (this.down.includes(host.name)) throw new HostError(host.name, 'unreachable', 'connection refused');
     const kind = script === GATHER_SCRIPT ? 'gather' : script === RECORDS_SCRIPT ? 'records' : 'other';
     this.reads.push(`${host.name} ${kind}`);
     if (kind === 'other') return { code: 1, stdout: '', stderr: 'not a read' };
@@ -72,9 +73,9 @@ class RecordingTransport implements Transport {
 
 const BUNDLES = { cni: 'c'.repeat(64), docker: 'd'.repeat(64) };
 
-async function plan(target: string[], exclude: string[] = []) {
+async function plan(target: string[], exclude: string[] = [], down: string[] = []) {
   const m = model();
-  const transport = new RecordingTransport(m);
+  const transport = new RecordingTransport(m, down);
   const result = await planFleet(m, transport, { parallelism: 4, target, exclude, source: { dir: 'm' }, bundles: BUNDLES });
   return { result, reads: transport.reads.sort() };
 }
@@ -122,5 +123,14 @@ describe('planFleet: what a plan reads', () => {
   it('a tenant without endpoints anywhere is named, after the records were read', async () => {
     const { result } = await plan(['tenant:red']);
     expect(!result.ok && result.diagnostics.map((d) => d.code)).toEqual(['selector-unmatched']);
+  });
+
+  it('a host outside the shard that cannot be read stops the plan, saying why it was read', async () => {
+    const { result } = await plan(['rack=a'], [], ['h4']);
+    expect(!result.ok && result.diagnostics.map((d) => [d.code, d.address, d.message])).toEqual([
+      ['host-unreachable', 'h4', "h4: connection refused (not in this shard; its records are read: allocations and address blocks need every host's)"],
+    ]);
+    const own = await plan(['rack=a'], [], ['h1']);
+    expect(!own.result.ok && own.result.diagnostics.map((d) => d.message)).toEqual(['h1: connection refused']);
   });
 });
