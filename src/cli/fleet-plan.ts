@@ -1,18 +1,23 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { gatherAll } from '../host/gather.js';
+import { readAllRecords, readShard } from '../host/read-shard.js';
 import type { Transport } from '../host/transport.js';
 import { makePlan } from '../plan/make-plan.js';
-import { selectHosts } from '../plan/target.js';
+import { isSharded, needsEndpoints, selectShard, tenantsOn, type ShardRequest } from '../plan/target.js';
 import type { Plan } from '../plan/types.js';
 import type { LiveHost } from '../state/host-state.js';
 import type { Model } from '../model/types.js';
-import { UserError } from './errors.js';
 import { readBundles } from '../runtime/bundle.js';
 
 export interface FleetPlanOptions {
   parallelism: number;
+  /** --target selectors (src/plan/target.ts); none: every host. */
   target?: string[];
+  /** --exclude selectors. */
+  exclude?: string[];
   source: Plan['source'];
+  /** The runtime plugins' hashes; absent: read from this contiv's bundles. */
+  bundles?: { cni: string; docker: string };
 }
 
 export type FleetPlanResult =
@@ -20,24 +25,40 @@ export type FleetPlanResult =
   | { ok: false; diagnostics: Diagnostic[] };
 
 /**
- * Gather every host (allocations need the whole fleet), plan, then keep only the targeted
- * hosts' changes. An unreachable host stops the plan: planning without it could hand out a VNI
- * or an address block it already uses.
+ * Reads the hosts and plans. The whole fleet: every host gathered. A shard (--target /
+ * --exclude): its hosts gathered, every other host's records read with the small read
+ * (src/host/read-shard.ts says what and why), and only the shard's hosts planned. An
+ * unreachable host stops the plan: planning without it could hand out a VNI or an address
+ * block it already uses. A selector that selects nothing is a diagnostic (exit 1).
  */
 export async function planFleet(model: Model, transport: Transport, options: FleetPlanOptions): Promise<FleetPlanResult> {
-  let targets: Set<string> | undefined;
-  if (options.target?.length) {
-    const { names, unmatched } = selectHosts(model.fabric.hosts, options.target);
-    if (unmatched.length) throw new UserError(`--target ${unmatched.join(', ')} matches no host (a host name or a label key=value)`);
-    targets = names;
+  const request: ShardRequest = { target: options.target ?? [], exclude: options.exclude ?? [] };
+  const hosts = model.fabric.hosts;
+  let live: Record<string, LiveHost>;
+  let cover: { hosts: string[]; target: string[]; exclude: string[] } | undefined;
+  if (!isSharded(request)) {
+    const gathered = await gatherAll(transport, hosts, options.parallelism);
+    if (!gathered.live) return { ok: false, diagnostics: gathered.diagnostics };
+    live = gathered.live;
+  } else {
+    // A tenant selects by endpoints: every host's records first (the small read the shard needs
+    // of the others anyway), then the full gather of the hosts selected.
+    const records = needsEndpoints(request) ? await readAllRecords(transport, hosts, options.parallelism) : undefined;
+    if (records && !records.live) return { ok: false, diagnostics: records.diagnostics };
+    const selection = selectShard(hosts, request, records?.live ? tenantsOn(records.live) : undefined);
+    if (!selection.hosts) return { ok: false, diagnostics: selection.diagnostics };
+    const read = await readShard(transport, hosts, new Set(selection.hosts), options.parallelism, records?.live);
+    if (!read.live) return { ok: false, diagnostics: read.diagnostics };
+    live = read.live;
+    cover = { hosts: selection.hosts, target: [...request.target], exclude: [...request.exclude] };
   }
-  const gathered = await gatherAll(transport, model.fabric.hosts, options.parallelism);
-  if (!gathered.live) return { ok: false, diagnostics: gathered.diagnostics };
-  const live = gathered.live;
-  const bundles = await readBundles();
-  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles['contiv-cni'].sha256 }, docker: { pluginSha256: bundles['contiv-docker'].sha256 } });
+  const bundles = options.bundles ?? (await bundleHashes());
+  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}) });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
-  const plan = result.plan;
-  if (targets) plan.hosts = plan.hosts.map((h) => (targets!.has(h.host) ? h : { ...h, changes: [] }));
-  return { ok: true, plan, live };
+  return { ok: true, plan: result.plan, live };
+}
+
+async function bundleHashes(): Promise<{ cni: string; docker: string }> {
+  const b = await readBundles();
+  return { cni: b['contiv-cni'].sha256, docker: b['contiv-docker'].sha256 };
 }

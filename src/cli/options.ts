@@ -46,6 +46,18 @@ export function formatOf(options: FormatCliOptions): string {
   return options.json ? 'json' : options.format;
 }
 
+/** --target/--exclude: a shard of the fleet (src/plan/target.ts). */
+export interface ShardCliOptions {
+  target: string[];
+  exclude: string[];
+}
+
+export function shardOptions(command: Command): Command {
+  return command
+    .option('--target <sel>', 'only these hosts: a host name, a label key=value, or tenant:NAME (the hosts of its endpoints); repeatable, adds up', collect, [])
+    .option('--exclude <sel>', 'not these hosts (same selectors), from --target or from every host; repeatable', collect, []);
+}
+
 export function hostOptions(command: Command): Command {
   return command
     .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))

@@ -39,12 +39,14 @@ export interface CompileInput {
   cni?: { pluginSha256: string };
   /** The contiv-docker bundle this contiv installs; absent: the hosts' Docker side is kept as it is. */
   docker?: { pluginSha256: string };
+  /** Compile only these hosts (a shard, src/plan/target.ts); absent: every host of the Fabric. */
+  only?: ReadonlySet<string>;
 }
 
-/** Pure: Model + allocations + live endpoints → the desired state of every host. */
+/** Pure: Model + allocations + live endpoints → the desired state of every host (of `only`). */
 export function compileFabric(input: CompileInput): Record<string, CompiledHost> {
   const shared = fabricShared(input);
-  return Object.fromEntries(input.model.fabric.hosts.map((h) => [h.name, compileHost(input, h, shared)]));
+  return Object.fromEntries(input.model.fabric.hosts.filter((h) => !input.only || input.only.has(h.name)).map((h) => [h.name, compileHost(input, h, shared)]));
 }
 
 /**

@@ -131,14 +131,15 @@ function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): Array<{ first: nu
 
 /**
  * Every host reaches every other host: it has its tunnel port, its flood flow sends to every
- * other host's VTEP, and it admits traffic from each of them.
+ * other host's VTEP, and it admits traffic from each of them. A shard's plan checks its hosts
+ * (`of`), each to every host of the Fabric.
  */
-export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>): Diagnostic[] {
+export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>, of?: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const vtepInts = model.fabric.hosts.map((h) => ipToInt(h.vtep));
   // Hosts share their admission flows: which VTEPs a set of them leaves out is worked out once.
   const unadmitted = new Map<string, Set<string>>();
-  for (const host of model.fabric.hosts) {
+  for (const host of model.fabric.hosts.filter((h) => !of || of.has(h.name))) {
     const bridges = Object.values(desired[host.name]?.state.bridges ?? {});
     const hasPort = bridges.some((b) => Object.values(b.ports).some((p) => p.externalIds[KIND_KEY] === 'tunnel'));
     const admits = bridges.flatMap(admittedPrefixes);

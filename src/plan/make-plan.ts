@@ -16,8 +16,17 @@ import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 export interface PlanInput {
   model: Model;
-  /** Gathered state of every host of the Fabric. */
+  /**
+   * State of every host of the Fabric: gathered, or for hosts outside `cover` the small read
+   * (records, ports, named namespaces: RECORDS_SCRIPT) that allocations and address blocks need.
+   */
   live: Record<string, LiveHost>;
+  /**
+   * A shard: plan only these hosts (src/plan/target.ts). Allocations, address blocks and the
+   * checks of what the manifests may change still see every host of `live`; compiling, the
+   * checks of a host's own facts and the plan are of these hosts only.
+   */
+  cover?: { hosts: readonly string[]; target: readonly string[]; exclude: readonly string[] };
   source: Plan['source'];
   /** The contiv-cni bundle's hash (hosts with the cni runtime get it); absent: CNI files are left as they are. */
   cni?: { pluginSha256: string };
@@ -47,34 +56,40 @@ function aliveAddresses(l: LiveHost, gone: readonly string[]): HostAddresses {
   return { externalIds: l.state.bridges[BRIDGE]?.externalIds ?? {}, endpoints: endpointsOf(l.state).filter((e) => !dead.has(e.netns)) };
 }
 
-/** Pure: model + live state of every host → allocations → desired state → the plan. */
+/** Pure: model + live state of every host → allocations → desired state → the plan (of every host, or of a shard's). */
 export function makePlan(input: PlanInput): PlanResult {
   const { model, live } = input;
-  const gone = goneEndpoints(live);
+  const covered = new Set(input.cover?.hosts ?? model.fabric.hosts.map((h) => h.name));
+  // The hosts gathered in full; the others of a shard were read for their records only.
+  const full = input.cover ? Object.fromEntries(Object.entries(live).filter(([h]) => covered.has(h))) : live;
+  // Only a full gather tells a dead endpoint (it lists runtimes' namespace paths): the others'
+  // endpoints all count as alive, which keeps their addresses taken, never frees one.
+  const gone = goneEndpoints(full);
   // The model as last applied, from the hosts' records: what the manifests are compared with.
   const recorded = recordedModel(live);
-  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...underlayReady(model, live), ...hostsLeftFabric(model, live), ...applyToolsPresent(live), ...dockerHostsReady(model, live), ...dockerNetworksHaveGateways(model)];
+  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...underlayReady(model, full), ...hostsLeftFabric(model, live), ...applyToolsPresent(full), ...dockerHostsReady(model, full), ...dockerNetworksHaveGateways(model)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
   if (hasErrors(diagnostics)) return { diagnostics };
   const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [])])));
   diagnostics.push(...addresses.diagnostics);
-  const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) });
-  diagnostics.push(...fullTunnelMesh(model, desired), ...bridgesAreOurs(desired, live), ...flowsLeaveForeignAlone(desired, live), ...dockerNetworksFreeToGo(desired, live));
+  const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, only: covered, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) });
+  diagnostics.push(...fullTunnelMesh(model, desired, covered), ...bridgesAreOurs(desired, full), ...flowsLeaveForeignAlone(desired, full), ...dockerNetworksFreeToGo(desired, full));
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,
     source: input.source,
     connections: model.fabric.hosts.map(({ at: _at, source: _source, ...connection }) => connection),
-    hosts: model.fabric.hosts.map((h) => ({
+    hosts: model.fabric.hosts.filter((h) => covered.has(h.name)).map((h) => ({
       host: h.name,
       fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }),
       changes: diffHost(desired[h.name]!, liveStates[h.name]),
     })),
     meaning: policyMeaning(recorded, model),
-    addresses: addresses.use.filter((u) => u.low),
+    addresses: addresses.use.filter((u) => u.low && covered.has(u.host)),
     diagnostics,
+    ...(input.cover ? { shard: { target: [...input.cover.target], exclude: [...input.cover.exclude], hosts: model.fabric.hosts.filter((h) => covered.has(h.name)).map((h) => h.name) } } : {}),
   };
   return { plan, desired, diagnostics };
 }

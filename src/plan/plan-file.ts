@@ -18,7 +18,7 @@ export function parsePlan(text: string): { plan?: Plan; problem?: string } {
   const p = data as Partial<Plan>;
   if (typeof p !== 'object' || p === null || !Array.isArray(p.hosts) || !Array.isArray(p.connections)) return { problem: 'not a contiv plan' };
   if (p.format_version !== PLAN_FORMAT_VERSION) return { problem: `plan format ${String(p.format_version)} is not supported (this contiv writes ${PLAN_FORMAT_VERSION}); make a new plan` };
-  const problem = unsafeContent(p as Plan);
+  const problem = unsafeContent(p as Plan) ?? badShard(p as Plan);
   if (problem) return { problem: `refused: ${problem} (a saved plan runs as root on every host; make a new plan)` };
   return { plan: p as Plan };
 }
@@ -83,5 +83,16 @@ function unsafeContent(plan: Plan): string | undefined {
       }
     }
   }
+  return undefined;
+}
+
+/** A shard's record must say exactly which hosts the plan covers (what apply and its summary rely on). */
+function badShard(plan: Plan): string | undefined {
+  const s = plan.shard as unknown;
+  if (s === undefined) return undefined;
+  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
+  const o = s as Partial<Record<'target' | 'exclude' | 'hosts', unknown>>;
+  if (typeof s !== 'object' || s === null || !strings(o.target) || !strings(o.exclude) || !strings(o.hosts)) return 'shard (not a list of selectors and hosts)';
+  if (o.hosts.join(' ') !== plan.hosts.map((h) => h.host).join(' ')) return 'shard (its hosts are not the hosts the plan covers)';
   return undefined;
 }

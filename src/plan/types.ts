@@ -141,13 +141,27 @@ export interface HostPlan {
 /** How to reach a host: what `contiv apply PLANFILE` needs without the manifests. */
 export type HostConnection = Omit<Host, 'at' | 'source'>;
 
+/**
+ * A plan of some hosts only. The other hosts were read for their records alone (no flows, no
+ * links): they are neither planned nor checked, and applying the plan neither locks nor touches
+ * them. `hosts` repeats the names of `Plan.hosts`, so a plan file says what it covers at a glance.
+ */
+export interface PlanShard {
+  target: string[];
+  exclude: string[];
+  hosts: string[];
+}
+
 export interface Plan {
   format_version: number;
   /** Where the manifests came from, for the user. */
   source: { dir: string; ref?: string };
-  /** Every host of the Fabric the plan was made for. */
+  /** Every host of the Fabric the plan was made for (a shard's too: applying it reads them all to settle address claims). */
   connections: HostConnection[];
+  /** The hosts the plan covers, in Fabric order: every host, or a shard's only. */
   hosts: HostPlan[];
+  /** A shard (--target/--exclude): the selectors as given and the hosts they chose; absent for the whole fleet. */
+  shard?: PlanShard;
   /** What the policy changes mean (model as applied → manifests), for reviewers. */
   meaning: MeaningLine[];
   /** Hosts running low on addresses in a space, after the plan. */

@@ -5,7 +5,7 @@ import type { SettledClaim } from '../../endpoint/claim.js';
 import { describeAddressRecord } from '../../ipam/records.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { parsePlan } from '../../plan/plan-file.js';
-import { selectHosts } from '../../plan/target.js';
+import { isSharded, selectShard } from '../../plan/target.js';
 import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { renderPlanText } from '../../render/plan-text.js';
@@ -13,13 +13,13 @@ import { UserError } from '../errors.js';
 import { readBundles } from '../../runtime/bundle.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { collect, hostOptions, manifestOptions, type ManifestCliOptions } from '../options.js';
+import { hostOptions, manifestOptions, shardOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
 
-interface ApplyOptions extends ManifestCliOptions {
+interface ApplyOptions extends ManifestCliOptions, ShardCliOptions {
   autoApprove?: boolean;
   parallelism: number;
-  target: string[];
   acceptNewHostKeys?: boolean;
   color?: boolean;
 }
@@ -27,9 +27,8 @@ interface ApplyOptions extends ManifestCliOptions {
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
   const command = program.command('apply').description('Make every host match the manifests (DIR), or apply a saved plan exactly (PLANFILE).');
   manifestOptions(command, ['[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`']);
-  hostOptions(command)
+  shardOptions(hostOptions(command))
     .option('--auto-approve', 'apply without asking')
-    .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
     .action(async (arg: string, options: ApplyOptions) => {
       const color = useColor(options.color);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
@@ -41,15 +40,18 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           const parsed = parsePlan(await readFile(arg, 'utf8'));
           if (!parsed.plan) throw new UserError(`${arg}: ${parsed.problem}`);
           plan = parsed.plan;
-          if (options.target.length) {
-            const { names, unmatched } = selectHosts(plan.connections, options.target);
-            if (unmatched.length) throw new UserError(`--target ${unmatched.join(', ')} matches no host of the plan`);
-            plan = { ...plan, hosts: plan.hosts.map((h) => (names.has(h.host) ? h : { ...h, changes: [] })) };
+          // Narrowed to some of the hosts the plan covers; the others stay unlocked and untouched.
+          if (isSharded(options)) {
+            const covered = new Set(plan.hosts.map((h) => h.host));
+            const selection = selectShard(plan.connections.filter((c) => covered.has(c.name)), options, undefined, 'the plan');
+            if (!selection.hosts) throw new UserError(`${arg}: ${selection.diagnostics.map((d) => `${d.message}${d.hint ? ` (${d.hint})` : ''} [${d.code}]`).join('; ')}`);
+            const chosen = new Set(selection.hosts);
+            plan = { ...plan, hosts: plan.hosts.filter((h) => chosen.has(h.host)), shard: { target: options.target, exclude: options.exclude, hosts: selection.hosts } };
           }
         } else {
           const loaded = await loadModelOrReport(arg, options, setStatus);
           if (!loaded) return;
-          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) } });
+          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) } });
           if (!result.ok) {
             process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);
             setStatus(1);
@@ -61,6 +63,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         const bundles = await readBundles();
         const stale = plan.hosts.flatMap((h) => h.changes).find((c) => c.type === 'file' && c.after?.bundle !== undefined && c.after.sha256 !== bundles[c.after.bundle].sha256);
         if (stale?.type === 'file') throw new UserError(`${arg}: the plan installs a ${stale.after!.bundle} this contiv does not have (it was made by another build of contiv); make a new plan`);
+        if (plan.shard) process.stdout.write(`${shardNote(plan)}\n\n`);
         process.stdout.write(`${renderPlanText(plan, { color })}\n`);
         const counts = countChanges(plan);
         if (counts.add + counts.change + counts.destroy === 0) {

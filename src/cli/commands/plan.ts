@@ -8,13 +8,13 @@ import { toJson } from '../../render/json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { collect, formatOf, formatOptions, hostOptions, manifestOptions, type FormatCliOptions, type ManifestCliOptions } from '../options.js';
+import { formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { shardNote } from '../shard-note.js';
 
-interface PlanOptions extends ManifestCliOptions, FormatCliOptions {
+interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions {
   out?: string;
   detailedExitcode?: boolean;
   parallelism: number;
-  target: string[];
   acceptNewHostKeys?: boolean;
 }
 
@@ -22,17 +22,16 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
   const command = program.command('plan').description('Show what apply would change on every host to match the manifests.');
   manifestOptions(command);
   formatOptions(command, ['text', 'json', 'markdown']);
-  hostOptions(command)
+  shardOptions(hostOptions(command))
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
-    .option('--target <sel>', 'only this host (a name, or a label key=value); repeatable', collect, [])
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
-        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });
+        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });
         if (!result.ok) {
           process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNo plan: fix the problems above first.\n`);
           setStatus(1);
@@ -55,8 +54,8 @@ export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', col
     case 'json':
       return toJson('plan', { plan, summary: countChanges(plan) });
     case 'markdown':
-      return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
+      return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n${plan.shard ? `${shardNote(plan)}\n\n` : ''}\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
     default:
-      return renderPlanText(plan, { color });
+      return `${plan.shard ? `${shardNote(plan)}\n\n` : ''}${renderPlanText(plan, { color })}`;
   }
 }
