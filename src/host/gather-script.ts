@@ -106,7 +106,7 @@ ${NETNS_SECTION}section files
 for f in /opt/cni/bin/contiv /etc/cni/net.d/*.conflist /usr/local/lib/contiv/contiv-docker /etc/systemd/system/contiv-docker.service; do
   [ -f "$f" ] || continue
   case "$f" in *.conflist) grep -q '"owner":"contiv"' "$f" || continue;; *) head -c 300 "$f" | grep -q 'contiv-[a-z]*: installed by contiv apply' || continue;; esac
-  printf '%s %s %s\\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$(stat -c %a "$f")" "$f"
+  sum=$(sha256sum <"$f"); printf '%s %s %s\\n' "\${sum%% *}" "$(stat -c %a "$f")" "$f"
 done
 section docker
 if command -v docker >/dev/null 2>&1; then
