@@ -48,7 +48,7 @@ export const OVSDB_COMMANDS = [
   '--columns=ovs_version list Open_vSwitch',
   '--columns=name,datapath_type,fail_mode,external_ids,ports list Bridge',
   '--columns=_uuid,name,interfaces,external_ids,protected list Port',
-  '--columns=_uuid,name,type,options,ofport,ofport_request,mtu_request list Interface',
+  '--columns=_uuid,type,options,ofport,ofport_request,mtu_request list Interface',
 ] as const;
 
 /**

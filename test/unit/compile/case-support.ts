@@ -237,7 +237,7 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
   const addPort = (name: string, type: string, ofport: number, options: Record<string, string>, externalIds: Record<string, string>, prot: boolean, mtu?: number): string => {
     const iface = uuid();
     const port = uuid();
-    ifaces.push([['uuid', iface], name, type, map(options), ofport, ofport === 65534 ? ['set', []] : ofport, mtu === undefined ? ['set', []] : mtu]);
+    ifaces.push([['uuid', iface], type, map(options), ofport, ofport === 65534 ? ['set', []] : ofport, mtu === undefined ? ['set', []] : mtu]);
     ports.push([['uuid', port], name, ['uuid', iface], map(externalIds), prot]);
     return port;
   };
@@ -280,7 +280,7 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
     table(['ovs_version'], [[live.facts.ovsVersion || ['set', []]]]),
     table(['name', 'datapath_type', 'fail_mode', 'external_ids', 'ports'], bridges),
     table(['_uuid', 'name', 'interfaces', 'external_ids', 'protected'], ports),
-    table(['_uuid', 'name', 'type', 'options', 'ofport', 'ofport_request', 'mtu_request'], ifaces),
+    table(['_uuid', 'type', 'options', 'ofport', 'ofport_request', 'mtu_request'], ifaces),
     '@@contiv status 0',
     '@@contiv links',
     JSON.stringify(links),

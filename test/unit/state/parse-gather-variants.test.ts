@@ -34,13 +34,22 @@ function editTable(text: string, name: (typeof OVSDB_TABLES)[number], change: (t
   const lineEnd = text.indexOf('\n', lineStart);
   const table = JSON.parse(text.slice(lineStart, lineEnd)) as Table;
   if (!table.headings) throw new Error(`variant: no table ${name}`);
+  if (name === 'interfaces') {
+    const ports = JSON.parse(text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)) as Table;
+    const col = (c: string) => ports.headings.indexOf(c);
+    interfaceOf.set(table, new Map(ports.data.map((d) => [d[col('name')] as string, (d[col('interfaces')] as string[])[1]!])));
+  }
   change(table);
   return text.slice(0, lineStart) + JSON.stringify(table) + text.slice(lineEnd);
 }
 
-/** The row of `table` whose name column is `name`. */
+/** Interface rows have no name column: the uuid of each port's interface, by port name, per table being edited. */
+const interfaceOf = new WeakMap<Table, Map<string, string>>();
+
+/** The row of `table` whose name column is `name` (of the Interface table: the interface of port `name`). */
 function row(table: Table, name: string): unknown[] {
-  const r = table.data.find((d) => d[table.headings.indexOf('name')] === name);
+  const uuid = interfaceOf.get(table)?.get(name);
+  const r = uuid === undefined ? table.data.find((d) => d[table.headings.indexOf('name')] === name) : table.data.find((d) => (d[table.headings.indexOf('_uuid')] as string[])[1] === uuid);
   if (!r) throw new Error(`variant: no row ${name}`);
   return r;
 }
@@ -79,9 +88,9 @@ describe('gather parser: facts of a host', () => {
       vswitchdRunning: true,
       links: [
         { name: 'lo', mtu: 65536, up: true, mac: '00:00:00:00:00:00', addresses: ['127.0.0.1/8'] },
-        { name: 'mgmt0', mtu: 1500, up: true, mac: '02:ee:f0:67:87:b2', addresses: ['198.18.110.11/24'] },
-        { name: 'ul0', mtu: 1600, up: true, mac: '52:fb:af:7f:5b:81', addresses: [] },
-        { name: 'ovs-netdev', mtu: 1500, up: false, mac: 'c6:12:72:3c:af:a8', addresses: [] },
+        { name: 'mgmt0', mtu: 1500, up: true, mac: '1e:97:c8:66:ea:bd', addresses: ['198.18.110.11/24'] },
+        { name: 'ul0', mtu: 1600, up: true, mac: '5e:80:52:a8:5b:39', addresses: [] },
+        { name: 'ovs-netdev', mtu: 1500, up: false, mac: '52:db:d4:a7:5a:09', addresses: [] },
         { name: 'br-phy', mtu: 1600, up: true, mac: '02:c0:c6:13:6e:0b', addresses: ['198.19.110.11/24'] },
       ],
       missing: [],
@@ -98,7 +107,7 @@ describe('gather parser: facts of a host', () => {
     const live = parseGatherOutput('lab-h2', probe('contiv-bridge-10k-flows'));
     expect(live.state.host).toBe('lab-h2');
     expect(live.facts.hostname).toBe('h2');
-    expect(live.facts.links.find((l) => l.name === 'ep1')).toStrictEqual({ name: 'ep1', mtu: 1450, up: false, mac: '1e:72:2c:a2:41:42', addresses: [] });
+    expect(live.facts.links.find((l) => l.name === 'ep1')).toStrictEqual({ name: 'ep1', mtu: 1450, up: false, mac: '96:e2:e5:f3:9c:5d', addresses: [] });
   });
 
   it('lists the named network namespaces, sorted', () => {
@@ -115,7 +124,7 @@ describe('gather parser: facts of a host', () => {
 
   it('a link without a link-layer address has no mac', () => {
     // Variant: ovs-netdev's "address" removed, as `ip -j` prints a link/none device (wireguard, ipip).
-    const out = edit(probe('empty-host'), '"link_type":"ether","address":"c6:12:72:3c:af:a8",', '"link_type":"none",');
+    const out = edit(probe('empty-host'), '"link_type":"ether","address":"52:db:d4:a7:5a:09",', '"link_type":"none",');
     const link = parseGatherOutput('h1', out).facts.links.find((l) => l.name === 'ovs-netdev');
     expect(link).toStrictEqual({ name: 'ovs-netdev', mtu: 1500, up: false, addresses: [] });
   });
@@ -237,7 +246,7 @@ describe('gather parser: a failing section is an error naming it', () => {
   it('reads a section that has no status line by its body alone', () => {
     // Variant: the status lines after ovsdb and after the flows removed. The script always prints one
     // after a command; this pins what Section.status documents: no status line is not a failure.
-    let out = edit(probe('flow-variety'), '"headings":["_uuid","name","type","options","ofport","ofport_request","mtu_request"]}\n\n@@contiv status 0\n', '"headings":["_uuid","name","type","options","ofport","ofport_request","mtu_request"]}\n');
+    let out = edit(probe('flow-variety'), '"headings":["_uuid","type","options","ofport","ofport_request","mtu_request"]}\n\n@@contiv status 0\n', '"headings":["_uuid","type","options","ofport","ofport_request","mtu_request"]}\n');
     out = edit(out, 'actions=drop\n\n@@contiv status 0\n\n@@contiv links', 'actions=drop\n\n@@contiv links');
     const live = parseGatherOutput('h1', out);
     expect(Object.keys(live.state.bridges['contiv0']!.flows)).toHaveLength(10);
@@ -435,7 +444,7 @@ describe('gather parser: ports', () => {
     // Variant: vx-h1's Interface row removed while its port still names it (see above: not expected
     // from one snapshot, still not relied on).
     const out = editTable(probe('contiv-bridge-10k-flows'), 'interfaces', (t) => {
-      t.data = t.data.filter((d) => d[t.headings.indexOf('name')] !== 'vx-h1');
+      t.data = t.data.filter((d) => d !== row(t, 'vx-h1'));
     });
     expect(parseGatherOutput('h2', out).state.bridges['contiv0']!.ports['vx-h1']).toStrictEqual({ name: 'vx-h1', type: 'system', ofport: -1, options: {}, externalIds: VX_IDS, protected: true });
   });

@@ -62,9 +62,9 @@ describe('parseGatherOutput on lab captures', () => {
   it('endpoints attached by name and by path: the paths that still exist are listed with the names', () => {
     const live = parseGatherOutput('h2', probe('endpoints-by-path'));
     const endpoints = Object.values(live.state.bridges['contiv0']!.ports).filter((p) => p.externalIds['contiv.kind'] === 'endpoint');
-    expect(endpoints.map((e) => e.externalIds['contiv.netns']).sort()).toEqual(['/proc/28827/ns/net', '/proc/29060/ns/net', 'web-2']);
-    // /proc/29060 ended before the capture: its endpoint is still in OVSDB, its path is not listed.
-    expect(live.facts.netns).toEqual(['/proc/28827/ns/net', 'runtime-1', 'runtime-2', 'web-2']);
+    expect(endpoints.map((e) => e.externalIds['contiv.netns']).sort()).toEqual(['/proc/25632/ns/net', '/proc/25740/ns/net', 'web-2']);
+    // /proc/25740 ended before the capture: its endpoint is still in OVSDB, its path is not listed.
+    expect(live.facts.netns).toEqual(['/proc/25632/ns/net', 'runtime-1', 'runtime-2', 'web-2']);
     expect(Object.keys(live.state.bridges['contiv0']!.flows).length).toBeGreaterThan(0);
   });
 
