@@ -11,8 +11,9 @@
  * `ip`; the rest is shell builtins (no temporary file, no ls, no cat). Sections:
  * - `hostname`; `missing`: binaries contiv needs that the host lacks;
  * - `ovs-vswitchd`: `running` or `stopped`, from the daemon's pidfile, /proc and its control
- *   socket (no `ovs-appctl version`: a process and a round trip, and it waits forever on a hung
- *   daemon);
+ *   socket, by builtins (`ovs-appctl version` was a process and a round trip, and waited forever
+ *   on a hung daemon); ovs-appctl only where no pidfile is in a run directory we know (OVS built
+ *   with another one), and there it finds the daemon as before;
  * - `ovsdb`: the tables, one JSON object per line in OVSDB_COMMANDS' order (ovs-vsctl's
  *   standard error, if any, comes first in the body);
  * - `flows BRIDGE` for each bridge whose external_ids mark it contiv's; none while ovs-vswitchd
@@ -86,10 +87,19 @@ section missing
 for b in ${REQUIRED_BINARIES.join(' ')}; do command -v "$b" >/dev/null 2>&1 || echo "$b"; done
 command -v ovs-vsctl >/dev/null 2>&1 || exit 0
 section ovs-vswitchd
-run_dir=\${OVS_RUNDIR:-/var/run/openvswitch} pid= comm=
-read -r pid 2>/dev/null <"$run_dir/ovs-vswitchd.pid" || true
-case $pid in ''|*[!0-9]*) ;; *) read -r comm 2>/dev/null <"/proc/$pid/comm" || true;; esac
-if [ "$comm" = ovs-vswitchd ] && [ -S "$run_dir/ovs-vswitchd.$pid.ctl" ]; then vswitchd=running; else vswitchd=stopped; fi
+vswitchd=stopped pidfile=
+for d in \${OVS_RUNDIR:-} /var/run/openvswitch /usr/local/var/run/openvswitch; do
+  if [ -f "$d/ovs-vswitchd.pid" ]; then pidfile=$d/ovs-vswitchd.pid; break; fi
+done
+if [ -n "$pidfile" ]; then
+  pid= comm=
+  read -r pid 2>/dev/null <"$pidfile" || true
+  case $pid in ''|*[!0-9]*) ;; *) read -r comm 2>/dev/null <"/proc/$pid/comm" || true;; esac
+  if [ "$comm" = ovs-vswitchd ] && [ -S "\${pidfile%/*}/ovs-vswitchd.$pid.ctl" ]; then vswitchd=running; fi
+elif ovs-appctl --timeout=10 -t ovs-vswitchd version >/dev/null 2>&1; then
+  # No pidfile where OVS packages put it (a build with another run directory): its own tool finds it.
+  vswitchd=running
+fi
 echo "$vswitchd"
 ${OVSDB_SECTION}# The ovsdb output's first line is {"data":[["contiv0"],…],"headings":["name"]}: split at the
 # double quotes, a bridge name is every second field from the fourth until "headings".
