@@ -92,10 +92,12 @@ for d in \${OVS_RUNDIR:-} /var/run/openvswitch /usr/local/var/run/openvswitch; d
   if [ -f "$d/ovs-vswitchd.pid" ]; then pidfile=$d/ovs-vswitchd.pid; break; fi
 done
 if [ -n "$pidfile" ]; then
-  pid= comm=
+  # A stale pidfile (the daemon was killed) names a pid that is gone, a zombie (state Z) or
+  # another program: only a live ovs-vswitchd with its control socket is running.
+  pid= comm= state=
   read -r pid 2>/dev/null <"$pidfile" || true
-  case $pid in ''|*[!0-9]*) ;; *) read -r comm 2>/dev/null <"/proc/$pid/comm" || true;; esac
-  if [ "$comm" = ovs-vswitchd ] && [ -S "\${pidfile%/*}/ovs-vswitchd.$pid.ctl" ]; then vswitchd=running; fi
+  case $pid in ''|*[!0-9]*) ;; *) read -r _ comm state _ 2>/dev/null <"/proc/$pid/stat" || true;; esac
+  if [ "$comm" = '(ovs-vswitchd)' ] && [ "$state" != Z ] && [ -S "\${pidfile%/*}/ovs-vswitchd.$pid.ctl" ]; then vswitchd=running; fi
 elif ovs-appctl --timeout=10 -t ovs-vswitchd version >/dev/null 2>&1; then
   # No pidfile where OVS packages put it (a build with another run directory): its own tool finds it.
   vswitchd=running

@@ -26,7 +26,7 @@ export async function gatherHost(transport: Transport, host: HostTarget): Promis
     throw new HostError(host.name, 'missing-binary', `${missing.join(', ')} not found on the host`, 'install Open vSwitch (Debian: openvswitch-switch) and iproute2');
   }
   if (!live.facts.vswitchdRunning) {
-    throw new HostError(host.name, 'command', 'ovs-vswitchd is not running (no live ovs-vswitchd behind its pidfile)', 'start Open vSwitch on the host');
+    throw new HostError(host.name, 'command', 'ovs-vswitchd is not running (no pidfile names a live ovs-vswitchd)', 'start Open vSwitch on the host');
   }
   return live;
 }
