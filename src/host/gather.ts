@@ -6,7 +6,7 @@ import { GATHER_SCRIPT, RECORDS_SCRIPT } from './gather-script.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from './transport.js';
 
 /** Binaries without which contiv cannot read a host at all (the rest are needed by apply). */
-const NEEDED_FOR_GATHER = ['ovs-vsctl', 'ovs-ofctl', 'ovs-appctl', 'ip'];
+const NEEDED_FOR_GATHER = ['ovs-vsctl', 'ovs-ofctl', 'ip'];
 
 /** One exec on one host → its LiveHost. Throws HostError naming the host and the cause. */
 export async function gatherHost(transport: Transport, host: HostTarget): Promise<LiveHost> {
@@ -25,8 +25,8 @@ export async function gatherHost(transport: Transport, host: HostTarget): Promis
   if (missing.length > 0) {
     throw new HostError(host.name, 'missing-binary', `${missing.join(', ')} not found on the host`, 'install Open vSwitch (Debian: openvswitch-switch) and iproute2');
   }
-  if (live.facts.ovsVersion === '') {
-    throw new HostError(host.name, 'command', 'ovs-vswitchd is not running (ovs-appctl version failed)', 'start Open vSwitch on the host');
+  if (!live.facts.vswitchdRunning) {
+    throw new HostError(host.name, 'command', 'ovs-vswitchd is not running (no pidfile names a live ovs-vswitchd)', 'start Open vSwitch on the host');
   }
   return live;
 }

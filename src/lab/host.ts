@@ -45,7 +45,9 @@ ip link set ul0 up
 ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema
 ovsdb-server /etc/openvswitch/conf.db --remote=punix:/run/openvswitch/db.sock \
   --pidfile --detach --no-chdir --log-file </dev/null >/dev/null 2>&1
-ovs-vsctl --no-wait init -- set Open_vSwitch . external_ids:hostname="$host" external_ids:system-id="$host"
+# As ovs-ctl starts OVS on a real host: OVSDB records the version of ovs-vswitchd (what gather shows).
+ovs_version=$(ovs-vswitchd --version | awk '/Open vSwitch/{print $NF}')
+ovs-vsctl --no-wait init -- set Open_vSwitch . ovs_version="$ovs_version" external_ids:hostname="$host" external_ids:system-id="$host"
 ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile --detach --no-chdir --log-file </dev/null >/dev/null 2>&1
 # The host's physical underlay: br-phy (netdev) holds the underlay veth; the VTEP address sits on
 # br-phy's internal port, so userspace VXLAN can route and ARP from it.

@@ -32,7 +32,7 @@ export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): stri
   const blocks = outcomes.map((o) => {
     if (!o.ok) return `host ${o.host}: UNREACHABLE\n  ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`;
     const { state, facts, unmanaged } = o.value;
-    const lines = [`host ${o.host} (hostname ${facts.hostname}, Open vSwitch ${facts.ovsVersion})`];
+    const lines = [`host ${o.host} (hostname ${facts.hostname}, Open vSwitch ${facts.ovsVersion || 'version not recorded'})`];
     const bridges = Object.values(state.bridges);
     if (bridges.length === 0) lines.push('  no contiv bridge');
     for (const b of bridges) {

@@ -107,9 +107,14 @@ export function flowKey(flow: Pick<Flow, 'table' | 'priority' | 'match'>): strin
 /** Facts about a live host that are not state to converge: versions, capabilities, interfaces. */
 export interface HostFacts {
   hostname: string;
+  /**
+   * Open vSwitch's version as OVSDB records it (the Open_vSwitch table's ovs_version, which
+   * ovs-ctl sets at start); '' when nothing set it. Shown, never decided on.
+   */
   ovsVersion: string;
-  datapathTypes: string[];
-  interfaceTypes: string[];
+  /** Whether ovs-vswitchd runs (its pidfile names a live ovs-vswitchd with its control socket). */
+  vswitchdRunning: boolean;
+  /** The host's interfaces with their MTU and IPv4 addresses (`ip -j addr`). */
   links: LinkInfo[];
   /** Binaries contiv needs that the host lacks. */
   missing: string[];
@@ -126,7 +131,6 @@ export interface HostFacts {
 
 export interface LinkInfo {
   name: string;
-  kind: string;
   mtu: number;
   up: boolean;
   mac?: string;

@@ -2,7 +2,7 @@ import type { BridgeState, FileState, Flow, HostFacts, HostState, LinkInfo, Live
 import { flowKey } from '../host-state.js';
 import { decodeCookie, isOwned } from '../marks.js';
 import { parseFlowLine } from '../flow-canonical.js';
-import { mapOf, optional, parseOvsdbTable, setOf, str, type Row } from './ovsdb-json.js';
+import { mapOf, optional, parseOvsdbTables, setOf, str, type Row } from './ovsdb-json.js';
 import { parseDockerSections } from './docker.js';
 import { splitSections, type Section } from './sections.js';
 
@@ -14,8 +14,18 @@ export class GatherParseError extends Error {
 }
 
 /**
+ * The tables of the `ovsdb` section, in the order of OVSDB_COMMANDS in
+ * src/host/gather-script.ts (one ovs-vsctl call, one table per command). `contiv-bridges` is
+ * the script's own (which bridges' flows it dumps): ownership is read from the bridges' rows.
+ */
+export const OVSDB_TABLES = ['contiv-bridges', 'open-vswitch', 'bridges', 'ports', 'interfaces'] as const;
+
+type OvsdbTables = Record<(typeof OVSDB_TABLES)[number], Row[]>;
+
+/**
  * The gather script's output of one host → LiveHost. Pure; the whole text of one host is
- * parsed and dropped before the next, and only the compact state is kept.
+ * parsed and dropped before the next, and only the compact state is kept. RECORDS_SCRIPT's
+ * output is parsed here too: it has fewer sections, and what it lacks reads as empty.
  */
 export function parseGatherOutput(host: string, output: string): LiveHost {
   const sections = splitSections(output);
@@ -23,9 +33,8 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
   const missing = (one('missing')?.body ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
   const facts: HostFacts = {
     hostname: one('hostname')?.body.trim() ?? '',
-    ovsVersion: parseOvsVersion(one('ovs-version')),
-    datapathTypes: [],
-    interfaceTypes: [],
+    ovsVersion: '',
+    vswitchdRunning: one('ovs-vswitchd')?.body === 'running',
     links: parseLinks(one('links')),
     missing,
     netns: [...lines(one('netns')), ...lines(one('netns-paths'))].sort(),
@@ -40,16 +49,14 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
   const state: HostState = { host, bridges: {} as Record<string, BridgeState>, files: parseFiles(one('files')), ...(docker?.docker ? { docker: docker.docker } : {}) };
   if (missing.includes('ovs-vsctl')) return { state, facts, unmanaged };
 
-  const ovs = rowsOf(one('open-vswitch'), 'open-vswitch')[0];
-  if (ovs) {
-    facts.datapathTypes = setOf(ovs['datapath_types']).map(String).sort();
-    facts.interfaceTypes = setOf(ovs['iface_types']).map(String).sort();
-  }
-  const interfaces = new Map(rowsOf(one('interfaces'), 'interfaces').map((r) => [str(r['_uuid']), r]));
-  const ports = new Map(rowsOf(one('ports'), 'ports').map((r) => [str(r['_uuid']), r]));
+  const tables = ovsdbTables(one('ovsdb'));
+  const ovs = tables['open-vswitch'][0];
+  if (ovs) facts.ovsVersion = String(optional(ovs['ovs_version']) ?? '');
+  const interfaces = new Map(tables.interfaces.map((r) => [str(r['_uuid']), r]));
+  const ports = new Map(tables.ports.map((r) => [str(r['_uuid']), r]));
   const flowSections = new Map(sections.filter((s) => s.name === 'flows').map((s) => [s.arg, s]));
 
-  for (const bridge of rowsOf(one('bridges'), 'bridges')) {
+  for (const bridge of tables.bridges) {
     const name = str(bridge['name']);
     const externalIds = mapOf(bridge['external_ids']);
     if (!isOwned(externalIds)) {
@@ -104,14 +111,20 @@ function lines(section: Section | undefined): string[] {
   return (section?.body ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
 }
 
-function rowsOf(section: Section | undefined, name: string): Row[] {
-  if (!section) return [];
-  if (section.status !== undefined && section.status !== 0) throw new GatherParseError(name, `command failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
+/** The `ovsdb` section's tables by name; all empty without the section (an output that has none). */
+function ovsdbTables(section: Section | undefined): OvsdbTables {
+  const named = (tables: Row[][]) => Object.fromEntries(OVSDB_TABLES.map((name, i) => [name, tables[i] ?? []])) as OvsdbTables;
+  if (!section) return named([]);
+  if (section.status !== undefined && section.status !== 0) throw new GatherParseError('ovsdb', `ovs-vsctl failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
+  let tables: Row[][];
   try {
-    return parseOvsdbTable(section.body);
+    tables = parseOvsdbTables(section.body);
   } catch (e) {
-    throw new GatherParseError(name, `unreadable ovs-vsctl output (${e instanceof Error ? e.message : String(e)})`);
+    throw new GatherParseError('ovsdb', `unreadable ovs-vsctl output (${e instanceof Error ? e.message : String(e)})`);
   }
+  // A short read must not pass for a host without ports or interfaces.
+  if (tables.length !== OVSDB_TABLES.length) throw new GatherParseError('ovsdb', `expected ${OVSDB_TABLES.length} tables from ovs-vsctl, got ${tables.length}`);
+  return named(tables);
 }
 
 function toPortState(name: string, port: Row, iface: Row | undefined, externalIds: Record<string, string>): PortState {
@@ -146,17 +159,11 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
   return { managed, foreign };
 }
 
-function parseOvsVersion(section: Section | undefined): string {
-  if (!section || section.status !== 0) return '';
-  return /(\d+\.\d+\.\d+)/.exec(section.body)?.[1] ?? '';
-}
-
 interface IpAddrJson {
   ifname: string;
   mtu?: number;
   flags?: string[];
   address?: string;
-  linkinfo?: { info_kind?: string };
   addr_info?: Array<{ family: string; local: string; prefixlen: number }>;
 }
 
@@ -166,7 +173,6 @@ function parseLinks(section: Section | undefined): LinkInfo[] {
   return links.map((l) => {
     const link: LinkInfo = {
       name: l.ifname,
-      kind: l.linkinfo?.info_kind ?? '',
       mtu: l.mtu ?? 0,
       up: (l.flags ?? []).includes('UP'),
       addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),

@@ -13,6 +13,18 @@ export function parseOvsdbTable(text: string): Row[] {
   return parsed.data.map((cells) => Object.fromEntries(parsed.headings.map((h, i) => [h, cells[i]])));
 }
 
+/**
+ * `ovs-vsctl -f json CMD -- CMD …`: one table per list/find command, each a JSON object on a
+ * line of its own, in the commands' order. Lines that are not tables (a warning ovs-vsctl
+ * printed on its standard error, which gather sends ahead of the tables) are left out.
+ */
+export function parseOvsdbTables(text: string): Row[][] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map(parseOvsdbTable);
+}
+
 function isTagged(value: Cell, tag: string): value is [string, unknown] {
   return Array.isArray(value) && value.length === 2 && value[0] === tag;
 }

@@ -195,8 +195,7 @@ export function defaultFacts(host: string, hostModel: { address: string; vtep: s
   return {
     hostname: host,
     ovsVersion: '3.1.0',
-    datapathTypes: ['netdev', 'system'],
-    interfaceTypes: ['internal', 'patch', 'system', 'vxlan'],
+    vswitchdRunning: true,
     links: links ?? (hostModel ? defaultLinks(hostModel) : []),
     missing: [],
     netns: [],
@@ -204,8 +203,8 @@ export function defaultFacts(host: string, hostModel: { address: string; vtep: s
 }
 
 export function defaultLinks(host: { address: string; vtep: string }): LinkInfo[] {
-  const out: LinkInfo[] = [{ name: 'br-phy', kind: '', mtu: 1600, up: true, addresses: [`${host.vtep}/24`] }];
-  if (host.address !== host.vtep) out.unshift({ name: 'mgmt0', kind: 'veth', mtu: 1500, up: true, addresses: [`${host.address}/24`] });
+  const out: LinkInfo[] = [{ name: 'br-phy', mtu: 1600, up: true, addresses: [`${host.vtep}/24`] }];
+  if (host.address !== host.vtep) out.unshift({ name: 'mgmt0', mtu: 1500, up: true, addresses: [`${host.address}/24`] });
   return out;
 }
 
@@ -238,14 +237,14 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
   const addPort = (name: string, type: string, ofport: number, options: Record<string, string>, externalIds: Record<string, string>, prot: boolean, mtu?: number): string => {
     const iface = uuid();
     const port = uuid();
-    ifaces.push([['uuid', iface], name, type, map(options), ofport, ofport === 65534 ? ['set', []] : ofport, ['map', []], 1500, mtu === undefined ? ['set', []] : mtu, '02:00:00:00:00:01']);
+    ifaces.push([['uuid', iface], type, map(options), ofport, ofport === 65534 ? ['set', []] : ofport, mtu === undefined ? ['set', []] : mtu]);
     ports.push([['uuid', port], name, ['uuid', iface], map(externalIds), prot]);
     return port;
   };
   const unmanagedBridges = ['br-phy', ...(extras.unmanagedBridges ?? [])];
   for (const name of unmanagedBridges) {
     const own = addPort(name, 'internal', 65534, {}, {}, false);
-    bridges.push([['uuid', uuid()], name, 'netdev', ['set', []], ['map', []], ['set', [['uuid', own]]]]);
+    bridges.push([name, 'netdev', ['set', []], ['map', []], ['set', [['uuid', own]]]]);
   }
   const flowSections: string[] = [];
   for (const b of Object.values(live.state.bridges)) {
@@ -255,7 +254,7 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
       const [br, name] = up.split('/') as [string, string];
       if (br === b.name) portIds.push(addPort(name, '', 3, {}, {}, false));
     }
-    bridges.push([['uuid', uuid()], b.name, b.datapathType, b.failMode, map(b.externalIds), ['set', portIds.map((p) => ['uuid', p])]]);
+    bridges.push([b.name, b.datapathType, b.failMode, map(b.externalIds), ['set', portIds.map((p) => ['uuid', p])]]);
     const lines = sortFlows(Object.values(b.flows)).map((f) => ` ${formatFlow(f).replace(/,table=/, ', table=').replace(/,priority=/, ', priority=')}`);
     lines.push(...(extras.foreignFlows?.[b.name] ?? []).map((l) => ` ${l}`));
     flowSections.push(`@@contiv flows ${b.name}`, ...lines, '@@contiv status 0');
@@ -266,7 +265,6 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
     ifname: l.name,
     flags: l.up ? ['BROADCAST', 'UP', 'LOWER_UP'] : ['BROADCAST'],
     mtu: l.mtu,
-    ...(l.kind ? { linkinfo: { info_kind: l.kind } } : {}),
     addr_info: l.addresses.map((a) => ({ family: 'inet', local: a.split('/')[0], prefixlen: Number(a.split('/')[1] ?? 32) })),
   }));
   return [
@@ -274,20 +272,15 @@ export function gatherText(live: { state: HostState; facts: LiveHost['facts'] },
     live.facts.hostname,
     '@@contiv status 0',
     '@@contiv missing',
-    '@@contiv ovs-version',
-    `ovs-vswitchd (Open vSwitch) ${live.facts.ovsVersion}`,
-    '@@contiv status 0',
-    '@@contiv open-vswitch',
-    table(['datapath_types', 'iface_types'], [[['set', live.facts.datapathTypes], ['set', live.facts.interfaceTypes]]]),
-    '@@contiv status 0',
-    '@@contiv bridges',
-    table(['_uuid', 'name', 'datapath_type', 'fail_mode', 'external_ids', 'ports'], bridges),
-    '@@contiv status 0',
-    '@@contiv ports',
+    '@@contiv ovs-vswitchd',
+    live.facts.vswitchdRunning ? 'running' : 'stopped',
+    // The tables in the order of OVSDB_COMMANDS (src/host/gather-script.ts), one per line.
+    '@@contiv ovsdb',
+    table(['name'], Object.keys(live.state.bridges).map((name) => [name])),
+    table(['ovs_version'], [[live.facts.ovsVersion || ['set', []]]]),
+    table(['name', 'datapath_type', 'fail_mode', 'external_ids', 'ports'], bridges),
     table(['_uuid', 'name', 'interfaces', 'external_ids', 'protected'], ports),
-    '@@contiv status 0',
-    '@@contiv interfaces',
-    table(['_uuid', 'name', 'type', 'options', 'ofport', 'ofport_request', 'external_ids', 'mtu', 'mtu_request', 'mac_in_use'], ifaces),
+    table(['_uuid', 'type', 'options', 'ofport', 'ofport_request', 'mtu_request'], ifaces),
     '@@contiv status 0',
     '@@contiv links',
     JSON.stringify(links),

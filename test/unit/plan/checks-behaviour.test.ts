@@ -278,7 +278,7 @@ describe('endpointsFollowManifests: a manifest change may not strand live endpoi
 });
 
 describe('underlayReady: the underlay can carry the overlay', () => {
-  const br = (addresses: string[], mtu = 1600, name = 'br-phy'): LinkInfo => ({ name, kind: '', mtu, up: true, addresses });
+  const br = (addresses: string[], mtu = 1600, name = 'br-phy'): LinkInfo => ({ name, mtu, up: true, addresses });
   const fresh = (host: string, links: LinkInfo[], unmanagedBridges = ['br-phy']) => liveHost({ host, bridges: {} }, { links, unmanagedBridges });
 
   it('accepts a vtep on an OVS bridge with room for the encapsulation, skipping hosts not gathered', () => {

@@ -6,7 +6,7 @@ import type { BridgeState, LiveHost } from '../../../src/state/host-state.js';
 const bridge = (name: string): BridgeState => ({ name, datapathType: 'netdev', failMode: 'secure', externalIds: { 'contiv.owner': 'contiv' }, ports: {}, flows: {} });
 const live = (over: { bridges?: Record<string, BridgeState>; missing?: string[] } = {}): LiveHost => ({
   state: { host: 'h1', bridges: over.bridges ?? {} },
-  facts: { hostname: 'h1', ovsVersion: '3.1.0', datapathTypes: [], interfaceTypes: [], links: [], missing: over.missing ?? [], netns: [] },
+  facts: { hostname: 'h1', ovsVersion: '3.1.0', vswitchdRunning: true, links: [], missing: over.missing ?? [], netns: [] },
   unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} },
 });
 const desired = (...names: string[]): Record<string, CompiledHost> => ({ h1: { state: { host: 'h1', bridges: Object.fromEntries(names.map((n) => [n, bridge(n)])) }, owners: {} } });

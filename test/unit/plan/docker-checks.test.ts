@@ -10,7 +10,7 @@ import { loadModel } from '../compile/case-support.js';
 function live(host: string, facts: Partial<HostFacts> = {}, networks?: Record<string, DockerNetworkState>): LiveHost {
   return {
     state: { host, bridges: {}, ...(networks ? { docker: { networks } } : {}) },
-    facts: { hostname: host, ovsVersion: '3.1.0', datapathTypes: [], interfaceTypes: [], links: [], missing: [], netns: [], ...facts },
+    facts: { hostname: host, ovsVersion: '3.1.0', vswitchdRunning: true, links: [], missing: [], netns: [], ...facts },
     unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapOf, optional, parseOvsdbTable, setOf, str } from '../../../src/state/parse/ovsdb-json.js';
+import { mapOf, optional, parseOvsdbTable, parseOvsdbTables, setOf, str } from '../../../src/state/parse/ovsdb-json.js';
 
 // Cells as `ovs-vsctl -f json list` prints them (shapes taken from fixtures/probes/gather/*.txt).
 describe('OVSDB JSON cells', () => {
@@ -10,6 +10,17 @@ describe('OVSDB JSON cells', () => {
       { _uuid: ['uuid', '5a38'], name: 'contiv0', datapath_type: '' },
     ]);
     expect(parseOvsdbTable('{"data":[],"headings":["_uuid"]}')).toStrictEqual([]);
+  });
+
+  it('several commands in one call: one table per line, in order; lines that are not tables left out', () => {
+    const text = [
+      '2026-11-29T13:00:00Z|00001|reconnect|WARN|unix:db.sock: connection dropped',
+      '{"data":[["contiv0"]],"headings":["name"]}',
+      '{"data":[],"headings":["_uuid","name"]}',
+      '',
+    ].join('\n');
+    expect(parseOvsdbTables(text)).toStrictEqual([[{ name: 'contiv0' }], []]);
+    expect(parseOvsdbTables('')).toStrictEqual([]);
   });
 
   it('a set: tagged list of atoms, uuids unwrapped; a one-element set may be the bare atom', () => {

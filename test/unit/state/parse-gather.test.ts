@@ -13,10 +13,10 @@ describe('parseGatherOutput on lab captures', () => {
     expect(live.unmanaged.bridges).toEqual(['br-phy']);
     expect(live.facts.hostname).toBe('h1');
     expect(live.facts.ovsVersion).toBe('3.1.0');
-    expect(live.facts.datapathTypes).toContain('netdev');
+    expect(live.facts.vswitchdRunning).toBe(true);
     expect(live.facts.missing).toEqual([]);
     const brPhy = live.facts.links.find((l) => l.name === 'br-phy');
-    expect(brPhy?.addresses).toEqual(['198.19.60.11/24']);
+    expect(brPhy?.addresses).toEqual(['198.19.110.11/24']);
   });
 
   it('a contiv bridge with 10k flows: managed ports and flows, foreign ones counted apart', () => {
@@ -32,7 +32,7 @@ describe('parseGatherOutput on lab captures', () => {
       name: 'vx-h1',
       type: 'vxlan',
       ofport: 100,
-      options: { dst_port: '4789', key: 'flow', remote_ip: '198.19.60.11' },
+      options: { dst_port: '4789', key: 'flow', remote_ip: '198.19.110.11' },
       externalIds: { 'contiv.addr': 'h2/tunnel/h1', 'contiv.kind': 'tunnel', 'contiv.owner': 'contiv' },
       protected: true,
     });
@@ -49,6 +49,25 @@ describe('parseGatherOutput on lab captures', () => {
     expect(flows.map((f) => f.actions)).toContain('set_field:5->reg0,set_field:7->reg1,goto_table:10');
   });
 
+  it('a stopped ovs-vswitchd: said so, OVSDB still read, no flows dumped', () => {
+    const live = parseGatherOutput('h3', probe('vswitchd-stopped'));
+    expect(live.facts.vswitchdRunning).toBe(false);
+    expect(live.facts.ovsVersion).toBe('3.1.0');
+    const bridge = live.state.bridges['contiv0']!;
+    expect(Object.keys(bridge.ports).sort()).toEqual(['vx-h1', 'vx-h2']);
+    expect(bridge.flows).toEqual({});
+    expect(live.unmanaged.flowCounts).toEqual({});
+  });
+
+  it('endpoints attached by name and by path: the paths that still exist are listed with the names', () => {
+    const live = parseGatherOutput('h2', probe('endpoints-by-path'));
+    const endpoints = Object.values(live.state.bridges['contiv0']!.ports).filter((p) => p.externalIds['contiv.kind'] === 'endpoint');
+    expect(endpoints.map((e) => e.externalIds['contiv.netns']).sort()).toEqual(['/proc/25632/ns/net', '/proc/25740/ns/net', 'web-2']);
+    // /proc/25740 ended before the capture: its endpoint is still in OVSDB, its path is not listed.
+    expect(live.facts.netns).toEqual(['/proc/25632/ns/net', 'runtime-1', 'runtime-2', 'web-2']);
+    expect(Object.keys(live.state.bridges['contiv0']!.flows).length).toBeGreaterThan(0);
+  });
+
   it('fingerprints ignore endpoints and order but see infrastructure changes', () => {
     const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
     const before = fingerprintHost(live.state);
@@ -63,7 +82,7 @@ describe('parseGatherOutput on lab captures', () => {
     expect(fingerprintHost(live.state)).toBe(withFlood);
     delete bridge.flows['flood'];
     expect(fingerprintHost(live.state)).toBe(before);
-    bridge.ports['vx-h1']!.options['remote_ip'] = '198.19.60.13';
+    bridge.ports['vx-h1']!.options['remote_ip'] = '198.19.110.13';
     expect(fingerprintHost(live.state)).not.toBe(before);
   });
 });

@@ -17,16 +17,19 @@ describe('gather output sections', () => {
     expect(sections.map((s) => [s.name, s.arg, s.status])).toStrictEqual([
       ['hostname', '', 0],
       ['missing', '', undefined],
-      ['ovs-version', '', 0],
-      ['open-vswitch', '', 0],
-      ['bridges', '', 0],
-      ['ports', '', 0],
-      ['interfaces', '', 0],
+      ['ovs-vswitchd', '', undefined],
+      ['ovsdb', '', 0],
       ['flows', 'contiv0', 0],
       ['links', '', 0],
+      ['netns', '', undefined],
+      ['files', '', undefined],
+      ['docker', '', 1],
+      ['docker-plugin', '', undefined],
+      ['netns-paths', '', undefined],
     ]);
-    expect(sections[2]!.body).toBe('ovs-vswitchd (Open vSwitch) 3.1.0');
-    const flows = sections[7]!.body.split('\n');
+    expect(sections[2]!.body).toBe('running');
+    expect(sections[3]!.body.split('\n')).toHaveLength(5);
+    const flows = sections[4]!.body.split('\n');
     expect(flows).toHaveLength(11);
     // The body is trimmed as a whole: the first line loses its leading space, the others keep it.
     expect(flows[0]).toBe('cookie=0xc101aabbccddeeff, priority=100,tun_id=0x10,in_port=100 actions=set_field:0x5->reg0,load:0x7->NXM_NX_REG1[],goto_table:10');
