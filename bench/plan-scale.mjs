@@ -71,7 +71,7 @@ async function one(hosts, modelName, caseName) {
   const capture = readFileSync(join(root, 'fixtures/probes/gather/empty-host.txt'), 'utf8');
   const live = {};
   for (const h of model.fabric.hosts) {
-    live[h.name] = parseGatherOutput(h.name, capture.replaceAll('198.19.60.11', h.vtep).replace(/@@contiv hostname\nh1\n/, `@@contiv hostname\n${h.name}\n`));
+    live[h.name] = parseGatherOutput(h.name, capture.replaceAll('198.19.110.11', h.vtep).replace(/@@contiv hostname\nh1\n/, `@@contiv hostname\n${h.name}\n`));
   }
   let next = model;
   if (caseName !== 'first-apply') {
