@@ -1,4 +1,4 @@
-import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+import { isWholeBridge, PLAN_FORMAT_VERSION, type BridgeChange, type BridgeDelta, type Plan } from './types.js';
 import type { DockerNetworkState } from '../state/host-state.js';
 import { isIpv4 } from '../manifest/ipv4.js';
 
@@ -44,6 +44,19 @@ const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/
 const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
 
 /**
+ * A bridge change's fields: all of them where it is made (create), only what differs in an
+ * update (BridgeDelta); values OVS knows; external_ids a map of strings.
+ */
+function bridgeFieldsFit(c: BridgeChange): boolean {
+  const fits = (d: BridgeDelta | undefined) =>
+    d === undefined ||
+    (typeof d === 'object' && d !== null && (d.datapathType === undefined || d.datapathType === 'system' || d.datapathType === 'netdev') && (d.failMode === undefined || d.failMode === 'secure' || d.failMode === 'standalone') &&
+      typeof d.externalIds === 'object' && d.externalIds !== null && Object.values(d.externalIds).every((v) => typeof v === 'string'));
+  if (!fits(c.before) || !fits(c.after)) return false;
+  return c.action === 'create' ? isWholeBridge(c.after) : c.action === 'update' ? c.before !== undefined && c.after !== undefined : true;
+}
+
+/**
  * A saved plan may have been edited on its way from `plan` to `apply` (it is a CI artifact).
  * Every value that reaches a host's shell is quoted, and these checks refuse anything a plan
  * made by contiv can never contain, before a single host is touched.
@@ -72,6 +85,7 @@ function unsafeContent(plan: Plan): string | undefined {
         continue;
       }
       if (!DEVICE_NAME.test(c.bridge)) return `bridge name ${JSON.stringify(c.bridge)}`;
+      if (c.type === 'bridge' && !bridgeFieldsFit(c)) return `bridge ${JSON.stringify(c.bridge)}`;
       if (c.type === 'port' && !DEVICE_NAME.test(c.port)) return `port name ${JSON.stringify(c.port)}`;
       if (c.type === 'address' && (!ADDRESS_RECORD_KEY.test(c.key) || [c.before, c.after].some((v) => v !== undefined && !ADDRESS_RECORD_VALUE.test(v)))) return `address record ${JSON.stringify(c.key)}`;
       if (c.type === 'flows') {

@@ -18,6 +18,14 @@ export type Action = 'create' | 'update' | 'delete' | 'replace';
 /** A bridge's own fields (its ports and flows are separate changes). */
 export type BridgeFields = Omit<BridgeState, 'ports' | 'flows'>;
 
+/**
+ * Some of a bridge's fields. A create's `after` and a delete's `before` carry them all; an
+ * update carries only what differs: the scalar fields that change, and of external_ids only
+ * the keys whose value changes (a key in `before` and not in `after` is removed). The recorded
+ * model is hundreds of keys, and a plan repeats it on every host; apply needs only the delta.
+ */
+export type BridgeDelta = Partial<Omit<BridgeFields, 'externalIds'>> & { externalIds: Record<string, string> };
+
 export interface BridgeChange {
   type: 'bridge';
   action: Action;
@@ -25,9 +33,14 @@ export interface BridgeChange {
   /** `h1/bridge/contiv0` */
   address: string;
   bridge: string;
-  before?: BridgeFields;
-  after?: BridgeFields;
+  before?: BridgeDelta;
+  after?: BridgeDelta;
   reason: string;
+}
+
+/** A create's `after` or a delete's `before`: every field there (a hand-edited plan may lack some). */
+export function isWholeBridge(b: BridgeDelta | undefined): b is BridgeFields {
+  return b !== undefined && typeof b.name === 'string' && typeof b.datapathType === 'string' && typeof b.failMode === 'string' && typeof b.externalIds === 'object' && b.externalIds !== null;
 }
 
 export interface PortChange {

@@ -2,7 +2,7 @@ import { diffArrays } from 'diff';
 import { fieldChanges } from '../plan/field-changes.js';
 import { formatFlow } from '../state/flow-canonical.js';
 import type { Flow } from '../state/host-state.js';
-import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+import { assertNever, countChanges, isWholeBridge, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
 import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
 import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH } from '../compile/docker-runtime.js';
@@ -94,8 +94,10 @@ function addressHeadline(c: AddressChange): string {
 }
 
 function bridgeHeadline(c: BridgeChange): string {
-  const b = c.after ?? c.before!;
+  const b = c.after ?? c.before;
   if (c.action === 'delete') return `bridge ${c.bridge} (${c.reason})`;
+  // An update carries only what differs: its details say what.
+  if (c.action === 'update' || !isWholeBridge(b)) return `bridge ${c.bridge}`;
   return `bridge ${c.bridge} (${b.datapathType}, fail_mode ${b.failMode})`;
 }
 

@@ -101,6 +101,15 @@ describe('a tampered plan is refused before anything runs', () => {
     expect(tamper((p) => (change(p, 'port').port = 'a-very-long-port-name'))).toMatch(/^refused: port name/);
   });
 
+  it('bridges: a create carries every field, an update what differs, in values OVS knows', () => {
+    expect(tamper((p) => delete change(p, 'bridge').after.failMode)).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => (change(p, 'bridge').after.datapathType = 'dpdk'))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => (change(p, 'bridge').after.externalIds = { 'contiv.x': 1 }))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', before: { externalIds: { a: '1' } }, after: { failMode: 'standalone', externalIds: {} } }))).toBeUndefined();
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', after: { externalIds: {} } }))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', before: { externalIds: null }, after: { externalIds: {} } }))).toMatch(/^refused: bridge "contiv0"/);
+  });
+
   it('address records: contiv\'s keys, plain values, before and after', () => {
     expect(tamper((p) => (change(p, 'address').key = 'x.contiv.block.default.net.10-1-2-16'))).toMatch(/^refused: address record/);
     expect(tamper((p) => (change(p, 'address').key = 'contiv.block.default.net.10-1-2-16;reboot'))).toMatch(/^refused: address record/);
