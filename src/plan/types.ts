@@ -10,8 +10,14 @@ import type { BridgeState, DockerNetworkState, FileState, Flow, PortState } from
  * Change ends in an exhaustiveness check (assertNever).
  */
 
-/** 2: address blocks claimed where needed (AddressChange, `addresses`). */
-export const PLAN_FORMAT_VERSION = 2;
+/**
+ * Version of the saved plan (`plan --out`, `plan --json`; src/plan/plan-file.ts).
+ * 2: address blocks claimed where needed (AddressChange, `addresses`).
+ * 3: each distinct change once, host-relative, with the hosts that make it (`changes[]`), and
+ *    per host the indexes of its changes in apply order (`hosts[].changes`); a bridge update
+ *    carries only what differs (BridgeDelta). The in-memory Plan is still per host.
+ */
+export const PLAN_FORMAT_VERSION = 3;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { SshTransport } from '../../host/ssh-transport.js';
-import { serializePlan } from '../../plan/plan-file.js';
+import { planDocument, serializePlan } from '../../plan/plan-file.js';
 import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { toJson } from '../../render/json.js';
@@ -53,7 +53,8 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
 export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', color: boolean): string {
   switch (format) {
     case 'json':
-      return toJson('plan', { plan, summary: countChanges(plan) });
+      // The saved plan's form: each change once, with its hosts (src/plan/plan-file.ts).
+      return toJson('plan', { plan: planDocument(plan), summary: countChanges(plan) });
     case 'markdown':
       return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
     default:
