@@ -29,6 +29,7 @@ function rng(seed: number): () => number {
   };
 }
 
+const vtep = (i: number) => `198.19.${Math.floor(i / 200)}.${(i % 200) + 1}`;
 const flow = (owner: string, kind: 'network' | 'rule' | 'pipeline' | 'tunnel', table: number, priority: number, match: string, actions: string): Flow => ({ cookie: cookieFor(kind, owner), table, priority, match, actions });
 
 export function generatePlan(o: GeneratedPlanOptions): Plan {
@@ -46,11 +47,12 @@ export function generatePlan(o: GeneratedPlanOptions): Plan {
       changes.push({ type: 'bridge', action: 'update', host, address: `${host}/bridge/contiv0`, bridge: 'contiv0', before: { externalIds: {} }, after: { externalIds: { 'contiv.vni.default.other': '3' } }, reason: 'externalIds.contiv.vni.default.other differ' });
     }
     // Tunnels differ per host: the local address and the peer.
-    for (const peer of [names[(i + 1) % o.hosts]!, names[(i + 2) % o.hosts]!]) {
+    for (const p of [(i + 1) % o.hosts, (i + 2) % o.hosts]) {
+      const peer = names[p]!;
       if (peer === host) continue;
       changes.push({
         type: 'port', action: 'create', host, address: `${host}/tunnel/${peer}`, bridge: 'contiv0', port: `vx-${peer}`.slice(0, 15),
-        after: { name: `vx-${peer}`.slice(0, 15), type: 'vxlan', ofport: 10, options: { remote_ip: `198.19.${Math.floor(i / 200)}.${(i % 200) + 1}`, local_ip: `198.19.9.${(i % 200) + 1}` }, externalIds: { ...ownerIds('tunnel', `${host}/tunnel/${peer}`), 'contiv.peer': peer }, protected: true },
+        after: { name: `vx-${peer}`.slice(0, 15), type: 'vxlan', ofport: 10, options: { remote_ip: vtep(p), local_ip: vtep(i) }, externalIds: { ...ownerIds('tunnel', `${host}/tunnel/${peer}`), 'contiv.peer': peer }, protected: true },
         reason: 'not on the host yet',
       });
     }
@@ -77,6 +79,6 @@ export function generatePlan(o: GeneratedPlanOptions): Plan {
     if (random() < 0.2) changes.push({ type: 'address', action: 'create', host, address: `${host}/block/default/contiv-net/10.1.${i % 250}.0`, bridge: 'contiv0', key: `contiv.block.default.contiv-net.10-1-${i % 250}-0`, after: `10.1.${i % 250}.0-10.1.${i % 250}.15 pending`, reason: 'reserve for the host\'s runtimes' });
     return { host, fingerprint: `sha256:${i}`, changes };
   });
-  const connections = names.map((n, i) => ({ name: n, address: `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`, vtep: `198.19.${Math.floor(i / 200)}.${(i % 200) + 1}`, datapath: 'netdev', runtimes: [], labels: {}, ssh: { user: 'root', port: 22 } }) as unknown as HostConnection);
+  const connections = names.map((n, i) => ({ name: n, address: `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`, vtep: vtep(i), datapath: 'netdev', runtimes: [], labels: {}, ssh: { user: 'root', port: 22 } }) as unknown as HostConnection);
   return { format_version: PLAN_FORMAT_VERSION, source: { dir: 'manifests' }, connections, hosts, meaning: [], addresses: [], diagnostics: [] };
 }
