@@ -146,7 +146,7 @@ describe('networks on the lab', () => {
 
     beforeAll(async () => {
       before = hostStates();
-      const plan = contiv(['plan', withOther, '--fabric', fabric, '--detailed-exitcode']);
+      const plan = contiv(['plan', withOther, '--fabric', fabric, '--detailed-exitcode', '--full']);
       expect(plan.status).toBe(2);
       expect(plan.stdout).toContain('Plan: 3 to add, 3 to change, 0 to destroy.');
       for (const h of HOSTS) expect(plan.stdout).toContain(`${h}:\n  ~   bridge contiv0\n`);
@@ -196,7 +196,7 @@ describe('networks on the lab', () => {
         await labRemoveContainer(CTEST.name, o.name);
         made.delete(o.name);
       }
-      const plan = contiv(['plan', QS, '--fabric', fabric, '--detailed-exitcode']);
+      const plan = contiv(['plan', QS, '--fabric', fabric, '--detailed-exitcode', '--full']);
       expect(plan.status).toBe(2);
       // Per host: the bridge loses other-net's records (its VNI …), its flows go, and so do the
       // address records of its endpoints' host(s): h2 claimed the block of 10.1.3.20 and lent
