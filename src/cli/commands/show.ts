@@ -33,7 +33,7 @@ function addressBlocksOf(live: LiveHost): Array<{ space: string; first: string; 
 }
 
 export function registerShow(program: Command, setStatus: (code: number) => void): void {
-  const command = program.command('show').description('Show the live contiv state of every host: bridges, tunnels, endpoints, flows, unmanaged objects.');
+  const command = program.command('show').description('Show the live contiv state of every host: bridges, tunnels, endpoints, flows, unmanaged objects; or print a saved plan (PLANFILE).');
   manifestOptions(command, ['[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out` to print']);
   formatOptions(command, ['text', 'json', 'markdown']);
   hostOptions(command)
@@ -46,6 +46,7 @@ export function registerShow(program: Command, setStatus: (code: number) => void
         return;
       }
       if (formatOf(options) === 'markdown') throw new UserError('--format markdown prints a saved plan (contiv show PLANFILE --format markdown); the live state is text or json');
+      if (options.full) throw new UserError('--full prints a saved plan per host (contiv show PLANFILE --full); the live state is always shown whole');
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       let hosts = loaded.model.fabric.hosts;

@@ -49,6 +49,11 @@ describe('contiv show PLANFILE', () => {
     expect(contiv('show', file, '--host', 'nope').stderr).toMatch(/^Error: unknown host nope; the plan has h1, h2/);
   });
 
+  it('--full and markdown are for a saved plan: with a manifest directory they are refused, saying so', () => {
+    expect(contiv('show', 'examples/quickstart', '--full').stderr).toBe('Error: --full prints a saved plan per host (contiv show PLANFILE --full); the live state is always shown whole\n');
+    expect(contiv('show', 'examples/quickstart', '--format', 'markdown').stderr).toMatch(/^Error: --format markdown prints a saved plan/);
+  });
+
   it('a plan saved by an older contiv is refused as such, a user\'s error, not an internal one', () => {
     const old = join(tmp, 'old.json');
     writeFileSync(old, JSON.stringify({ format_version: 2, source: { dir: 'm' }, connections: [], hosts: [{ host: 'h1', fingerprint: 'f', changes: [] }], meaning: [], addresses: [], diagnostics: [] }));
