@@ -1,7 +1,7 @@
 import { formatFlow } from '../state/flow-canonical.js';
 import type { BundleName, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
-import { assertNever, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
+import { assertNever, isWholeBridge, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
 import { networkCreateLine, networkRemoveLine, pluginStartLines, pluginStopLines } from './docker.js';
 import { ovsString, shellQuote } from './quote.js';
 import { HostError, type HostTarget } from '../host/transport.js';
@@ -69,15 +69,19 @@ function setMap(table: string, record: string, column: string, before: Record<st
 
 function bridgeCommands(c: BridgeChange): VsctlCommand[] {
   switch (c.action) {
-    case 'create':
-      return [['add-br', c.bridge], ['set', 'bridge', c.bridge, `datapath_type=${c.after!.datapathType}`, `fail_mode=${c.after!.failMode}`], ...setMap('bridge', c.bridge, 'external_ids', undefined, c.after!.externalIds)];
+    case 'create': {
+      const a = c.after;
+      if (!isWholeBridge(a)) throw new Error(`bridge ${c.bridge}: a create without the bridge's fields (a damaged plan?)`);
+      return [['add-br', c.bridge], ['set', 'bridge', c.bridge, `datapath_type=${a.datapathType}`, `fail_mode=${a.failMode}`], ...setMap('bridge', c.bridge, 'external_ids', undefined, a.externalIds)];
+    }
     case 'update':
     case 'replace': {
+      // Only what differs (BridgeDelta): a field or key absent from both is left as it is.
       const out: VsctlCommand[] = [];
-      const b = c.before!;
-      const a = c.after!;
-      if (b.datapathType !== a.datapathType) out.push(['set', 'bridge', c.bridge, `datapath_type=${a.datapathType}`]);
-      if (b.failMode !== a.failMode) out.push(['set', 'bridge', c.bridge, `fail_mode=${a.failMode}`]);
+      const b = c.before ?? { externalIds: {} };
+      const a = c.after ?? { externalIds: {} };
+      if (a.datapathType !== undefined && b.datapathType !== a.datapathType) out.push(['set', 'bridge', c.bridge, `datapath_type=${a.datapathType}`]);
+      if (a.failMode !== undefined && b.failMode !== a.failMode) out.push(['set', 'bridge', c.bridge, `fail_mode=${a.failMode}`]);
       return [...out, ...setMap('bridge', c.bridge, 'external_ids', b.externalIds, a.externalIds)];
     }
     case 'delete':

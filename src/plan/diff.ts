@@ -5,7 +5,7 @@ import { parseRecords } from '../compile/records.js';
 import { VTEP_OWNER } from '../compile/tunnels.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
-import type { Action, AddressChange, BridgeChange, BridgeFields, Change, DockerNetworkChange, DockerPluginChange, FileChange, FlowsChange, PortChange } from './types.js';
+import type { Action, AddressChange, BridgeChange, BridgeDelta, BridgeFields, Change, DockerNetworkChange, DockerPluginChange, FileChange, FlowsChange, PortChange } from './types.js';
 import { describeAddressRecord, isAddressRecord } from '../ipam/records.js';
 
 /**
@@ -152,10 +152,43 @@ function diffBridge(host: string, want: BridgeState, have: BridgeState | undefin
   const address = `${host}/bridge/${want.name}`;
   const after = bridgeFields(want);
   if (!have) return { type: 'bridge', action: 'create', host, address, bridge: want.name, after, reason: 'not on the host yet' };
-  const before = bridgeFields(have);
-  const differs = fieldChanges(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>).map((c) => c.path);
-  if (differs.length === 0) return undefined;
-  return { type: 'bridge', action: 'update', host, address, bridge: want.name, before, after, reason: `${differs.join(', ')} differ` };
+  const delta = bridgeDelta(bridgeFields(have), after);
+  if (!delta) return undefined;
+  return { type: 'bridge', action: 'update', host, address, bridge: want.name, ...delta, reason: deltaReason(delta.before, delta.after) };
+}
+
+/**
+ * What an update carries: the scalar fields that differ and the external_ids keys whose value
+ * differs (absent from `after`: removed), nothing else (BridgeDelta). Undefined when nothing does.
+ */
+export function bridgeDelta(before: BridgeFields, after: BridgeFields): { before: BridgeDelta; after: BridgeDelta } | undefined {
+  const b: BridgeDelta = {
+    ...(before.datapathType !== after.datapathType ? { datapathType: before.datapathType } : {}),
+    ...(before.failMode !== after.failMode ? { failMode: before.failMode } : {}),
+    externalIds: {},
+  };
+  const a: BridgeDelta = {
+    ...(before.datapathType !== after.datapathType ? { datapathType: after.datapathType } : {}),
+    ...(before.failMode !== after.failMode ? { failMode: after.failMode } : {}),
+    externalIds: {},
+  };
+  for (const key of [...new Set([...Object.keys(before.externalIds), ...Object.keys(after.externalIds)])].sort()) {
+    const was = before.externalIds[key];
+    const will = after.externalIds[key];
+    if (was === will) continue;
+    if (was !== undefined) b.externalIds[key] = was;
+    if (will !== undefined) a.externalIds[key] = will;
+  }
+  const changed = Object.keys(a).length + Object.keys(b).length > 2 || Object.keys(a.externalIds).length + Object.keys(b.externalIds).length > 0;
+  return changed ? { before: b, after: a } : undefined;
+}
+
+/** `failMode, externalIds.contiv.owner differ`; past a few keys, their count (the recorded model is hundreds). */
+function deltaReason(before: BridgeDelta, after: BridgeDelta): string {
+  const scalars = (['datapathType', 'failMode'] as const).filter((f) => f in after);
+  const keys = [...new Set([...Object.keys(before.externalIds), ...Object.keys(after.externalIds)])].sort();
+  const ids = keys.length > 4 ? [`${keys.length} external_ids keys`] : keys.map((k) => `externalIds.${k}`);
+  return `${[...scalars, ...ids].join(', ')} differ`;
 }
 
 function portAddress(host: string, port: PortState): string {

@@ -1,13 +1,41 @@
-import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+import { isWholeBridge, PLAN_FORMAT_VERSION, type BridgeChange, type BridgeDelta, type Change, type HostPlan, type Plan } from './types.js';
 import type { DockerNetworkState } from '../state/host-state.js';
 import { isIpv4 } from '../manifest/ipv4.js';
+import { groupChanges, type ChangeGroup } from './groups.js';
+import { forHost } from './host-relative.js';
+
+/**
+ * The plan as JSON (format 3, see PLAN_FORMAT_VERSION): what `plan --out` saves, `plan --json`
+ * prints and `apply PLANFILE` / `show PLANFILE` read back. Complete, without repetition: a
+ * change made on many hosts is written once, host-relative, with its hosts; each host lists its
+ * changes, in apply order, as indexes into `changes`.
+ */
+export interface PlanDocument extends Omit<Plan, 'hosts'> {
+  changes: ChangeGroup[];
+  hosts: Array<Omit<HostPlan, 'changes'> & { changes: number[] }>;
+}
+
+export function planDocument(plan: Plan): PlanDocument {
+  const grouped = groupChanges(plan);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    source: plan.source,
+    connections: plan.connections,
+    hosts: plan.hosts.map((h, i) => ({ host: h.host, fingerprint: h.fingerprint, changes: grouped.hosts[i]!.changes })),
+    changes: grouped.groups,
+    meaning: plan.meaning,
+    addresses: plan.addresses,
+    diagnostics: plan.diagnostics,
+    ...(plan.shard ? { shard: plan.shard } : {}),
+  };
+}
 
 /** A saved plan, as JSON. */
 export function serializePlan(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
 }
 
-/** Reads a saved plan back; a file that is not one gives a message saying why. */
+/** Reads a saved plan back into the per-host plan; a file that is not one gives a message saying why. */
 export function parsePlan(text: string): { plan?: Plan; problem?: string } {
   let data: unknown;
   try {
@@ -15,12 +43,47 @@ export function parsePlan(text: string): { plan?: Plan; problem?: string } {
   } catch {
     return { problem: 'not a contiv plan (not JSON)' };
   }
-  const p = data as Partial<Plan>;
+  const p = data as Partial<PlanDocument>;
   if (typeof p !== 'object' || p === null || !Array.isArray(p.hosts) || !Array.isArray(p.connections)) return { problem: 'not a contiv plan' };
-  if (p.format_version !== PLAN_FORMAT_VERSION) return { problem: `plan format ${String(p.format_version)} is not supported (this contiv writes ${PLAN_FORMAT_VERSION}); make a new plan` };
-  const problem = unsafeContent(p as Plan) ?? badShard(p as Plan);
+  const version = p.format_version;
+  if (typeof version === 'number' && version < PLAN_FORMAT_VERSION) return { problem: `made by an older contiv (plan format ${version}; this contiv reads ${PLAN_FORMAT_VERSION}); run contiv plan again` };
+  if (typeof version === 'number' && version > PLAN_FORMAT_VERSION) return { problem: `made by a newer contiv (plan format ${version}; this contiv reads ${PLAN_FORMAT_VERSION}); apply it with that contiv, or run contiv plan again` };
+  if (version !== PLAN_FORMAT_VERSION) return { problem: `plan format ${JSON.stringify(version) ?? 'undefined'} is not supported (this contiv reads ${PLAN_FORMAT_VERSION}); run contiv plan again` };
+  const expanded = expand(p as PlanDocument);
+  if (typeof expanded === 'string') return { problem: `refused: ${expanded} (a damaged plan; make a new plan)` };
+  const problem = unsafeContent(expanded) ?? badShard(expanded);
   if (problem) return { problem: `refused: ${problem} (a saved plan runs as root on every host; make a new plan)` };
-  return { plan: p as Plan };
+  return { plan: expanded };
+}
+
+const CHANGE_TYPES = new Set<string>(['bridge', 'port', 'flows', 'address', 'file', 'docker-network', 'docker-plugin']);
+
+/**
+ * The document's shared changes made per host again. Each change's `hosts` must be exactly the
+ * hosts that list it (in plan order), so what a reader of the JSON sees is what apply makes.
+ */
+function expand(doc: PlanDocument): Plan | string {
+  if (!Array.isArray(doc.changes)) return 'no list of changes';
+  if (![doc.meaning, doc.addresses, doc.diagnostics].every(Array.isArray)) return 'no meaning, addresses or diagnostics';
+  for (const [i, g] of doc.changes.entries()) {
+    if (typeof g !== 'object' || g === null || !Array.isArray(g.hosts) || typeof g.change !== 'object' || g.change === null || !CHANGE_TYPES.has(g.change.type)) return `change ${i}`;
+  }
+  const listed = doc.changes.map((): string[] => []);
+  const hosts: HostPlan[] = [];
+  for (const h of doc.hosts) {
+    if (typeof h !== 'object' || h === null || typeof h.host !== 'string' || typeof h.fingerprint !== 'string' || !Array.isArray(h.changes)) return `host entry ${JSON.stringify((h as { host?: unknown } | null)?.host)}`;
+    const changes: Change[] = [];
+    for (const i of h.changes) {
+      if (!Number.isInteger(i) || i < 0 || i >= doc.changes.length) return `change ${JSON.stringify(i)} of host ${JSON.stringify(h.host)}`;
+      listed[i]!.push(h.host);
+      changes.push(forHost(doc.changes[i]!.change, h.host));
+    }
+    hosts.push({ host: h.host, fingerprint: h.fingerprint, changes });
+  }
+  for (const [i, g] of doc.changes.entries()) {
+    if (g.hosts.length === 0 || JSON.stringify(g.hosts) !== JSON.stringify(listed[i])) return `change ${i} lists hosts ${JSON.stringify(g.hosts)}, but ${JSON.stringify(listed[i])} make it`;
+  }
+  return { format_version: doc.format_version, source: doc.source, connections: doc.connections, hosts, meaning: doc.meaning, addresses: doc.addresses, diagnostics: doc.diagnostics, ...(doc.shard ? { shard: doc.shard } : {}) };
 }
 
 const HOST_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -42,6 +105,19 @@ function isSubnet(text: string): boolean {
 }
 const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
 const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
+
+/**
+ * A bridge change's fields: all of them where it is made (create), only what differs in an
+ * update (BridgeDelta); values OVS knows; external_ids a map of strings.
+ */
+function bridgeFieldsFit(c: BridgeChange): boolean {
+  const fits = (d: BridgeDelta | undefined) =>
+    d === undefined ||
+    (typeof d === 'object' && d !== null && (d.datapathType === undefined || d.datapathType === 'system' || d.datapathType === 'netdev') && (d.failMode === undefined || d.failMode === 'secure' || d.failMode === 'standalone') &&
+      typeof d.externalIds === 'object' && d.externalIds !== null && Object.values(d.externalIds).every((v) => typeof v === 'string'));
+  if (!fits(c.before) || !fits(c.after)) return false;
+  return c.action === 'create' ? isWholeBridge(c.after) : c.action === 'update' ? c.before !== undefined && c.after !== undefined : true;
+}
 
 /**
  * A saved plan may have been edited on its way from `plan` to `apply` (it is a CI artifact).
@@ -72,6 +148,7 @@ function unsafeContent(plan: Plan): string | undefined {
         continue;
       }
       if (!DEVICE_NAME.test(c.bridge)) return `bridge name ${JSON.stringify(c.bridge)}`;
+      if (c.type === 'bridge' && !bridgeFieldsFit(c)) return `bridge ${JSON.stringify(c.bridge)}`;
       if (c.type === 'port' && !DEVICE_NAME.test(c.port)) return `port name ${JSON.stringify(c.port)}`;
       if (c.type === 'address' && (!ADDRESS_RECORD_KEY.test(c.key) || [c.before, c.after].some((v) => v !== undefined && !ADDRESS_RECORD_VALUE.test(v)))) return `address record ${JSON.stringify(c.key)}`;
       if (c.type === 'flows') {

@@ -1,6 +1,6 @@
 import type { HostState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
-import { assertNever, type Change } from './types.js';
+import { assertNever, isWholeBridge, type Change } from './types.js';
 import { isAddressRecord } from '../ipam/records.js';
 
 /**
@@ -13,11 +13,20 @@ export function projectState(before: HostState, changes: readonly Change[]): Hos
     switch (c.type) {
       case 'bridge':
         if (c.action === 'delete') delete state.bridges[c.bridge];
-        else {
+        else if (c.action === 'create' || !state.bridges[c.bridge]) {
           const existing = state.bridges[c.bridge];
           // Address records are not the bridge change's: they stay as they are (AddressChange).
           const records = Object.fromEntries(Object.entries(existing?.externalIds ?? {}).filter(([k]) => isAddressRecord(k)));
-          state.bridges[c.bridge] = { ...c.after!, externalIds: { ...c.after!.externalIds, ...records }, ports: existing?.ports ?? {}, flows: existing?.flows ?? {} };
+          if (!isWholeBridge(c.after)) throw new Error(`bridge ${c.bridge}: made without its fields (a damaged plan?)`);
+          state.bridges[c.bridge] = { ...c.after, externalIds: { ...c.after.externalIds, ...records }, ports: existing?.ports ?? {}, flows: existing?.flows ?? {} };
+        } else {
+          // An update carries only what differs (BridgeDelta): the rest of the bridge stays.
+          const bridge = state.bridges[c.bridge]!;
+          const after = c.after ?? { externalIds: {} };
+          if (after.datapathType !== undefined) bridge.datapathType = after.datapathType;
+          if (after.failMode !== undefined) bridge.failMode = after.failMode;
+          for (const key of Object.keys(c.before?.externalIds ?? {})) if (!(key in after.externalIds)) delete bridge.externalIds[key];
+          Object.assign(bridge.externalIds, after.externalIds);
         }
         break;
       case 'port': {

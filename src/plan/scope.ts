@@ -1,7 +1,7 @@
 import type { HostState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { bridgeFields } from './diff.js';
-import type { AddressChange, Change, FlowsChange } from './types.js';
+import type { AddressChange, BridgeChange, Change, FlowsChange } from './types.js';
 import type { BridgeState } from '../state/host-state.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { ipToInt } from '../manifest/ipv4.js';
@@ -85,7 +85,7 @@ export function unmetAssumptions(live: HostState, plan: readonly Change[]): stri
     }
     const bridge = live.bridges[c.bridge];
     if (c.type === 'bridge') {
-      if (c.action === 'create' ? bridge !== undefined : !bridge || !same(bridgeFields(bridge), c.before)) out.push(c.address);
+      if (c.action === 'create' ? bridge !== undefined : !bridge || (c.action === 'delete' ? !same(bridgeFields(bridge), c.before) : !deltaHolds(bridge, c))) out.push(c.address);
     } else if (c.type === 'port') {
       const port = bridge?.ports[c.port];
       if (c.action === 'create' ? port !== undefined : !same(port, c.before)) out.push(c.address);
@@ -102,6 +102,20 @@ export function unmetAssumptions(live: HostState, plan: readonly Change[]): stri
     }
   }
   return out;
+}
+
+/**
+ * An update carries only what differs (BridgeDelta): the bridge must still have what the plan
+ * saw for exactly those fields and keys (a key the update adds: still absent). The rest of the
+ * bridge is the fingerprint's to check.
+ */
+function deltaHolds(bridge: BridgeState, c: BridgeChange): boolean {
+  const before = c.before ?? { externalIds: {} };
+  const after = c.after ?? { externalIds: {} };
+  if ((after.datapathType !== undefined || before.datapathType !== undefined) && bridge.datapathType !== before.datapathType) return false;
+  if ((after.failMode !== undefined || before.failMode !== undefined) && bridge.failMode !== before.failMode) return false;
+  const keys = new Set([...Object.keys(before.externalIds), ...Object.keys(after.externalIds)]);
+  return [...keys].every((k) => bridge.externalIds[k] === before.externalIds[k]);
 }
 
 /**

@@ -10,13 +10,27 @@ import type { BridgeState, DockerNetworkState, FileState, Flow, PortState } from
  * Change ends in an exhaustiveness check (assertNever).
  */
 
-/** 2: address blocks claimed where needed (AddressChange, `addresses`). */
-export const PLAN_FORMAT_VERSION = 2;
+/**
+ * Version of the saved plan (`plan --out`, `plan --json`; src/plan/plan-file.ts).
+ * 2: address blocks claimed where needed (AddressChange, `addresses`).
+ * 3: each distinct change once, host-relative, with the hosts that make it (`changes[]`), and
+ *    per host the indexes of its changes in apply order (`hosts[].changes`); a bridge update
+ *    carries only what differs (BridgeDelta). The in-memory Plan is still per host.
+ */
+export const PLAN_FORMAT_VERSION = 3;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 
 /** A bridge's own fields (its ports and flows are separate changes). */
 export type BridgeFields = Omit<BridgeState, 'ports' | 'flows'>;
+
+/**
+ * Some of a bridge's fields. A create's `after` and a delete's `before` carry them all; an
+ * update carries only what differs: the scalar fields that change, and of external_ids only
+ * the keys whose value changes (a key in `before` and not in `after` is removed). The recorded
+ * model is hundreds of keys, and a plan repeats it on every host; apply needs only the delta.
+ */
+export type BridgeDelta = Partial<Omit<BridgeFields, 'externalIds'>> & { externalIds: Record<string, string> };
 
 export interface BridgeChange {
   type: 'bridge';
@@ -25,9 +39,14 @@ export interface BridgeChange {
   /** `h1/bridge/contiv0` */
   address: string;
   bridge: string;
-  before?: BridgeFields;
-  after?: BridgeFields;
+  before?: BridgeDelta;
+  after?: BridgeDelta;
   reason: string;
+}
+
+/** A create's `after` or a delete's `before`: every field there (a hand-edited plan may lack some). */
+export function isWholeBridge(b: BridgeDelta | undefined): b is BridgeFields {
+  return b !== undefined && typeof b.name === 'string' && typeof b.datapathType === 'string' && typeof b.failMode === 'string' && typeof b.externalIds === 'object' && b.externalIds !== null;
 }
 
 export interface PortChange {

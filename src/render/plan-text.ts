@@ -2,55 +2,92 @@ import { diffArrays } from 'diff';
 import { fieldChanges } from '../plan/field-changes.js';
 import { formatFlow } from '../state/flow-canonical.js';
 import type { Flow } from '../state/host-state.js';
-import { assertNever, countChanges, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
+import { assertNever, countChanges, isWholeBridge, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
 import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
 import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH } from '../compile/docker-runtime.js';
+import { forHost, HOST_PLACEHOLDER } from '../plan/host-relative.js';
+import { describeHosts } from './host-list.js';
+import { splitShared } from './plan-groups.js';
 
 export interface PlanTextStyle {
   color: boolean;
-  /** Flow lines shown per flow change before "… N more". */
+  /** Flow lines shown per flow change before "… N more" (default 12). */
   maxFlowLines?: number;
+  /**
+   * Every host's changes in its own section (`--full`), instead of changes made alike on
+   * several hosts shown once (the default).
+   */
+  perHost?: boolean;
+  /** Detail lines (fields, flows) under the changes of the per-host sections (default true). */
+  hostDetails?: boolean;
+  /** Detail lines under the changes shown once for several hosts (default true). */
+  sharedDetails?: boolean;
 }
 
 const COLORS: Record<Action, string> = { create: '\u001b[32m', update: '\u001b[33m', delete: '\u001b[31m', replace: '\u001b[35m' };
 const RESET = '\u001b[0m';
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+' };
 
-/** The plan as terraform-style text: grouped per host, symbols, what differs; the last line counts. */
+/** The plan's text in parts, each a list of lines ending in a blank one; markdown cuts by part. */
+export interface PlanTextSections {
+  /** Warnings, what the policy changes mean, hosts running low on addresses. */
+  head: string[];
+  /** Changes made alike on several hosts, each once with its hosts (empty per host). */
+  shared: string[];
+  /** Per host, what only it changes (per host: everything it changes). */
+  hosts: Array<{ host: string; lines: string[] }>;
+  /** `Plan: N to add, …`, counting every host's changes. */
+  summary: string;
+}
+
+/** The plan as terraform-style text: symbols, what differs; the last line counts. */
 export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
+  const s = planTextSections(plan, style);
+  return [...s.head, ...s.shared, ...s.hosts.flatMap((h) => h.lines), s.summary].join('\n');
+}
+
+export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSections {
   const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
-  const lines: string[] = [];
+  const maxFlowLines = style.maxFlowLines ?? 12;
+  const changeLines = (c: Change, suffix: string, withDetails: boolean): string[] => [
+    `  ${paint(c.action, SYMBOL[c.action].padEnd(3))} ${headline(c)}${suffix}`,
+    ...(withDetails ? details(c, maxFlowLines).map((d) => `        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`) : []),
+  ];
+  const head: string[] = [];
   for (const d of plan.diagnostics.filter((x) => x.severity === 'warning')) {
-    lines.push(`Warning: ${d.code}: ${d.message}`);
-    if (d.hint) lines.push(`  hint: ${d.hint}`);
-    lines.push('');
+    head.push(`Warning: ${d.code}: ${d.message}`);
+    if (d.hint) head.push(`  hint: ${d.hint}`);
+    head.push('');
   }
   if (plan.meaning.length) {
-    lines.push('What the policy changes mean:');
+    head.push('What the policy changes mean:');
     for (const m of plan.meaning) {
       const [tenant, name] = m.subject.split('/');
       const symbol = m.symbol === '+' ? 'create' : m.symbol === '-' ? 'delete' : 'update';
-      lines.push(`  ${paint(symbol, m.symbol.padEnd(3))} ${tenant === 'default' ? name : m.subject}: ${m.text}`);
+      head.push(`  ${paint(symbol, m.symbol.padEnd(3))} ${tenant === 'default' ? name : m.subject}: ${m.text}`);
     }
-    lines.push('');
+    head.push('');
   }
   if (plan.addresses.length) {
-    lines.push('Running low on addresses (few left in the host\'s blocks, and less than a block of the space left to claim):');
-    for (const u of plan.addresses) lines.push(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`);
-    lines.push('');
+    head.push('Running low on addresses (few left in the host\'s blocks, and less than a block of the space left to claim):');
+    for (const u of plan.addresses) head.push(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`);
+    head.push('');
   }
-  for (const host of plan.hosts) {
-    if (host.changes.length === 0) continue;
-    lines.push(`${host.host}:`);
-    for (const c of host.changes) {
-      lines.push(`  ${paint(c.action, SYMBOL[c.action].padEnd(3))} ${headline(c)}`);
-      for (const d of details(c, style.maxFlowLines ?? 12)) lines.push(`        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`);
-    }
-    lines.push('');
+  const split = style.perHost ? undefined : splitShared(plan);
+  const shared: string[] = [];
+  if (split && split.shared.length) {
+    shared.push('On several hosts:');
+    for (const g of split.shared) shared.push(...changeLines(forHost(g.change, HOST_PLACEHOLDER), `   on ${describeHosts(g.hosts, plan.hosts.length)}`, style.sharedDetails ?? true));
+    shared.push('');
   }
-  lines.push(summaryLine(plan));
-  return lines.join('\n');
+  const hosts: PlanTextSections['hosts'] = [];
+  for (const [i, host] of plan.hosts.entries()) {
+    const own = split ? host.changes.filter((_, k) => split.own[i]![k]) : host.changes;
+    if (own.length === 0) continue;
+    hosts.push({ host: host.host, lines: [`${host.host}:`, ...own.flatMap((c) => changeLines(c, '', style.hostDetails ?? true)), ''] });
+  }
+  return { head, shared, hosts, summary: summaryLine(plan) };
 }
 
 export function summaryLine(plan: Plan): string {
@@ -94,8 +131,10 @@ function addressHeadline(c: AddressChange): string {
 }
 
 function bridgeHeadline(c: BridgeChange): string {
-  const b = c.after ?? c.before!;
+  const b = c.after ?? c.before;
   if (c.action === 'delete') return `bridge ${c.bridge} (${c.reason})`;
+  // An update carries only what differs: its details say what.
+  if (c.action === 'update' || !isWholeBridge(b)) return `bridge ${c.bridge}`;
   return `bridge ${c.bridge} (${b.datapathType}, fail_mode ${b.failMode})`;
 }
 

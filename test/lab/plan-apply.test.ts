@@ -52,8 +52,8 @@ afterAll(async () => {
 });
 
 describe('contiv plan and apply on the lab', () => {
-  it('plan --detailed-exitcode: 2 when there are changes, and shows them per host', () => {
-    const run = contiv(['plan', QS, '--fabric', fabric, '--detailed-exitcode']);
+  it('plan --detailed-exitcode: 2 when there are changes, and shows them per host (--full), or once for all hosts', () => {
+    const run = contiv(['plan', QS, '--fabric', fabric, '--detailed-exitcode', '--full']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('');
     for (const h of ['h1', 'h2', 'h3']) {
@@ -61,6 +61,10 @@ describe('contiv plan and apply on the lab', () => {
       expect(run.stdout).toMatch(new RegExp(`^${h}:\\n(?: {2}\\+ .*\\n)*? {2}\\+ {3}flows of net/blue/contiv-net: \\d+ flows\\n`, 'm'));
     }
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/);
+    // Without --full, what every host makes alike is shown once; the count is the same.
+    const grouped = contiv(['plan', QS, '--fabric', fabric]);
+    expect(grouped.stdout).toContain('On several hosts:\n  +   bridge contiv0 (netdev, fail_mode secure)   on all 3 hosts\n');
+    expect(grouped.stdout.trim().split('\n').at(-1)).toBe(run.stdout.trim().split('\n').at(-1));
     // Without --detailed-exitcode a plan with changes exits 0.
     expect(contiv(['plan', QS, '--fabric', fabric]).status).toBe(0);
   });

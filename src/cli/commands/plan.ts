@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { SshTransport } from '../../host/ssh-transport.js';
-import { serializePlan } from '../../plan/plan-file.js';
+import { planDocument, serializePlan } from '../../plan/plan-file.js';
 import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { toJson } from '../../render/json.js';
-import { renderPlanText } from '../../render/plan-text.js';
+import { renderPlanText, type PlanTextStyle } from '../../render/plan-text.js';
+import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
 import { formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
@@ -16,6 +17,7 @@ interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOpti
   detailedExitcode?: boolean;
   parallelism: number;
   acceptNewHostKeys?: boolean;
+  full?: boolean;
 }
 
 export function registerPlan(program: Command, setStatus: (code: number) => void): void {
@@ -24,6 +26,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
   formatOptions(command, ['text', 'json', 'markdown']);
   shardOptions(hostOptions(command))
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
+    .option('--full', 'every host\'s changes in its own section, every flow line (default: changes made alike on several hosts shown once)')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
@@ -39,7 +42,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         }
         const plan = result.plan;
         if (options.out) await writeFile(options.out, serializePlan(plan));
-        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', color)}\n`);
+        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}) })}\n`);
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
         setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);
@@ -49,13 +52,27 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
     });
 }
 
-export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', color: boolean): string {
+export interface RenderPlanOptions {
+  color: boolean;
+  /** Per host, every line (`--full`); markdown ignores it (it has a size limit). */
+  full: boolean;
+  /** Where the plan was saved: markdown points there for the full plan. */
+  planFile?: string;
+}
+
+export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', options: RenderPlanOptions): string {
   switch (format) {
     case 'json':
-      return toJson('plan', { plan, summary: countChanges(plan) });
+      // The saved plan's form: each change once, with its hosts (src/plan/plan-file.ts).
+      return toJson('plan', { plan: planDocument(plan), summary: countChanges(plan) });
     case 'markdown':
-      return `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n${plan.shard ? `${shardNote(plan)}\n\n` : ''}\`\`\`diff\n${renderPlanText(plan, { color: false })}\n\`\`\`\n`;
+      return renderPlanMarkdown(plan, { fullPlanCommand: options.planFile ? `contiv show ${options.planFile} --full` : 'contiv plan --full', ...(plan.shard ? { note: shardNote(plan) } : {}) });
     default:
-      return `${plan.shard ? `${shardNote(plan)}\n\n` : ''}${renderPlanText(plan, { color })}`;
+      return `${plan.shard ? `${shardNote(plan)}\n\n` : ''}${renderPlanText(plan, fullStyle(options.color, options.full))}`;
   }
+}
+
+/** `--full`: each host's changes in its own section, with every flow line. */
+export function fullStyle(color: boolean, full: boolean): PlanTextStyle {
+  return full ? { color, perHost: true, maxFlowLines: Number.POSITIVE_INFINITY } : { color };
 }

@@ -69,6 +69,15 @@ describe('hostScript', () => {
     expect(argv).toEqual(['ovs-vsctl', '--timeout=30', '--', 'set', 'bridge', 'contiv0', `external_ids:"contiv.note"=${JSON.stringify(nasty)}`, '--', 'remove', 'bridge', 'contiv0', 'external_ids', '"contiv.zone.old"']);
   });
 
+  it('a bridge update of only what differs sets and removes exactly those keys and fields', () => {
+    const changes: Change[] = [
+      { type: 'bridge', action: 'update', host: 'h1', address: 'h1/bridge/contiv0', bridge: 'contiv0', before: { failMode: 'standalone', externalIds: { 'contiv.vni.default.old': '3', 'contiv.vni.default.web': '4' } }, after: { failMode: 'secure', externalIds: { 'contiv.vni.default.web': '5' } }, reason: '' },
+    ];
+    expect(vsctlArgv(hostScript(changes))).toEqual(['ovs-vsctl', '--timeout=30', '--', 'set', 'bridge', 'contiv0', 'fail_mode=secure', '--', 'set', 'bridge', 'contiv0', 'external_ids:"contiv.vni.default.web"="5"', '--', 'remove', 'bridge', 'contiv0', 'external_ids', '"contiv.vni.default.old"']);
+    // A create without the bridge's fields (a damaged plan) is refused, not made half.
+    expect(() => hostScript([{ type: 'bridge', action: 'create', host: 'h1', address: 'h1/bridge/contiv0', bridge: 'contiv0', after: { externalIds: {} }, reason: '' }])).toThrow(/without the bridge's fields/);
+  });
+
   it('a deleted bridge gets no bundle, even with flow changes listed for it', () => {
     const flows: FlowsChange = { type: 'flows', action: 'delete', host: 'h1', address: 'h1/flows/pipeline', bridge: 'old0', owner: 'pipeline', add: [], modify: [], modifyBefore: [], remove: [{ cookie: 'c101000000000001', table: 0, priority: 0, match: '', actions: 'drop' }], reason: 'gone' };
     const changes: Change[] = [flows, { type: 'bridge', action: 'delete', host: 'h1', address: 'h1/bridge/old0', bridge: 'old0', before: { name: 'old0', datapathType: 'system', failMode: 'secure', externalIds: {} }, reason: 'gone' }];

@@ -90,7 +90,36 @@ describe('diffHost: bridges', () => {
     const have = bridge({ failMode: 'standalone', externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), 'contiv.vni.default.web': '4' } });
     const wanted = bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), 'contiv.vni.default.web': '5' } });
     const changes = diffHost(want(wanted), state(have));
-    expect(changes).toEqual([{ type: 'bridge', action: 'update', host: 'h1', address: 'h1/bridge/contiv0', bridge: 'contiv0', before: bridgeFields(have), after: bridgeFields(wanted), reason: 'failMode, externalIds.contiv.vni.default.web differ' }]);
+    expect(changes).toEqual([
+      {
+        type: 'bridge',
+        action: 'update',
+        host: 'h1',
+        address: 'h1/bridge/contiv0',
+        bridge: 'contiv0',
+        before: { failMode: 'standalone', externalIds: { 'contiv.vni.default.web': '4' } },
+        after: { failMode: 'secure', externalIds: { 'contiv.vni.default.web': '5' } },
+        reason: 'failMode, externalIds.contiv.vni.default.web differ',
+      },
+    ]);
+  });
+
+  it('a bridge update carries only the keys that differ: added, changed, removed; the many unchanged records stay out', () => {
+    const records = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`contiv.pol.default.p${i}`, `{"rules":${i}}`]));
+    const have = bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), ...records, 'contiv.vni.default.old': '4', 'contiv.vni.default.web': '5' } });
+    const wanted = bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), ...records, 'contiv.vni.default.web': '6', 'contiv.vni.default.new': '7' } });
+    const [c] = diffHost(want(wanted), state(have));
+    expect(c).toMatchObject({ type: 'bridge', action: 'update' });
+    if (c?.type !== 'bridge') throw new Error('no bridge change');
+    expect(c.before).toEqual({ externalIds: { 'contiv.vni.default.old': '4', 'contiv.vni.default.web': '5' } });
+    expect(c.after).toEqual({ externalIds: { 'contiv.vni.default.new': '7', 'contiv.vni.default.web': '6' } });
+    expect(c.reason).toBe('externalIds.contiv.vni.default.new, externalIds.contiv.vni.default.old, externalIds.contiv.vni.default.web differ');
+    // Past four keys the reason counts them instead of naming hundreds.
+    const many = bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), ...Object.fromEntries(Object.keys(records).map((k) => [k, 'changed'])) } });
+    const [d] = diffHost(want(many), state(have));
+    expect(d?.reason).toBe('302 external_ids keys differ');
+    // A create still carries the whole bridge.
+    expect(diffHost(want(wanted), state(undefined))[0]).toMatchObject({ action: 'create', after: bridgeFields(wanted) });
   });
 });
 

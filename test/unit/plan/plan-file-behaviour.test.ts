@@ -66,7 +66,7 @@ describe('what is not a plan of this contiv is refused', () => {
     expect(parsePlan('null')).toEqual({ problem: 'not a contiv plan' });
     expect(parsePlan(JSON.stringify({ ...plan(), hosts: {} }))).toEqual({ problem: 'not a contiv plan' });
     expect(parsePlan(JSON.stringify({ ...plan(), connections: 'h1' }))).toEqual({ problem: 'not a contiv plan' });
-    expect(parsePlan(JSON.stringify({ ...plan(), format_version: 1 }))).toEqual({ problem: `plan format 1 is not supported (this contiv writes ${PLAN_FORMAT_VERSION}); make a new plan` });
+    expect(parsePlan(JSON.stringify({ ...plan(), format_version: 1 }))).toEqual({ problem: `made by an older contiv (plan format 1; this contiv reads ${PLAN_FORMAT_VERSION}); run contiv plan again` });
   });
 });
 
@@ -90,7 +90,9 @@ describe('a tampered plan is refused before anything runs', () => {
   });
 
   it('a host entry without a list of changes', () => {
-    expect(tamper((p) => ((p.hosts[0] as { changes: unknown }).changes = 'rm -rf /'))).toMatch(/^refused: host entry "web-01"/);
+    const doc = JSON.parse(serializePlan(plan()));
+    doc.hosts[0].changes = 'rm -rf /';
+    expect(parsePlan(JSON.stringify(doc)).problem).toMatch(/^refused: host entry "web-01"/);
   });
 
   it('bridge and port names: device names only', () => {
@@ -99,6 +101,15 @@ describe('a tampered plan is refused before anything runs', () => {
     }
     expect(tamper((p) => (change(p, 'port').port = 'vx-h2 x'))).toMatch(/^refused: port name/);
     expect(tamper((p) => (change(p, 'port').port = 'a-very-long-port-name'))).toMatch(/^refused: port name/);
+  });
+
+  it('bridges: a create carries every field, an update what differs, in values OVS knows', () => {
+    expect(tamper((p) => delete change(p, 'bridge').after.failMode)).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => (change(p, 'bridge').after.datapathType = 'dpdk'))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => (change(p, 'bridge').after.externalIds = { 'contiv.x': 1 }))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', before: { externalIds: { a: '1' } }, after: { failMode: 'standalone', externalIds: {} } }))).toBeUndefined();
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', after: { externalIds: {} } }))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', before: { externalIds: null }, after: { externalIds: {} } }))).toMatch(/^refused: bridge "contiv0"/);
   });
 
   it('address records: contiv\'s keys, plain values, before and after', () => {

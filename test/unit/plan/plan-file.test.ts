@@ -16,15 +16,19 @@ describe('plan files', () => {
     }
   });
 
-  it('a wrong or missing format_version is refused, saying which', async () => {
+  it('a plan of an older format is refused as made by an older contiv; a newer or unknown one says so too', async () => {
     const { plan } = (await loadPlanCase('fixtures/plan/fresh-fabric')).result;
-    for (const v of [PLAN_FORMAT_VERSION + 1, 0, '1', null]) {
-      const r = parsePlan(JSON.stringify({ ...plan, format_version: v }));
-      expect(r.plan).toBeUndefined();
-      expect(r.problem).toMatch(/format .* is not supported/);
-    }
-    const { format_version: _v, ...without } = plan!;
+    const doc = JSON.parse(serializePlan(plan!));
+    for (const v of [1, 2]) expect(parsePlan(JSON.stringify({ ...doc, format_version: v }))).toEqual({ problem: `made by an older contiv (plan format ${v}; this contiv reads ${PLAN_FORMAT_VERSION}); run contiv plan again` });
+    expect(parsePlan(JSON.stringify({ ...doc, format_version: PLAN_FORMAT_VERSION + 1 })).problem).toMatch(/^made by a newer contiv \(plan format 4; this contiv reads 3\)/);
+    for (const v of ['3', null, 'x']) expect(parsePlan(JSON.stringify({ ...doc, format_version: v })).problem, String(v)).toMatch(/^plan format .* is not supported \(this contiv reads 3\); run contiv plan again$/);
+    const { format_version: _v, ...without } = doc;
     expect(parsePlan(JSON.stringify(without)).problem).toMatch(/not supported/);
+  });
+
+  it('a plan saved in format 2 (per host, before this contiv) reads as made by an older contiv, not as damaged', () => {
+    const v2 = { format_version: 2, source: { dir: 'm' }, connections: [], hosts: [{ host: 'h1', fingerprint: 'f', changes: [{ type: 'bridge', action: 'create', host: 'h1', address: 'h1/bridge/contiv0', bridge: 'contiv0', reason: '' }] }], meaning: [], addresses: [], diagnostics: [] };
+    expect(parsePlan(JSON.stringify(v2)).problem).toBe('made by an older contiv (plan format 2; this contiv reads 3); run contiv plan again');
   });
 
   it('what is not a plan is refused', () => {

@@ -48,6 +48,14 @@ describe('projectState', () => {
     expect(out.bridges['contiv0']).toEqual({ ...b, failMode: 'standalone', externalIds: { ...after.externalIds, [KEY]: '10.1.2.16-10.1.2.31 claimed' } });
   });
 
+  it('a bridge update of only what differs (a delta) changes those fields and keys and leaves every other as it was', () => {
+    const b = bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), [KEY]: '10.1.2.16-10.1.2.31 claimed', 'contiv.vni.default.web': '4', 'contiv.vni.default.old': '3', 'contiv.pol.default.p': '{}' } });
+    const out = projectState(host(b), [
+      { type: 'bridge', action: 'update', host: 'h1', address: 'h1/bridge/contiv0', bridge: 'contiv0', before: { failMode: 'secure', externalIds: { 'contiv.vni.default.web': '4', 'contiv.vni.default.old': '3' } }, after: { failMode: 'standalone', externalIds: { 'contiv.vni.default.web': '5', 'contiv.vni.default.new': '6' } }, reason: '' },
+    ]);
+    expect(out.bridges['contiv0']).toStrictEqual({ ...b, failMode: 'standalone', externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), [KEY]: '10.1.2.16-10.1.2.31 claimed', 'contiv.vni.default.web': '5', 'contiv.pol.default.p': '{}', 'contiv.vni.default.new': '6' } });
+  });
+
   it('writes, rewrites and removes address records', () => {
     const withRecord = host(bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), [KEY]: '10.1.2.16-10.1.2.31 pending' } }));
     expect(projectState(host(bridge()), [record('contiv0', undefined, '10.1.2.16-10.1.2.31 pending')])).toEqual(withRecord);

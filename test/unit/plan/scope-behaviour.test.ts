@@ -77,6 +77,22 @@ describe('unmetAssumptions: a create needs the object absent', () => {
 });
 
 describe('unmetAssumptions: bridges and ports', () => {
+  it('a bridge update of only what differs holds while those fields and keys are as the plan saw them, whatever else moved', () => {
+    const seen = bridge({ externalIds: { ...ownerIds('bridge', 'h1/bridge/contiv0'), 'contiv.vni.default.web': '4', 'contiv.pol.default.p': '{}' } });
+    const c: BridgeChange = { type: 'bridge', action: 'update', host: 'h1', address: 'h1/bridge/contiv0', bridge: 'contiv0', before: { failMode: 'secure', externalIds: { 'contiv.vni.default.web': '4' } }, after: { failMode: 'standalone', externalIds: { 'contiv.vni.default.web': '5', 'contiv.vni.default.new': '6' } }, reason: '' };
+    expect(unmetAssumptions(host(seen), [c])).toEqual([]);
+    // A key the update does not name may change (the fingerprint is what watches it).
+    expect(unmetAssumptions(host(bridge({ ...seen, externalIds: { ...seen.externalIds, 'contiv.pol.default.p': '{"x":1}' } })), [c])).toEqual([]);
+    for (const moved of [
+      bridge({ ...seen, failMode: 'standalone' }),
+      bridge({ ...seen, externalIds: { ...seen.externalIds, 'contiv.vni.default.web': '9' } }),
+      bridge({ ...seen, externalIds: { ...seen.externalIds, 'contiv.vni.default.new': '6' } }),
+      bridge({ ...seen, externalIds: ownerIds('bridge', 'h1/bridge/contiv0') }),
+    ]) expect(unmetAssumptions(host(moved), [c])).toEqual(['h1/bridge/contiv0']);
+    // A datapath type the update does not change is not its to check.
+    expect(unmetAssumptions(host(bridge({ ...seen, datapathType: 'system' })), [c])).toEqual([]);
+  });
+
   it('a bridge the plan creates must still be absent', () => {
     const c = bridgeChange('create', undefined, bridge());
     expect(unmetAssumptions(host(), [c])).toEqual([]);
