@@ -35,7 +35,20 @@ export interface ParsedRecord {
   value: string;
 }
 
-export function parseRecords(externalIds: Record<string, string>): ParsedRecord[] {
+/**
+ * A plan reads one host's records in several checks (allocations, VNIs under endpoints, owner
+ * names, the recorded model); with thousands of records per host and a thousand hosts, they are
+ * split once per external_ids object. Callers never change the result, nor the object after.
+ */
+const parsed = new WeakMap<Record<string, string>, readonly ParsedRecord[]>();
+
+export function parseRecords(externalIds: Record<string, string>): readonly ParsedRecord[] {
+  let out = parsed.get(externalIds);
+  if (!out) parsed.set(externalIds, (out = parseRecordsOnce(externalIds)));
+  return out;
+}
+
+function parseRecordsOnce(externalIds: Record<string, string>): ParsedRecord[] {
   const out: ParsedRecord[] = [];
   for (const [key, value] of Object.entries(externalIds)) {
     const [prefix, kind, ...parts] = key.split('.');

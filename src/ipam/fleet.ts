@@ -3,7 +3,7 @@ import { intToIp, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import type { Model, Network } from '../model/types.js';
 import type { Endpoint } from '../state/endpoint.js';
 import { chooseBlock, unoccupied } from './choose.js';
-import { blockKey, blockValue, legacyKey, lentKey, parseBlocks, parseLegacyBlocks, parseLent, type Block } from './records.js';
+import { blockKey, blockValue, legacyKey, lentKey, parseBlocks, parseLegacyBlocks, parseLent, type Block, type LegacyBlock, type Lent } from './records.js';
 import { networkOfSpace } from './settle.js';
 import { addressSpaces, chunkOf, intersect, spaceOfAddress, type AddressSpace } from './spaces.js';
 
@@ -84,18 +84,43 @@ export function planIpam(model: Model, live: Record<string, HostAddresses>): Ipa
     out.records[h.name] = {};
     out.reasons[h.name] = {};
   }
-  for (const network of model.networks) planNetwork(model, network, hosts, live, out);
+  // Each host's records read once (not once per network: hosts record every network's).
+  const records = new Map(hosts.map((h) => {
+    const ids = live[h.name]?.externalIds ?? {};
+    return [h.name, { blocks: parseBlocks(ids), legacy: parseLegacyBlocks(ids), lent: parseLent(ids) }];
+  }));
+  const byNetwork = new Map<string, Map<string, HostRecords>>();
+  const of = (network: string, host: string): HostRecords => {
+    let hostsOf = byNetwork.get(network);
+    if (!hostsOf) byNetwork.set(network, (hostsOf = new Map()));
+    let r = hostsOf.get(host);
+    if (!r) hostsOf.set(host, (r = { blocks: [], legacy: [], lent: [] }));
+    return r;
+  };
+  for (const [host, r] of records) {
+    for (const b of r.blocks) of(networkOfSpace(b.space), host).blocks.push(b);
+    for (const b of r.legacy) of(networkOfSpace(b.space), host).legacy.push(b);
+    for (const l of r.lent) of(`${l.tenant}/${l.network}`, host).lent.push(l);
+  }
+  for (const network of model.networks) planNetwork(model, network, hosts, live, byNetwork.get(`${network.tenant}/${network.name}`) ?? new Map(), out);
   // Records of networks no longer in the manifests go with them (plan refuses that while endpoints use it).
   const known = new Set(model.networks.map((n) => `${n.tenant}/${n.name}`));
   for (const h of hosts) {
-    const ids = live[h.name]?.externalIds ?? {};
-    const gone = [...parseBlocks(ids).map((b) => ({ key: blockKey(b.space, b.first), space: b.space })), ...parseLegacyBlocks(ids).map((b) => ({ key: legacyKey(b.space), space: b.space })), ...parseLent(ids).map((l) => ({ key: lentKey(l.tenant, l.network, l.address), space: `${l.tenant}/${l.network}` }))];
+    const r = records.get(h.name)!;
+    const gone = [...r.blocks.map((b) => ({ key: blockKey(b.space, b.first), space: b.space })), ...r.legacy.map((b) => ({ key: legacyKey(b.space), space: b.space })), ...r.lent.map((l) => ({ key: lentKey(l.tenant, l.network, l.address), space: `${l.tenant}/${l.network}` }))];
     for (const g of gone) if (!known.has(networkOfSpace(g.space))) out.reasons[h.name]![g.key] = `network ${networkOfSpace(g.space)} is no longer in the manifests`;
   }
   return out;
 }
 
-function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hosts'], live: Record<string, HostAddresses>, out: IpamPlan): void {
+/** One host's address records of one network. */
+interface HostRecords {
+  blocks: Block[];
+  legacy: LegacyBlock[];
+  lent: Lent[];
+}
+
+function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hosts'], live: Record<string, HostAddresses>, records: ReadonlyMap<string, HostRecords>, out: IpamPlan): void {
   const spaces = addressSpaces(model.groups, network);
   const spaceByKey = new Map(spaces.map((s) => [s.key, s]));
   const ofNetwork = (e: Endpoint) => e.tenant === network.tenant && e.network === network.name;
@@ -108,16 +133,15 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
   const occupied: IntRange[] = [];
   const recorded: Owned[] = [];
   const lent: Array<{ owner: string; address: number; to: string }> = [];
+  const none: HostRecords = { blocks: [], legacy: [], lent: [] };
   for (const h of hosts) {
-    const ids = live[h.name]?.externalIds ?? {};
-    for (const b of parseBlocks(ids)) {
-      if (networkOfSpace(b.space) !== `${network.tenant}/${network.name}`) continue;
+    const r = records.get(h.name) ?? none;
+    for (const b of r.blocks) {
       occupied.push(b);
       if (spaceByKey.has(b.space)) recorded.push({ ...b, host: h.name });
       else reason(h.name, blockKey(b.space, b.first), `${b.space} is no longer an address space (its group or ipPool is gone)`);
     }
-    for (const l of parseLegacyBlocks(ids)) {
-      if (networkOfSpace(l.space) !== `${network.tenant}/${network.name}`) continue;
+    for (const l of r.legacy) {
       occupied.push(l);
       reason(h.name, legacyKey(l.space), "replaced by blocks around this host's endpoints in it");
       // Migration: the pieces of the chunks around the host's endpoints, inside the old range.
@@ -132,7 +156,7 @@ function planNetwork(model: Model, network: Network, hosts: Model['fabric']['hos
         }
       }
     }
-    for (const l of parseLent(ids)) if (l.tenant === network.tenant && l.network === network.name) lent.push({ owner: h.name, address: l.address, to: l.to });
+    for (const l of r.lent) lent.push({ owner: h.name, address: l.address, to: l.to });
   }
   for (const ips_ of hosts.map((h) => ips(h.name))) for (const ip of ips_) occupied.push({ first: ip, last: ip });
 
