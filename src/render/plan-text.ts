@@ -1,7 +1,7 @@
 import { diffArrays } from 'diff';
 import { fieldChanges } from '../plan/field-changes.js';
-import { formatFlow } from '../state/flow-canonical.js';
-import type { Flow } from '../state/host-state.js';
+import { formatFlow, splitTopLevel } from '../state/flow-canonical.js';
+import { flowKey, type Flow } from '../state/host-state.js';
 import { assertNever, countChanges, isWholeBridge, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
 import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
@@ -205,10 +205,33 @@ function line(f: Flow): string {
   return formatFlow(f).replace(/^cookie=0x[0-9a-f]+,/, '');
 }
 
+/** A modified flow whose actions are longer than this is shown as the actions it gains and loses. */
+const LONG_ACTIONS = 160;
+
+/**
+ * `~ table=70,priority=50 actions: + set_field:198.19.0.14->tun_dst,output:9`: a flood list of
+ * a thousand peers that gains one is one short line, not two of 40,000 characters.
+ */
+function actionsLine(before: Flow, after: Flow): string {
+  const parts: string[] = [];
+  for (const part of diffArrays(splitTopLevel(before.actions), splitTopLevel(after.actions))) {
+    if (part.added) parts.push(`+ ${part.value.join(',')}`);
+    else if (part.removed) parts.push(`- ${part.value.join(',')}`);
+  }
+  const head = line({ ...after, actions: '' }).replace(/ actions=$/, '');
+  return `~ ${head} actions: ${parts.join('; ')}`;
+}
+
 function flowLines(c: FlowsChange, max: number): string[] {
-  const before = [...c.modifyBefore, ...c.remove].map(line).sort();
-  const after = [...c.modify, ...c.add].map(line).sort();
-  const out: string[] = [];
+  const beforeOf = new Map(c.modifyBefore.map((f) => [flowKey(f), f]));
+  const long = c.modify.filter((f) => {
+    const b = beforeOf.get(flowKey(f));
+    return b !== undefined && (f.actions.length > LONG_ACTIONS || b.actions.length > LONG_ACTIONS);
+  });
+  const longKeys = new Set(long.map(flowKey));
+  const before = [...c.modifyBefore.filter((f) => !longKeys.has(flowKey(f))), ...c.remove].map(line).sort();
+  const after = [...c.modify.filter((f) => !longKeys.has(flowKey(f))), ...c.add].map(line).sort();
+  const out: string[] = long.map((f) => actionsLine(beforeOf.get(flowKey(f))!, f));
   for (const part of diffArrays(before, after)) {
     if (part.added) out.push(...part.value.map((l) => `+ ${l}`));
     else if (part.removed) out.push(...part.value.map((l) => `- ${l}`));
