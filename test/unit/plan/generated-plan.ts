@@ -1,6 +1,7 @@
 import { PLAN_FORMAT_VERSION, type Change, type HostConnection, type Plan } from '../../../src/plan/types.js';
 import type { Flow } from '../../../src/state/host-state.js';
 import { cookieFor, ownerIds } from '../../../src/state/marks.js';
+import { rng } from '../../support/rng.js';
 
 /*
  * Plans of many hosts for tests of grouping, saved plans and markdown: most changes the same on
@@ -18,16 +19,6 @@ export interface GeneratedPlanOptions {
   flowsPerNetwork?: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const vtep = (i: number) => `198.19.${Math.floor(i / 200)}.${(i % 200) + 1}`;
 const flow = (owner: string, kind: 'network' | 'rule' | 'pipeline' | 'tunnel', table: number, priority: number, match: string, actions: string): Flow => ({ cookie: cookieFor(kind, owner), table, priority, match, actions });

@@ -5,6 +5,7 @@ import type { EndpointGroup, Host, Model, Network, Policy, Rule } from '../../..
 import { decide, type Party, type Probe } from '../../../src/policy/decide.js';
 import { endpointExternalIds } from '../../../src/state/endpoint.js';
 import type { Flow, HostState, PortState } from '../../../src/state/host-state.js';
+import { rng } from '../../support/rng.js';
 
 /*
  * The whole compiled datapath decides every first packet exactly as CONTEXT §4 says
@@ -36,16 +37,6 @@ import type { Flow, HostState, PortState } from '../../../src/state/host-state.j
 
 /* ---------------------------------------------------------------- seeded randomness */
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /* ---------------------------------------------------------------- IPv4 and MAC, written out here */
 
