@@ -3,7 +3,7 @@
 // wall time, CPU time and peak RSS of the client, next to OpenSSH running the same gather
 // script one host after another and 32 at a time (xargs -P 32).
 // Needs root and `npm run build`; brings up its own lab "bgather" (50 hosts) and removes it.
-// Usage: npm run bench:gather
+// Usage: npm run bench:gather   (node bench/gather.mjs --smallest: 10 hosts, sizes 1 and 10)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ const { GATHER_SCRIPT } = await dist('host/gather-script.js');
 const { labPaths } = await dist('lab/paths.js');
 
 const LAB = 'bgather';
-const HOSTS = 50;
+const smallest = process.argv.includes('--smallest');
+const HOSTS = smallest ? 10 : 50;
+const SIZES = smallest ? [1, 10] : [1, 10, 50];
 const contiv = (...args) => execFileSync(process.execPath, ['bin/contiv.js', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** One contiv gather of the first `n` hosts, in a fresh process: wall, CPU and peak RSS of that process. */
@@ -65,7 +67,7 @@ try {
 
   console.log(`gather (contiv: wall, client CPU, client peak RSS; OpenSSH: wall, CPU of all ssh processes)`);
   console.log(`hosts  contiv ms  cpu ms  rss MB | ssh seq ms  cpu ms | ssh -P32 ms  cpu ms | contiv / ssh -P32`);
-  for (const n of [1, 10, 50]) {
+  for (const n of SIZES) {
     contivGather(n); // warm the page cache and the hosts' sshd
     const c = contivGather(n);
     if (c.failed.length) throw new Error(c.failed.join('\n'));
