@@ -4,7 +4,7 @@
 //      the lines, as src/apply/script.ts bundleBlock writes it — against one `ovs-ofctl add-flow`
 //      per flow. Both timed on the host (one SSH exec each, the clock read around the ovs-ofctl
 //      calls, so SSH is not counted), on a scratch netdev bridge bench0 removed afterwards. The
-//      one-at-a-time run is a sample (the first 1,000 flows; 200 with --smallest) extrapolated
+//      one-at-a-time run is a sample (the first 1,000 flows; 100 with --smallest) extrapolated
 //      to 10,000: said so in the output.
 //   b. a one-rule change (rule 3 added to the quickstart's db-policy, `contiv apply`): the flows
 //      the plan touches (added / modified / removed, from `contiv plan --json`) out of all the
@@ -25,7 +25,7 @@ const { labPaths } = await import(new URL('../dist/lab/paths.js', import.meta.ur
 const smallest = process.argv.includes('--smallest');
 const LAB = 'bap';
 const FLOWS = 10_000;
-const SAMPLE = smallest ? 200 : 1_000;
+const SAMPLE = smallest ? 100 : 1_000;
 const BUNDLE_RUNS = smallest ? 1 : 3;
 const paths = labPaths(LAB);
 const tmp = mkdtempSync(join(tmpdir(), 'bench-apply-flows-'));

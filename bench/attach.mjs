@@ -6,7 +6,7 @@
 //      distinct, blocks per host, and `contiv plan` says No changes;
 //   3. 20 attaches at once over 5 hosts while an apply runs: no address twice, none lost.
 // Needs root and `npm run build`; brings up its own lab "battach" and removes it.
-// Usage: npm run bench:attach   (node bench/attach.mjs --smallest: 6 hosts, 5 attaches on h6, 12/6/2
+// Usage: npm run bench:attach   (node bench/attach.mjs --smallest: 6 hosts, 4 attaches on h6, 6/3/1
 // containers on h1/h2/h3, 4 attaches at once on h4 and h5 with the apply)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,8 @@ const LAB = 'battach';
 const smallest = process.argv.includes('--smallest');
 const HOSTS = smallest ? 6 : 50;
 const ONE_HOST = smallest ? 'h6' : 'h7';
-const ONE_COUNT = smallest ? 5 : 20;
-const PACK = smallest ? [['h1', 12], ['h2', 6], ['h3', 2]] : [['h1', 120], ['h2', 60], ['h3', 20]];
+const ONE_COUNT = smallest ? 4 : 20;
+const PACK = smallest ? [['h1', 6], ['h2', 3], ['h3', 1]] : [['h1', 120], ['h2', 60], ['h3', 20]];
 const PACKED = PACK.reduce((a, [, n]) => a + n, 0);
 const AT_ONCE = smallest ? [['h4', 'h5'], 2] : [['h10', 'h11', 'h12', 'h13', 'h14'], 4];
 const paths = labPaths(LAB);
