@@ -182,7 +182,7 @@ const results = [];
 for (const n of sizes) {
   const r = measureSize(n);
   results.push(r);
-  console.log(`${n} hosts done (${r.runs} runs each): plan ${r.planMs} ms, floor ${r.floorMs} ms, gather ${r.gatherMs} ms, playbook ${r.playbookMs} ms, setup ${r.setupMs} ms`);
+  console.log(`${n} hosts done (${r.runs} runs each): plan ${r.planMs} ms, floor ${r.floorMs} ms, gather ${r.gatherMs} ms, playbook ${r.playbookMs} ms, setup ${r.setupMs} ms, plan peak RSS ${r.planPeakRssMb} MB`);
 }
 
 const pad = (x, w) => String(x).padStart(w);
