@@ -6,7 +6,8 @@
 //      distinct, blocks per host, and `contiv plan` says No changes;
 //   3. 20 attaches at once over 5 hosts while an apply runs: no address twice, none lost.
 // Needs root and `npm run build`; brings up its own lab "battach" and removes it.
-// Usage: npm run bench:attach
+// Usage: npm run bench:attach   (node bench/attach.mjs --smallest: 6 hosts, 4 attaches on h6, 6/3/1
+// containers on h1/h2/h3, 4 attaches at once on h4 and h5 with the apply)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { labPaths } = await import(new URL('../dist/lab/paths.js', import.meta.url));
 
 const LAB = 'battach';
-const HOSTS = 50;
+const smallest = process.argv.includes('--smallest');
+const HOSTS = smallest ? 6 : 50;
+const ONE_HOST = smallest ? 'h6' : 'h7';
+const ONE_COUNT = smallest ? 4 : 20;
+const PACK = smallest ? [['h1', 6], ['h2', 3], ['h3', 1]] : [['h1', 120], ['h2', 60], ['h3', 20]];
+const PACKED = PACK.reduce((a, [, n]) => a + n, 0);
+const AT_ONCE = smallest ? [['h4', 'h5'], 2] : [['h10', 'h11', 'h12', 'h13', 'h14'], 4];
 const paths = labPaths(LAB);
 const fabric = paths.fabric;
 const tmp = mkdtempSync(join(tmpdir(), 'bench-attach-'));
@@ -82,21 +89,21 @@ try {
 
   // 1. One attach at a time on h7 (tenant blue): the first claims a block, the others do not.
   const rows = [];
-  for (let i = 0; i < 20; i++) {
-    run('h7', `one-${i}`);
+  for (let i = 0; i < ONE_COUNT; i++) {
+    run(ONE_HOST, `one-${i}`);
     const before = logins();
-    const { ms, stdout } = timed(attachArgs('h7', `one-${i}`, 'blue'));
+    const { ms, stdout } = timed(attachArgs(ONE_HOST, `one-${i}`, 'blue'));
     rows.push({ ms, connections: logins() - before, claimed: stdout.includes('Claimed address block') });
   }
   const steady = rows.filter((r) => !r.claimed);
   const claiming = rows.filter((r) => r.claimed);
-  console.log('1. contiv attach on h7 of 50 hosts, one at a time (fresh process each)');
+  console.log(`1. contiv attach on ${ONE_HOST} of ${HOSTS} hosts, one at a time (fresh process each)`);
   console.log(`   without a claim (${steady.length}): median ${quantile(steady.map((r) => r.ms), 0.5).toFixed(0)} ms, p90 ${quantile(steady.map((r) => r.ms), 0.9).toFixed(0)} ms, SSH connections per attach: ${[...new Set(steady.map((r) => r.connections))].join('/')}`);
   console.log(`   claiming a block (${claiming.length}): ${claiming.map((r) => `${r.ms.toFixed(0)} ms, ${r.connections} connections`).join('; ')}`);
 
   // 2. 120 / 60 / 20 containers in default's contiv-net (one /24).
   const t2 = performance.now();
-  const plan2 = [['h1', 120], ['h2', 60], ['h3', 20]];
+  const plan2 = PACK;
   for (const [host, n] of plan2) for (let i = 0; i < n; i++) {
     run(host, `pk-${host}-${i}`);
     timed(attachArgs(host, `pk-${host}-${i}`));
@@ -104,16 +111,16 @@ try {
   const mine = endpoints().filter((e) => e.tenant === 'default');
   const distinct = new Set(mine.map((e) => e.ip)).size;
   const planText = contiv('plan', dir, '--fabric', fabric).trim();
-  console.log(`\n2. 120 on h1, 60 on h2, 20 on h3 in 10.1.2.0/24: ${mine.length} attached in ${((performance.now() - t2) / 1000).toFixed(1)} s, ${distinct} distinct addresses; blocks h1 ${blocks().h1}, h2 ${blocks().h2}, h3 ${blocks().h3}; plan: ${planText.split('\n').at(-1)}`);
-  if (mine.length !== 200 || distinct !== 200 || !planText.endsWith('No changes. The hosts match the manifests.')) throw new Error('packing failed');
+  console.log(`\n2. ${PACK.map(([h, n]) => `${n} on ${h}`).join(', ')} in 10.1.2.0/24: ${mine.length} attached in ${((performance.now() - t2) / 1000).toFixed(1)} s, ${distinct} distinct addresses; blocks h1 ${blocks().h1}, h2 ${blocks().h2}, h3 ${blocks().h3}; plan: ${planText.split('\n').at(-1)}`);
+  if (mine.length !== PACKED || distinct !== PACKED || !planText.endsWith('No changes. The hosts match the manifests.')) throw new Error('packing failed');
 
   // 3. 20 attaches at once over 5 hosts (tenant blue) while an apply runs.
   const variant = join(tmp, 'with-rule');
   cpSync(dir, variant, { recursive: true });
   const policies = join(variant, 'policies.yaml');
   writeFileSync(policies, readFileSync(policies, 'utf8').replace('      action: allow\n', '      action: allow\n    - id: "3"\n      direction: in\n      priority: 20\n      protocol: udp\n      port: 53\n      action: allow\n'));
-  const hosts5 = ['h10', 'h11', 'h12', 'h13', 'h14'];
-  const names = hosts5.flatMap((h) => [0, 1, 2, 3].map((i) => [h, `at-${h}-${i}`]));
+  const [hosts5, perHost] = AT_ONCE;
+  const names = hosts5.flatMap((h) => Array.from({ length: perHost }, (_, i) => [h, `at-${h}-${i}`]));
   for (const [h, n] of names) run(h, n);
   const before3 = endpoints().filter((e) => e.tenant === 'blue').length;
   const t3 = performance.now();
@@ -122,7 +129,7 @@ try {
   const failed = results.filter((r) => r.status !== 0);
   const blue = endpoints().filter((e) => e.tenant === 'blue');
   const plan3 = contiv('plan', variant, '--fabric', fabric).trim().split('\n').at(-1);
-  console.log(`\n3. 20 attaches at once over 5 hosts + an apply: ${ms3.toFixed(0)} ms; failed: ${failed.length}; endpoints of blue ${before3} → ${blue.length}, distinct addresses ${new Set(blue.map((e) => e.ip)).size}; plan: ${plan3}`);
+  console.log(`\n3. ${names.length} attaches at once over ${hosts5.length} hosts + an apply: ${ms3.toFixed(0)} ms; failed: ${failed.length}; endpoints of blue ${before3} → ${blue.length}, distinct addresses ${new Set(blue.map((e) => e.ip)).size}; plan: ${plan3}`);
   if (failed.length) console.log(failed.map((f) => f.out).join('\n'));
 } finally {
   spawnSync(process.execPath, ['bin/contiv.js', 'lab', 'down', '--name', LAB], { cwd: root, stdio: 'inherit' });

@@ -3,11 +3,11 @@
 // from 100 × 1,000 up to 1,000 × 10,000. Each size runs in a fresh process (clean peak RSS).
 // The endpoints sit on one host (the worst host); 50 groups on one network; rules in
 // policies of 10, one policy per group in turn; a mix of protocols, ports, ranges and peers.
-// Needs `npm run build`. Usage: npm run bench:compile
+// Needs `npm run build`. Usage: npm run bench:compile   (node bench/compile.mjs --smallest: 100 × 1,000 only)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const SIZES = [[100, 1000], [1000, 1000], [100, 10000], [1000, 10000]];
+const SIZES = process.argv.includes('--smallest') ? [[100, 1000]] : [[100, 1000], [1000, 1000], [100, 10000], [1000, 10000]];
 
 if (process.argv[2] === 'one') {
   const [E, R] = process.argv.slice(3).map(Number);

@@ -6,7 +6,7 @@
 // the host without SSH; the same for RECORDS_SCRIPT), and the whole `contiv plan` process next
 // to OpenSSH running `true` and the gather script on every host (xargs -P 32).
 // Needs root and `npm run build`; brings up its own lab (50 hosts) and removes it.
-// Usage: npm run bench:gather
+// Usage: npm run bench:gather   (node bench/gather.mjs --smallest: 10 hosts, sizes 1 and 10)
 //   BENCH_LAB, BENCH_MGMT_SUBNET, BENCH_UNDERLAY_SUBNET: another lab name and /24 subnets;
 //   BENCH_COMPARE=FILE[,FILE…]: gather scripts saved from other builds, measured beside this one
 //   on the host (e.g. `node -e "import('./dist/host/gather-script.js').then(m =>
@@ -24,7 +24,9 @@ const { labPaths } = await dist('lab/paths.js');
 const LAB = process.env.BENCH_LAB ?? 'bgather';
 const MGMT = process.env.BENCH_MGMT_SUBNET ?? '198.18.70.0/24';
 const UNDERLAY = process.env.BENCH_UNDERLAY_SUBNET ?? '198.19.70.0/24';
-const HOSTS = 50;
+const smallest = process.argv.includes('--smallest');
+const HOSTS = smallest ? 10 : 50;
+const SIZES = smallest ? [1, 10] : [1, 10, 50];
 const contiv = (...args) => execFileSync(process.execPath, ['bin/contiv.js', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** One contiv gather of the first `n` hosts, in a fresh process: wall, CPU and peak RSS of that process. */
@@ -132,7 +134,7 @@ try {
 
   console.log(`gather (contiv: wall, client CPU, client peak RSS; OpenSSH: wall, CPU of all ssh processes)`);
   console.log(`hosts  contiv ms  cpu ms  rss MB | ssh seq ms  cpu ms | ssh -P32 ms  cpu ms | contiv / ssh -P32`);
-  for (const n of [1, 10, 50]) {
+  for (const n of SIZES) {
     contivGather(n); // warm the page cache and the hosts' sshd
     const c = contivGather(n);
     if (c.failed.length) throw new Error(c.failed.join('\n'));

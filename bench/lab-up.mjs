@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench/lab-up: wall time and memory of `contiv lab up` for 3, 20 and 50 hosts (and of `down`).
 // Each size gets its own lab name and subnets and is torn down after. Needs root and `npm run build`.
-// Usage: npm run bench:lab-up [-- 3 20 50]
+// Usage: npm run bench:lab-up [-- 3 20 50]   (--smallest: 3 hosts only)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ const { findLabProcesses } = await import(new URL('../dist/lab/down.js', import.
 const { readRecord } = await import(new URL('../dist/lab/record.js', import.meta.url));
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-if (sizes.length === 0) sizes.push(3, 20, 50);
+if (sizes.length === 0) sizes.push(...(process.argv.includes('--smallest') ? [3] : [3, 20, 50]));
 
 /** Runs `contiv <args>` in a fresh node process; returns wall ms, exit code and the client's peak RSS. */
 function contiv(args) {

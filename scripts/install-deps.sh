@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the lab needs, only when one is missing (a binary per package
 # says so), so that a machine that has them all is never touched and needs no network.
-# Used by .ci/run and scripts/demo.sh. Needs root. The package list is the one `contiv lab up`
+# Used by .ci/run and scripts/demo.sh (ansible is for the benchmarks only). Needs root. The package list is the one `contiv lab up`
 # checks for (src/lab/preflight.ts, DEBIAN_PACKAGES, PODMAN_PACKAGES and DOCKER_PACKAGES); keep them in step.
 set -euo pipefail
 
@@ -12,7 +12,10 @@ PACKAGES=(openssh-server openvswitch-switch iproute2 nftables ethtool iputils-pi
   podman runc busybox-static
   # `contiv lab up --runtime docker`: Debian's docker.io brings dockerd 20.10 and containerd 1.6
   # (and its own client, which a newer /usr/local/bin/docker may shadow: either works).
-  docker.io)
+  docker.io
+  # The benchmarks (npm run bench): bench/plan-fleet compares contiv plan with an Ansible
+  # playbook and Ansible's setup module over the same lab.
+  ansible)
 # A binary per package, to install only when something is missing.
 declare -A PROBE=(
   [openssh-server]=/usr/sbin/sshd
@@ -30,6 +33,8 @@ declare -A PROBE=(
   [busybox-static]=/var/lib/dpkg/info/busybox-static.list
   # Not /usr/bin/docker: a standalone client elsewhere on the PATH says nothing about the daemon.
   [docker.io]=/usr/sbin/dockerd
+  # What the bench runs (Debian's ansible depends on ansible-core, which brings it).
+  [ansible]=/usr/bin/ansible-playbook
 )
 
 if [ "$(id -u)" -ne 0 ]; then
