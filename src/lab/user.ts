@@ -52,7 +52,7 @@ export async function ensureLabUser(): Promise<string> {
 export async function releaseLabUser(): Promise<string[]> {
   const recPath = userRecordPath();
   if (!existsSync(recPath)) return [];
-  if (anyLabRecord()) return [];
+  if (anyLabRecord() || anyLabNamespace()) return [];
   const rec = JSON.parse(readFileSync(recPath, 'utf8')) as UserRecord;
   const removed: string[] = [];
   if (rec.createdSudoers && existsSync(rec.sudoersFile)) {
@@ -65,6 +65,15 @@ export async function releaseLabUser(): Promise<string[]> {
   }
   rmSync(recPath, { force: true });
   return removed;
+}
+
+/**
+ * A lab recorded under another CONTIV_HOME (the test harness keeps its own) still uses the user:
+ * its hosts' namespaces (`contiv-LAB-hN`, src/lab/plan.ts) say so whatever home recorded them.
+ */
+function anyLabNamespace(): boolean {
+  if (!existsSync('/run/netns')) return false;
+  return readdirSync('/run/netns').some((name) => /^contiv-[a-z0-9-]+-h\d+$/.test(name));
 }
 
 function anyLabRecord(): boolean {
