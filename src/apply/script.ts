@@ -1,6 +1,8 @@
 import { formatFlow } from '../state/flow-canonical.js';
 import type { BundleName, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
+import { COOKIE_MARKER, FLOW_OWNER_KINDS, KIND_KEY } from '../state/marks.js';
+import { T } from '../compile/pipeline.js';
 import { assertNever, isWholeBridge, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
 import { networkCreateLine, networkRemoveLine, pluginStartLines, pluginStopLines } from './docker.js';
 import { ovsString, shellQuote } from './quote.js';
@@ -142,6 +144,12 @@ function oneLine(line: string): string {
 /** The lines of one bridge's bundle. */
 export function bundleLines(changes: readonly Change[], bridge: string): string[] {
   const lines: string[] = [];
+  // A host moving from per-peer tunnel ports to the one flow-based port: the MACs it learned
+  // point at ports about to go, without a VTEP, and traffic to them would keep them alive while
+  // it is dropped. They go with the ports; the next packets flood and are learned again.
+  if (changes.some((c) => c.type === 'port' && c.action === 'delete' && c.bridge === bridge && c.before?.externalIds[KIND_KEY] === 'tunnel' && c.before.options['remote_ip'] !== 'flow')) {
+    lines.push(`delete table=${T.learned},cookie=0x${COOKIE_MARKER.toString(16)}${FLOW_OWNER_KINDS.learned.toString(16).padStart(2, '0')}000000000000/0xffff000000000000`);
+  }
   for (const c of changes) {
     if (c.type !== 'flows' || c.bridge !== bridge) continue;
     for (const f of c.remove) lines.push(`delete_strict ${flowKey(f)}`);

@@ -10,7 +10,7 @@ import { isAddressRecord, isHeldRecord } from '../ipam/records.js';
 import { cookieFor } from '../state/marks.js';
 import { BRIDGE, DST_LOCAL, DST_REMOTE, LEARN_IDLE_SECONDS, NO_GROUP, REG, T, TUNNEL_OFPORT } from './pipeline.js';
 import { recordKey } from './records.js';
-import { peersOf, tunnelPort, TUNNEL_PORT, vtepPrefixes, VTEP_OWNER } from './tunnels.js';
+import { byName, tunnelPort, TUNNEL_PORT, vtepPrefixes, VTEP_OWNER } from './tunnels.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
 import { cniFiles } from './cni-files.js';
@@ -82,7 +82,7 @@ export function fabricShared(input: Pick<CompileInput, 'model' | 'allocations'>)
     common,
     bareNetworks,
     records: { ...records(model, allocations), ...modelRecords(model) },
-    floodParts: peersOf(model.fabric.hosts, '').map((h) => [h.name, canonicalActions(`set_field:${h.vtep}->tun_dst,output:${TUNNEL_OFPORT}`)]),
+    floodParts: byName(model.fabric.hosts).map((h) => [h.name, canonicalActions(`set_field:${h.vtep}->tun_dst,output:${TUNNEL_OFPORT}`)]),
     networks: new Set(bareNetworks.keys()),
   };
 }

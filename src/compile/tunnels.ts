@@ -32,9 +32,9 @@ export function tunnelPort(host: Host, vxlanPort: number): PortState {
   };
 }
 
-/** The other hosts of the Fabric, in a stable order (by name): the flood list. */
-export function peersOf(hosts: readonly Host[], host: string): Host[] {
-  return hosts.filter((h) => h.name !== host).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** The hosts of the Fabric in a stable order (by name): the order of every flood list. */
+export function byName(hosts: readonly Host[]): Host[] {
+  return [...hosts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

@@ -98,10 +98,11 @@ if [ -n "$pidfile" ]; then
   read -r pid 2>/dev/null <"$pidfile" || true
   case $pid in ''|*[!0-9]*) ;; *) read -r _ comm state _ 2>/dev/null <"/proc/$pid/stat" || true;; esac
   if [ "$comm" = '(ovs-vswitchd)' ] && [ "$state" != Z ] && [ -S "\${pidfile%/*}/ovs-vswitchd.$pid.ctl" ]; then vswitchd=running; fi
-elif ovs-appctl --timeout=10 -t ovs-vswitchd version >/dev/null 2>&1; then
-  # No pidfile where OVS packages put it (a build with another run directory): its own tool finds it.
-  vswitchd=running
 fi
+# No pidfile where OVS packages put it (a build with another run directory), or one whose pid
+# this host cannot see (ovs-vswitchd in a container sharing the run directory): its own tool
+# asks the daemon. One more process, only on such hosts.
+if [ "$vswitchd" = stopped ] && ovs-appctl --timeout=10 -t ovs-vswitchd version >/dev/null 2>&1; then vswitchd=running; fi
 echo "$vswitchd"
 ${OVSDB_SECTION}# The ovsdb output's first line is {"data":[["contiv0"],…],"headings":["name"]}: split at the
 # double quotes, a bridge name is every second field from the fourth until "headings".

@@ -149,7 +149,8 @@ export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHos
     // The flood list is read address by address only when it is not one per peer.
     const full = bridges.reduce((n, b) => n + floodCount(b), 0) === model.fabric.hosts.length - 1;
     const sends = full ? undefined : new Set(bridges.flatMap(floodVteps));
-    const missing = model.fabric.hosts.filter((h) => h.name !== host.name && (outside.has(h.vtep) || (sends !== undefined && !sends.has(h.vtep))));
+    // Nothing outside the admitted prefixes and a flood list of one per peer: nothing to look for.
+    const missing = outside.size === 0 && sends === undefined ? [] : model.fabric.hosts.filter((h) => h.name !== host.name && (outside.has(h.vtep) || (sends !== undefined && !sends.has(h.vtep))));
     if (!hasPort) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel port`));
     if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.map((h) => h.name).join(', ')}`));
   }
@@ -197,6 +198,7 @@ export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): D
   }
   const left = new Set<string>();
   const leftVteps = new Set<string>();
+  const named = new Set<string>();
   for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) {
     // The flood list names peers by VTEP only.
     for (const v of floodVteps(b)) if (!vteps.has(v)) leftVteps.add(v);
@@ -205,10 +207,12 @@ export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): D
       const peer = p.externalIds['contiv.peer'];
       if (p.externalIds[KIND_KEY] === 'tunnel' && peer && !known.has(peer)) {
         left.add(peer);
-        if (p.options['remote_ip']) leftVteps.delete(p.options['remote_ip']);
+        if (p.options['remote_ip']) named.add(p.options['remote_ip']);
       }
     }
   }
+  // A departed host named by an old port is said once, by name.
+  for (const v of named) leftVteps.delete(v);
   const hint = (who: string) => `to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on ${who}: ovs-vsctl del-br contiv0`;
   return [
     ...[...left].sort().map((peer) => ({
@@ -221,7 +225,7 @@ export function hostsLeftFabric(model: Model, live: Record<string, LiveHost>): D
     ...[...leftVteps].sort().map((vtep) => ({
       severity: 'warning' as const,
       code: 'host-left-fabric',
-      message: `the host with VTEP ${vtep} is no longer in the Fabric: the other hosts stop sending to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)`,
+      message: `VTEP ${vtep} is in the hosts' flood lists but no host of the Fabric has it: a host that left the Fabric (the other hosts stop sending to it, and contiv cannot reach it to remove what it made there) or whose VTEP changed`,
       hint: hint('that host'),
       address: vtep,
     })),

@@ -5,7 +5,7 @@ import type { Change } from './types.js';
  * as HOST_PLACEHOLDER wherever it is the prefix of an address (`h1/bridge/contiv0` →
  * `{host}/bridge/contiv0`, in the change's address, a flow owner's address, a mark's value).
  * The same change made on 500 hosts is then one value: the saved plan stores it once with its
- * hosts, and the text plan shows it once. A name elsewhere (a tunnel to h1, `contiv.peer=h1`)
+ * hosts, and the text plan shows it once. A name elsewhere (the host a lent address is lent to, `contiv.lent.…=h1`)
  * is what the change is about and stays.
  */
 

@@ -105,6 +105,22 @@ describe('hostScript', () => {
   });
 });
 
+describe('moving a host from per-peer tunnel ports to the one flow-based port', () => {
+  const LEARNED = 'delete table=11,cookie=0xc107000000000000/0xffff000000000000';
+
+  it("drops the MACs it learned (they point at the ports that go), first in the bundle", async () => {
+    const lines = bundleLines(await changesOf('tunnels-per-peer-upgraded', 'h1'), 'contiv0');
+    expect(lines[0]).toBe(LEARNED);
+    expect(lines.filter((l) => l === LEARNED)).toHaveLength(1);
+  });
+
+  it("keeps them in every other plan: a host added, a peer's VTEP changed, a peer gone", async () => {
+    for (const [planCase, host] of [['host-added', 'h1'], ['tunnel-remote-ip-changed', 'h1'], ['host-removed', 'h1'], ['fresh-fabric', 'h1']] as const) {
+      expect(bundleLines(await changesOf(planCase, host), 'contiv0'), planCase).not.toContain(LEARNED);
+    }
+  });
+});
+
 describe('hostScript on a tampered plan', () => {
   it('a flow with a line break (which could end the here-document) is refused', () => {
     const evil: FlowsChange = { type: 'flows', action: 'create', host: 'h1', address: 'x', bridge: 'contiv0', owner: 'x', add: [{ cookie: 'c101000000000001', table: 0, priority: 1, match: '', actions: 'drop\nCONTIV_FLOWS_EOF\ntouch /tmp/contiv-pwned' }], modify: [], modifyBefore: [], remove: [], reason: '' };

@@ -77,10 +77,10 @@ describe('the gather scripts', () => {
     OVSDB_TABLES.forEach((table, i) => expect(OVSDB_COMMANDS[i]).toMatch(reads[table]));
   });
 
-  it('read OVSDB with one ovs-vsctl call; ovs-appctl only where no pidfile tells of ovs-vswitchd', () => {
+  it('read OVSDB with one ovs-vsctl call; ovs-appctl only where the pidfile does not show a running ovs-vswitchd', () => {
     for (const script of [GATHER_SCRIPT, RECORDS_SCRIPT]) expect(script.match(/ovs-vsctl --timeout/g)).toHaveLength(1);
     expect(RECORDS_SCRIPT).not.toContain('ovs-appctl');
     expect(GATHER_SCRIPT.match(/ovs-appctl/g)).toHaveLength(1);
-    expect(GATHER_SCRIPT).toMatch(/\nelif ovs-appctl --timeout=10 -t ovs-vswitchd version >\/dev\/null 2>&1; then\n/);
+    expect(GATHER_SCRIPT).toMatch(/\nif \[ "\$vswitchd" = stopped \] && ovs-appctl --timeout=10 -t ovs-vswitchd version >\/dev\/null 2>&1; then vswitchd=running; fi\n/);
   });
 });

@@ -448,10 +448,22 @@ describe('hostsLeftFabric: a host dropped from the Fabric is a warning, with wha
     expect(d[0]).toEqual({
       severity: 'warning',
       code: 'host-left-fabric',
-      message: 'the host with VTEP 198.19.0.17 is no longer in the Fabric: the other hosts stop sending to it, and contiv cannot reach it to remove what it made there (its endpoints are cut off)',
+      message: "VTEP 198.19.0.17 is in the hosts' flood lists but no host of the Fabric has it: a host that left the Fabric (the other hosts stop sending to it, and contiv cannot reach it to remove what it made there) or whose VTEP changed",
       hint: 'to retire a host cleanly, detach its endpoints while it is still in the Fabric; then, on that host: ovs-vsctl del-br contiv0',
       address: '198.19.0.17',
     });
+  });
+
+  it('a departed host named by an old per-peer port and in a migrated host\'s flood list is said once, by name, whichever host is read first', () => {
+    const old = bridge('contiv0', [{ ...tunnel('h1', 'h9', 10), options: { remote_ip: '198.19.0.19' } }]);
+    const migrated = bridge('contiv0');
+    const f: Flow = { cookie: 'c1', table: T.tunnel, priority: 50, match: '', actions: 'set_field:198.19.0.19->tun_dst,output:9' };
+    migrated.flows[flowKey(f)] = f;
+    for (const order of [['h1', 'h2'], ['h2', 'h1']]) {
+      const hosts = { h1: liveHost({ host: 'h1', bridges: { contiv0: old } }), h2: liveHost({ host: 'h2', bridges: { contiv0: migrated } }) };
+      const live = Object.fromEntries(order.map((h) => [h, hosts[h as 'h1' | 'h2']]));
+      expect(hostsLeftFabric(model(), live).map((d) => d.address), order.join(',')).toEqual(['h9']);
+    }
   });
 
   it('names each host that live per-peer tunnel ports (an older contiv) still point to, sorted, once', () => {
