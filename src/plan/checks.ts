@@ -251,6 +251,14 @@ export function bridgesAreOurs(desired: Record<string, CompiledHost>, live: Reco
     for (const name of wanted) {
       if (l.unmanaged.bridges.includes(name)) out.push(hostError(host, 'bridge-not-ours', `${host}: a bridge ${name} exists without contiv's mark; contiv will not take it over`, `rename or remove it, or mark it: ovs-vsctl set bridge ${name} external_ids:contiv.owner=contiv`));
     }
+    // Flows name contiv's ports by the numbers they ask for: a port of someone else's holding
+    // one would make OVS number contiv's port otherwise, and the flows send to the wrong port.
+    for (const [name, bridge] of Object.entries(desired[host]?.state.bridges ?? {})) {
+      for (const p of Object.values(bridge.ports)) {
+        const holder = Object.entries(l.unmanaged.ofports ?? {}).find(([where, n]) => n === p.ofport && where.startsWith(`${name}/`))?.[0];
+        if (holder) out.push(hostError(host, 'ofport-taken', `${host}: port ${holder} (not contiv's) holds OpenFlow port ${p.ofport}, which contiv's port ${p.name} needs`, `move ${holder} off ${name}, or give it another number (ovs-vsctl set interface ${holder.slice(name.length + 1)} ofport_request=N)`));
+      }
+    }
     for (const name of Object.keys(l.state.bridges)) {
       if (wanted.has(name)) continue;
       const foreign = l.unmanaged.ports.filter((p) => p.startsWith(`${name}/`));

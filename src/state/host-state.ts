@@ -142,6 +142,8 @@ export interface UnmanagedObjects {
   bridges: string[];
   /** Unmarked ports on managed bridges, as `bridge/port`. */
   ports: string[];
+  /** The OpenFlow port numbers those ports hold, by `bridge/port` (absent when OVS gave none). */
+  ofports?: Record<string, number>;
   /** Flows without contiv's cookie marker on managed bridges, per bridge. */
   flowCounts: Record<string, number>;
   /**

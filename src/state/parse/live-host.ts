@@ -77,11 +77,13 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
       const portName = str(port['name']);
       if (portName === name) continue; // the bridge's own internal port comes with the bridge
       const portIds = mapOf(port['external_ids']);
+      const iface = interfaces.get(String(setOf(port['interfaces'])[0]));
       if (!isOwned(portIds)) {
         unmanaged.ports.push(`${name}/${portName}`);
+        const ofport = Number(optional(iface?.['ofport']) ?? -1);
+        if (Number.isInteger(ofport) && ofport > 0) (unmanaged.ofports ??= {})[`${name}/${portName}`] = ofport;
         continue;
       }
-      const iface = interfaces.get(String(setOf(port['interfaces'])[0]));
       state_.ports[portName] = toPortState(portName, port, iface, portIds);
     }
     const flows = parseFlows(flowSections.get(name), name);

@@ -504,6 +504,30 @@ describe('applyToolsPresent: apply and attach need ethtool, flock and nsenter', 
   });
 });
 
+describe('bridgesAreOurs: a port of someone else holding a number contiv\'s port needs', () => {
+  const withForeign = (ofports: Record<string, number>): LiveHost => {
+    const l = liveHost({ host: 'h1', bridges: { contiv0: bridge('contiv0') } });
+    return { ...l, unmanaged: { ...l.unmanaged, ports: Object.keys(ofports), ofports } };
+  };
+  const desired = { h1: compiled('h1', [bridge('contiv0', [tunnelPort(model().fabric.hosts[0]!, 4789)])]) };
+
+  it('refuses the plan, naming the port, the number and how to move it', () => {
+    expect(bridgesAreOurs(desired, { h1: withForeign({ 'contiv0/theirs': 9 }) })).toEqual([
+      {
+        severity: 'error',
+        code: 'ofport-taken',
+        message: "h1: port contiv0/theirs (not contiv's) holds OpenFlow port 9, which contiv's port contiv-vxlan needs",
+        hint: 'move contiv0/theirs off contiv0, or give it another number (ovs-vsctl set interface theirs ofport_request=N)',
+        address: 'h1',
+      },
+    ]);
+  });
+
+  it('lets other numbers, and the same number on another bridge, be', () => {
+    expect(bridgesAreOurs(desired, { h1: withForeign({ 'contiv0/theirs': 10, 'br-x/other': 9 }) })).toEqual([]);
+  });
+});
+
 describe('bridgesAreOurs: contiv never takes over what it did not make', () => {
   it('refuses a bridge of its name without its mark, saying how to mark it', () => {
     const l = liveHost({ host: 'h1', bridges: {} }, { unmanagedBridges: ['contiv0', 'br-phy'] });

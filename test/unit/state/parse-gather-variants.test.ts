@@ -363,6 +363,14 @@ describe('gather parser: flows', () => {
   });
 });
 
+describe('gather parser: ports of someone else', () => {
+  it('lists an unmarked port on contiv\'s bridge with the OpenFlow number it holds (a real capture)', () => {
+    const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
+    expect(live.unmanaged.ports).toStrictEqual(['contiv0/mine']);
+    expect(live.unmanaged.ofports).toStrictEqual({ 'contiv0/mine': 1 });
+  });
+});
+
 describe('gather parser: ports', () => {
   const EP1_IDS = {
     'contiv.group': 'web-group',
