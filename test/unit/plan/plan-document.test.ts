@@ -33,6 +33,16 @@ describe('host-relative changes', () => {
     expect(g.hosts.map((h) => h.changes)).toEqual([[0], [0], [1]]);
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
   });
+
+  it('canonical JSON: keys in order however many and however built; list items kept apart', () => {
+    const keys = ['m', 'c', 'x', 'a', 'q', 'b', 'z', 'k'];
+    const built = Object.fromEntries(keys.map((k, i) => [k, i]));
+    expect(canonicalJson(built)).toBe(`{${[...keys].sort().map((k) => `"${k}":${keys.indexOf(k)}`).join(',')}}`);
+    expect(canonicalJson(Object.fromEntries([...keys].reverse().map((k) => [k, keys.indexOf(k)])))).toBe(canonicalJson(built));
+    // Two different changes never share a key: [1,2] is not [12], nor ["a","b"] ["ab"].
+    expect(canonicalJson([1, 2])).toBe('[1,2]');
+    expect(canonicalJson(['a', 'b'])).not.toBe(canonicalJson(['ab']));
+  });
 });
 
 describe('saved plans of many hosts', () => {

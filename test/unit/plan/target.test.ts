@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsEndpoints, parseSelector, selectShard, tenantsOn } from '../../../src/plan/target.js';
+import { isSharded, needsEndpoints, parseSelector, selectShard, tenantsOn } from '../../../src/plan/target.js';
 import type { LiveHost } from '../../../src/state/host-state.js';
 import { defaultFacts, withEndpoints } from '../compile/case-support.js';
 
@@ -104,5 +104,26 @@ describe('tenantsOn', () => {
     ]);
     const live: Record<string, LiveHost> = Object.fromEntries(Object.entries(states).map(([h, state]) => [h, { state, facts: defaultFacts(h, undefined), unmanaged: { bridges: [], ports: [], flowCounts: {}, flowKeys: {} } }]));
     expect(tenantsOn(live)).toEqual({ h1: ['blue', 'default'], h2: [] });
+  });
+});
+
+describe('selectors: what makes a plan a shard, and what a selector may spell', () => {
+  it('a plan is a shard with any --target or --exclude, and only then', () => {
+    expect(isSharded(undefined)).toBe(false);
+    expect(isSharded({})).toBe(false);
+    expect(isSharded({ target: [], exclude: [] })).toBe(false);
+    expect(isSharded({ target: ['h1'] })).toBe(true);
+    expect(isSharded({ exclude: ['h1'] })).toBe(true);
+    expect(isSharded({ target: ['h1'], exclude: ['h2'] })).toBe(true);
+  });
+
+  it('one tenant selector among others needs the endpoints; none does not', () => {
+    expect(needsEndpoints({ target: ['h1', 'rack=1'], exclude: ['tenant:blue'] })).toBe(true);
+    expect(needsEndpoints({ target: ['h1', 'rack=1'], exclude: ['h2'] })).toBe(false);
+  });
+
+  it('names and label keys are whole words: a bad character at either end is refused', () => {
+    for (const bad of ['-h1', 'h1-', 'H1', 'h_1', 'tenant:-blue', 'tenant:blue-', '-rack=1', 'rack-=1', '.rack=1', 'rack=1-', 'rack=-1']) expect('problem' in parseSelector(bad), bad).toBe(true);
+    for (const good of ['h1', 'h-1', 'tenant:blue', 'rack=1', 'rack.zone=a_b', 'rack=', 'r=1']) expect('selector' in parseSelector(good), good).toBe(true);
   });
 });
