@@ -13,7 +13,7 @@ if (process.argv[2] === 'one') {
   const [E, R] = process.argv.slice(3).map(Number);
   const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url));
   const { allocate } = await dist('compile/allocate.js');
-  const { compileHost } = await dist('compile/compile.js');
+  const { compileHost, fabricShared } = await dist('compile/compile.js');
   const { endpointExternalIds } = await dist('state/endpoint.js');
   const pos = { file: 'bench', line: 1, col: 1 };
   const loc = { source: pos, at: {} };
@@ -48,7 +48,8 @@ if (process.argv[2] === 'one') {
   const live = { h1: { host: 'h1', bridges: { contiv0: { name: 'contiv0', datapathType: 'netdev', failMode: 'secure', externalIds: {}, ports, flows: {} } } } };
   const t0 = performance.now();
   const { allocations } = allocate(model, Object.values(live));
-  const compiled = compileHost({ model, allocations, live }, hosts[0]);
+  const input = { model, allocations, live };
+  const compiled = compileHost(input, hosts[0], fabricShared(input));
   const ms = performance.now() - t0;
   const all = Object.values(compiled.state.bridges.contiv0.flows);
   const ruleFlows = all.filter((f) => f.cookie.startsWith('c106')).length;

@@ -91,7 +91,8 @@ export const PIPELINE_OWNER: FlowOwner = { kind: 'pipeline', address: 'pipeline'
 
 export { networkOwner } from './endpoint-flows.js';
 
-export function compileHost(input: CompileInput, host: Host, shared: FabricShared = fabricShared(input)): CompiledHost {
+/** One host, given what every host shares (fabricShared: made once per Fabric, not per host). */
+export function compileHost(input: CompileInput, host: Host, shared: FabricShared): CompiledHost {
   const { model, allocations } = input;
   const live = input.live[host.name];
   const liveBridge = live?.bridges[BRIDGE];

@@ -49,30 +49,21 @@ export function vtepPrefixes(hosts: readonly Pick<Host, 'vtep'>[]): string[] {
 
 const TUN_DST = '->tun_dst';
 
-/**
- * The VTEPs a bridge's flood flow sends to (`set_field:VTEP->tun_dst` in table 70). A scan,
- * not a regular expression: plans read one such list of every peer on every host.
- */
+/** Where each `->tun_dst` of a flood flow's actions ends its VTEP: a scan, not a regular expression (plans read one list of every peer on every host). */
+function tunDstEnds(bridge: Pick<BridgeState, 'flows'>): { text: string; ends: number[] } {
+  const text = Object.values(bridge.flows).find((f) => f.table === T.tunnel && f.priority === 50 && f.match === '')?.actions ?? '';
+  const ends: number[] = [];
+  for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) ends.push(end);
+  return { text, ends };
+}
+
+/** The VTEPs a bridge's flood flow sends to (`set_field:VTEP->tun_dst` in table 70). */
 export function floodVteps(bridge: Pick<BridgeState, 'flows'>): string[] {
-  const flood = floodFlowOf(bridge);
-  if (!flood) return [];
-  const out: string[] = [];
-  const text = flood.actions;
-  for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) {
-    const start = text.lastIndexOf(':', end) + 1;
-    out.push(text.slice(start, end));
-  }
-  return out;
+  const { text, ends } = tunDstEnds(bridge);
+  return ends.map((end) => text.slice(text.lastIndexOf(':', end) + 1, end));
 }
 
-function floodFlowOf(bridge: Pick<BridgeState, 'flows'>) {
-  return Object.values(bridge.flows).find((f) => f.table === T.tunnel && f.priority === 50 && f.match === '');
-}
-
-/** How many peers a bridge's flood flow sends to, without reading their addresses. */
+/** How many peers a bridge's flood flow sends to, without copying their addresses. */
 export function floodCount(bridge: Pick<BridgeState, 'flows'>): number {
-  const text = floodFlowOf(bridge)?.actions ?? '';
-  let n = 0;
-  for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) n++;
-  return n;
+  return tunDstEnds(bridge).ends.length;
 }

@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { ENCAP_OVERHEAD, T } from '../compile/pipeline.js';
 import { floodCount, floodVteps } from '../compile/tunnels.js';
-import { ipToInt } from '../manifest/ipv4.js';
+import { cidrRange, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
 import { endpointsOf, type Endpoint } from '../state/endpoint.js';
@@ -119,13 +119,10 @@ export function underlayReady(model: Model, live: Record<string, LiveHost>): Dia
 }
 
 /** The prefixes a bridge admits tunnelled traffic from (`tun_src=` in table 0). */
-function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): Array<{ first: number; last: number }> {
+function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): IntRange[] {
   return Object.values(bridge.flows).flatMap((f) => {
     const m = f.table === T.classify ? /(?:^|,)tun_src=([0-9.]+)(?:\/(\d+))?/.exec(f.match) : null;
-    if (!m) return [];
-    const prefix = m[2] === undefined ? 32 : Number(m[2]);
-    const first = ipToInt(m[1]!) & (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
-    return [{ first: first >>> 0, last: (first >>> 0) + 2 ** (32 - prefix) - 1 }];
+    return m ? [cidrRange({ address: m[1]!, prefix: m[2] === undefined ? 32 : Number(m[2]) })] : [];
   });
 }
 
