@@ -11,6 +11,9 @@ import type { HostState } from '../state/host-state.js';
 import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
 import { fileCleanupScript, hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem, type Bundles } from './script.js';
 
+/** Every read here is made while this run holds the host's lock. */
+const LOCK_HELD = { lockHeld: true };
+
 export type ApplyEvent =
   | { type: 'host-started'; host: string; changes: number }
   | { type: 'host-applied'; host: string; changes: number; ms: number }
@@ -87,13 +90,13 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
     throw problem;
   }
   try {
-    const before = (await gatherHost(transport, host)).state;
+    const before = (await gatherHost(transport, host, LOCK_HELD)).state;
     const moved = fingerprintHost(before) !== hostPlan.fingerprint ? ['its fingerprint'] : unmetAssumptions(before, hostPlan.changes);
     if (moved.length) throw new HostError(host.name, 'command', `changed since the plan was made; nothing applied (${moved.slice(0, 3).join(', ')} moved)`, 'make a new plan');
     const expected = projectState(before, hostPlan.changes);
     try {
       await runScript(transport, host, hostPlan.changes, bundles);
-      const after = (await gatherHost(transport, host)).state;
+      const after = (await gatherHost(transport, host, LOCK_HELD)).state;
       const left = withinPlan(diffHost(asCompiled(expected), after), hostPlan.changes);
       if (left.length > 0) throw new HostError(host.name, 'command', `verification failed: ${left.length} change(s) not in effect after apply (${left.map((c) => c.address).slice(0, 3).join(', ')})`);
       const cleanup = fileCleanupScript(hostPlan.changes);
@@ -121,9 +124,9 @@ async function runScript(transport: Transport, host: HostTarget, changes: readon
 /** Back to `before`, for what the plan touches: the changes that turn it from what is there now into what was. */
 async function rollback(transport: Transport, host: HostTarget, before: HostState, plan: readonly Change[], emit: (e: ApplyEvent) => void): Promise<void> {
   try {
-    const back = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host)).state), plan);
+    const back = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host, LOCK_HELD)).state), plan);
     if (back.length > 0) await runScript(transport, host, back);
-    const check = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host)).state), plan);
+    const check = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host, LOCK_HELD)).state), plan);
     emit({ type: 'rolled-back', host: host.name, ok: check.length === 0, ...(check.length ? { message: `${check.length} change(s) could not be undone` } : {}) });
   } catch (e) {
     emit({ type: 'rolled-back', host: host.name, ok: false, message: e instanceof Error ? e.message : String(e) });

@@ -6,6 +6,7 @@ import { T } from '../compile/pipeline.js';
 import { assertNever, isWholeBridge, type BridgeChange, type Change, type FileChange, type PortChange } from '../plan/types.js';
 import { networkCreateLine, networkRemoveLine, pluginStartLines, pluginStopLines } from './docker.js';
 import { ovsString, shellQuote } from './quote.js';
+import { LOCK_FILE } from '../host/gather-script.js';
 import { HostError, type HostTarget } from '../host/transport.js';
 
 /*
@@ -16,7 +17,6 @@ import { HostError, type HostTarget } from '../host/transport.js';
  * no packet sees a half-changed table.
  */
 
-export const LOCK_FILE = '/run/contiv.lock';
 /** Exit status when another contiv holds the host's lock. */
 export const EXIT_LOCKED = 75;
 /** Exit status when the host lacks flock (util-linux). */

@@ -33,6 +33,9 @@
  * every variable is set before use.
  */
 
+/** The host-wide lock apply, attach and detach hold while they change the host. */
+export const LOCK_FILE = '/run/contiv.lock';
+
 /** What contiv runs on a host: gather needs the first three; apply and attach also ethtool, flock, nsenter and timeout. */
 export const REQUIRED_BINARIES = ['ovs-vsctl', 'ovs-ofctl', 'ip', 'ethtool', 'flock', 'nsenter', 'timeout'] as const;
 
@@ -80,8 +83,19 @@ const NETNS_SECTION = `section netns
 for n in /run/netns/*; do if [ -e "$n" ]; then printf '%s\\n' "\${n#/run/netns/}"; fi; done
 `;
 
-export const GATHER_SCRIPT = `
-${PREAMBLE}section hostname
+/**
+ * Apply, attach and detach change a host while holding its lock (LOCK_FILE) exclusively, and
+ * attach writes in two steps (OVSDB, then flows). A read between the two saw an endpoint's
+ * flows without its port, and planned to delete them. So a read takes the lock shared: it waits
+ * for a change in progress to end, and none starts while it reads. Only for 10 s: a lock held
+ * longer (a stuck run) must not stop plans; the read then goes on without it, and apply's own
+ * check under the lock (src/apply/execute.ts) refuses a host that moved. No lock file: no
+ * contiv ever changed this host.
+ */
+const SHARED_LOCK = `if [ -r ${LOCK_FILE} ] && command -v flock >/dev/null 2>&1; then exec 8<${LOCK_FILE}; flock -s -w 10 8 || true; fi
+`;
+
+const GATHER_BODY = `section hostname
 if read -r h </proc/sys/kernel/hostname; then printf '%s\\n' "$h"; status 0; else status 1; fi
 section missing
 for b in ${REQUIRED_BINARIES.join(' ')}; do command -v "$b" >/dev/null 2>&1 || echo "$b"; done
@@ -146,6 +160,14 @@ EOF
   unset IFS; set +f;;
 esac
 `;
+
+/** What plan, show and verify run on every host: the read under the host's lock, shared. */
+export const GATHER_SCRIPT = `
+${PREAMBLE}${SHARED_LOCK}${GATHER_BODY}`;
+
+/** The same read by a run that holds the host's lock itself (the apply executor). */
+export const GATHER_SCRIPT_LOCK_HELD = `
+${PREAMBLE}${GATHER_BODY}`;
 
 /**
  * The small read of one host the endpoint path and the claim protocol make (under the host's

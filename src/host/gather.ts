@@ -2,15 +2,18 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LiveHost } from '../state/host-state.js';
 import { GatherParseError, parseGatherOutput } from '../state/parse/live-host.js';
 import { forEachHost, type HostOutcome } from './fleet.js';
-import { GATHER_SCRIPT, RECORDS_SCRIPT } from './gather-script.js';
+import { GATHER_SCRIPT, GATHER_SCRIPT_LOCK_HELD, RECORDS_SCRIPT } from './gather-script.js';
 import { HostError, stderrSummary, type HostTarget, type Transport } from './transport.js';
 
 /** Binaries without which contiv cannot read a host at all (the rest are needed by apply). */
 const NEEDED_FOR_GATHER = ['ovs-vsctl', 'ovs-ofctl', 'ip'];
 
-/** One exec on one host → its LiveHost. Throws HostError naming the host and the cause. */
-export async function gatherHost(transport: Transport, host: HostTarget): Promise<LiveHost> {
-  const result = await transport.exec(host, GATHER_SCRIPT);
+/**
+ * One exec on one host → its LiveHost. Throws HostError naming the host and the cause.
+ * `lockHeld`: the caller holds the host's lock (the apply executor), so the read must not wait for it.
+ */
+export async function gatherHost(transport: Transport, host: HostTarget, options: { lockHeld?: boolean } = {}): Promise<LiveHost> {
+  const result = await transport.exec(host, options.lockHeld ? GATHER_SCRIPT_LOCK_HELD : GATHER_SCRIPT);
   if (result.code !== 0) {
     throw new HostError(host.name, 'command', `gather failed (exit ${result.code}): ${stderrSummary(result, 1)}`);
   }

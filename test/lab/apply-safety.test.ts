@@ -30,8 +30,8 @@ afterAll(async () => {
 
 describe('apply changes only what it planned', () => {
   it('leaves a host whose lock is held untouched, and applies the others', async () => {
-    // Another run holds h2's lock for a few seconds.
-    const holder = execIn('h2', ['sh', '-c', 'echo $$ > /run/contiv-test-holder.pid; exec 9>/run/contiv.lock; flock 9; exec sleep 40'], { timeoutMs: 60_000 });
+    // Another run holds h2's lock for longer than the plan's read (10 s) and apply (30 s) wait for it.
+    const holder = execIn('h2', ['sh', '-c', 'echo $$ > /run/contiv-test-holder.pid; exec 9>/run/contiv.lock; flock 9; exec sleep 70'], { timeoutMs: 90_000 });
     await new Promise((r) => setTimeout(r, 500));
     const run = contiv(['apply', dir, '--fabric', fabric, '--auto-approve'], { timeoutMs: 120_000 });
     expect(run.status).toBe(1);
@@ -45,6 +45,18 @@ describe('apply changes only what it planned', () => {
     ok(contiv(['apply', dir, '--fabric', fabric, '--auto-approve']));
     expect(ok(contiv(['plan', dir, '--fabric', fabric]))).toContain('No changes. The hosts match the manifests.');
   }, 180_000);
+
+  it('a plan waits for a change in progress on a host to end, so it never reads half of one', async () => {
+    // What attach does, stretched: the host's lock held exclusively while it writes, 3 s.
+    const holder = execIn('h3', ['sh', '-c', 'exec 9>/run/contiv.lock; flock 9; sleep 3; date +%s%N >/run/contiv-test-released'], { timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const planned = contiv(['plan', dir, '--fabric', fabric]);
+    const planEnded = Date.now();
+    expect((await holder).code).toBe(0);
+    const released = await execIn('h3', ['sh', '-c', 'cat /run/contiv-test-released; rm -f /run/contiv-test-released']);
+    expect(planned.stdout).toContain('No changes. The hosts match the manifests.');
+    expect(planEnded).toBeGreaterThan(Number(released.stdout.trim()) / 1e6);
+  }, 60_000);
 
   it('an endpoint attached after the plan was saved survives its apply and keeps working', async () => {
     ok(contiv(['lab', 'run', '--name', CTEST.name, 'h2', 'sdb']));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gatherHost, readHostRecords } from '../../../src/host/gather.js';
-import { GATHER_SCRIPT, OVSDB_COMMANDS, RECORDS_SCRIPT } from '../../../src/host/gather-script.js';
+import { GATHER_SCRIPT, GATHER_SCRIPT_LOCK_HELD, LOCK_FILE, OVSDB_COMMANDS, RECORDS_SCRIPT } from '../../../src/host/gather-script.js';
 import { HostError, type ExecResult, type HostTarget, type Transport } from '../../../src/host/transport.js';
 import { OVSDB_TABLES } from '../../../src/state/parse/live-host.js';
 
@@ -49,6 +49,12 @@ describe('gather of one host', () => {
     expect(Object.keys(live.state.bridges)).toStrictEqual(['contiv0']);
   });
 
+  it('a run that holds the host\'s lock reads without waiting for it', async () => {
+    const transport = answering(probe('endpoints-by-path'));
+    await gatherHost(transport, HOST, { lockHeld: true });
+    expect(transport.scripts).toStrictEqual([GATHER_SCRIPT_LOCK_HELD]);
+  });
+
   it('a missing binary gather needs is named; one only apply needs is left to the plan', async () => {
     const withMissing = (names: string) => probe('empty-host').replace('\n@@contiv missing\n', `\n@@contiv missing\n${names}`);
     const error = await gatherError(withMissing('ovs-ofctl\n'));
@@ -75,6 +81,14 @@ describe('the gather scripts', () => {
     };
     expect(OVSDB_COMMANDS).toHaveLength(OVSDB_TABLES.length);
     OVSDB_TABLES.forEach((table, i) => expect(OVSDB_COMMANDS[i]).toMatch(reads[table]));
+  });
+
+  it('the gather waits (10 s at most) for a change in progress, holding the lock shared while it reads; the locked run\'s read does not', () => {
+    const shared = `if [ -r ${LOCK_FILE} ] && command -v flock >/dev/null 2>&1; then exec 8<${LOCK_FILE}; flock -s -w 10 8 || true; fi\n`;
+    expect(GATHER_SCRIPT).toContain(shared);
+    expect(GATHER_SCRIPT.indexOf(shared)).toBeLessThan(GATHER_SCRIPT.indexOf('section ovsdb'));
+    expect(GATHER_SCRIPT_LOCK_HELD).not.toContain('flock -s');
+    expect(GATHER_SCRIPT_LOCK_HELD).toBe(GATHER_SCRIPT.replace(shared, ''));
   });
 
   it('read OVSDB with one ovs-vsctl call; ovs-appctl only where the pidfile does not show a running ovs-vswitchd', () => {
