@@ -13,6 +13,7 @@ import { recordKey } from './records.js';
 import { byName, tunnelPort, TUNNEL_PORT, vtepPrefixes, VTEP_OWNER } from './tunnels.js';
 import { policyFlows } from './policy.js';
 import { modelRecords } from './model-records.js';
+import { encodeModel } from './model-blob.js';
 import { cniFiles } from './cni-files.js';
 import { dockerFiles, dockerNetworks, isDockerFile } from './docker-runtime.js';
 
@@ -59,6 +60,7 @@ export interface FabricShared {
   common: FlowSet;
   /** Flows of each network on a host with no endpoint in it, by `tenant/network`. */
   bareNetworks: Map<string, FlowSet>;
+  /** The allocations and the model as applied, as the external_ids that hold them (model-blob.ts). */
   records: Record<string, string>;
   /** Canonical `set_field:VTEP->tun_dst,output:PORT` per host name, in flood order (by name). */
   floodParts: Array<[host: string, actions: string]>;
@@ -71,17 +73,19 @@ export function fabricShared(input: Pick<CompileInput, 'model' | 'allocations'>)
   pipelineFlows(common);
   for (const prefix of vtepPrefixes(model.fabric.hosts)) common.add(VTEP_OWNER, T.classify, 100, [`in_port=${TUNNEL_OFPORT}`, `tun_src=${prefix}`, 'vlan_tci=0x1000/0x1000'], [`goto_table:${T.fromPeer}`]);
   policyFlows(common, model, allocations);
+  // Every network as on a host with no endpoint in it; a host with endpoints in one replaces its flows.
   const bareNetworks = new Map<string, FlowSet>();
   for (const network of model.networks) {
     const key = `${network.tenant}/${network.name}`;
     const set = new FlowSet();
     networkFlows(set, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, []);
     bareNetworks.set(key, set);
+    for (const f of Object.values(set.flows)) common.addCanonical(networkOwner(network.tenant, network.name), f.table, f.priority, f.match, f.actions);
   }
   return {
     common,
     bareNetworks,
-    records: { ...records(model, allocations), ...modelRecords(model) },
+    records: encodeModel({ ...records(model, allocations), ...modelRecords(model) }),
     floodParts: byName(model.fabric.hosts).map((h) => [h.name, canonicalActions(`set_field:${h.vtep}->tun_dst,output:${TUNNEL_OFPORT}`)]),
     networks: new Set(bareNetworks.keys()),
   };
@@ -109,11 +113,10 @@ export function compileHost(input: CompileInput, host: Host, shared: FabricShare
   floodFlow(flows, shared.floodParts.filter(([name]) => name !== host.name).map(([, actions]) => actions));
   const localPorts = new Map<string, number[]>();
   for (const e of endpoints) localPorts.set(`${e.tenant}/${e.network}`, [...(localPorts.get(`${e.tenant}/${e.network}`) ?? []), e.ofport]);
-  for (const network of model.networks) {
-    const key = `${network.tenant}/${network.name}`;
-    const local = localPorts.get(key);
-    if (local) networkFlows(flows, network.tenant, network.name, allocations.vni[key]!, allocations.zone[network.tenant]!, local);
-    else for (const f of Object.values(shared.bareNetworks.get(key)!.flows)) flows.addCanonical(networkOwner(network.tenant, network.name), f.table, f.priority, f.match, f.actions);
+  for (const [key, local] of localPorts) {
+    const [tenant, name] = key.split('/') as [string, string];
+    flows.remove(Object.keys(shared.bareNetworks.get(key)!.flows));
+    networkFlows(flows, tenant, name, allocations.vni[key]!, allocations.zone[tenant]!, local);
   }
   for (const e of endpoints) {
     const gid = e.group ? (allocations.group[`${e.tenant}/${e.group}`] ?? NO_GROUP) : NO_GROUP;

@@ -36,6 +36,11 @@ export class FlowSet {
     this.flows[key] = flow;
   }
 
+  /** Takes flows out by key (a shared network's, replaced by the host's own). Their owners stay known. */
+  remove(keys: readonly string[]): void {
+    for (const key of keys) delete this.flows[key];
+  }
+
   /**
    * Like add, but a flow that another owner already installed with the same match, priority
    * and actions is kept as it is (two policies of one group may hold the same rule): the

@@ -1,5 +1,5 @@
 import type { Model, NumberRange, Peer, Protocol, Rule } from '../model/types.js';
-import { parseRecords, recordKey } from './records.js';
+import { parseRecords, recordKey, type ParsedRecord } from './records.js';
 
 /*
  * The model as last applied, recorded on every host (see records.ts): networks' addressing,
@@ -50,17 +50,27 @@ export function modelRecords(model: Model): Record<string, string> {
   return out;
 }
 
+// Hosts with the same records (one array: parseRecords) share one reading. Callers never change it.
+const read = new WeakMap<readonly ParsedRecord[], RecordedModel>();
+
 /** Reads the recorded model back from a bridge's external_ids; unreadable entries are skipped. */
 export function readModelRecords(externalIds: Record<string, string>): RecordedModel {
+  const records = parseRecords(externalIds);
+  let out = read.get(records);
+  if (!out) read.set(records, (out = readOnce(records)));
+  return out;
+}
+
+function readOnce(records: readonly ParsedRecord[]): RecordedModel {
   const out: RecordedModel = { networks: [], groups: [], policies: [] };
   const vnis = new Map<string, number>();
   const pools = new Map<string, string>();
-  for (const r of parseRecords(externalIds)) {
+  for (const r of records) {
     if (r.kind === 'vni') vnis.set(r.parts.join('/'), Number(r.value));
     else if (r.kind === 'pool') pools.set(r.parts.join('/'), r.value);
     else if (r.kind === 'mtu' && /^\d+$/.test(r.value)) out.mtu = Number(r.value);
   }
-  for (const r of parseRecords(externalIds)) {
+  for (const r of records) {
     const [tenant, name] = r.parts;
     if (!tenant || !name) continue;
     if (r.kind === 'net') {

@@ -1,6 +1,6 @@
 import { mergeCidr } from 'cidr-tools';
 import type { Host } from '../model/types.js';
-import type { BridgeState, PortState } from '../state/host-state.js';
+import { flowKey, type BridgeState, type PortState } from '../state/host-state.js';
 import { ownerIds } from '../state/marks.js';
 import type { FlowOwner } from './flow-builder.js';
 import { T, TUNNEL_OFPORT } from './pipeline.js';
@@ -48,10 +48,12 @@ export function vtepPrefixes(hosts: readonly Pick<Host, 'vtep'>[]): string[] {
 }
 
 const TUN_DST = '->tun_dst';
+/** The flood flow: table 70, priority 50, matching everything. */
+const FLOOD_KEY = flowKey({ table: T.tunnel, priority: 50, match: '' });
 
 /** Where each `->tun_dst` of a flood flow's actions ends its VTEP: a scan, not a regular expression (plans read one list of every peer on every host). */
 function tunDstEnds(bridge: Pick<BridgeState, 'flows'>): { text: string; ends: number[] } {
-  const text = Object.values(bridge.flows).find((f) => f.table === T.tunnel && f.priority === 50 && f.match === '')?.actions ?? '';
+  const text = bridge.flows[FLOOD_KEY]?.actions ?? '';
   const ends: number[] = [];
   for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) ends.push(end);
   return { text, ends };

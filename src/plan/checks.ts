@@ -1,4 +1,4 @@
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { ENCAP_OVERHEAD, T } from '../compile/pipeline.js';
 import { floodCount, floodVteps } from '../compile/tunnels.js';
 import { cidrRange, ipToInt, type IntRange } from '../manifest/ipv4.js';
@@ -7,7 +7,7 @@ import type { Model } from '../model/types.js';
 import { endpointsOf, type Endpoint } from '../state/endpoint.js';
 import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
 import type { Allocations } from '../compile/allocate.js';
-import { parseRecords } from '../compile/records.js';
+import { parseRecords, unreadableModel } from '../compile/records.js';
 import type { BridgeState, LiveHost } from '../state/host-state.js';
 import { KIND_KEY } from '../state/marks.js';
 
@@ -84,6 +84,20 @@ export function endpointsFollowManifests(model: Model, recorded: RecordedModel, 
     }
   }
   return [...problems.values()].map((p) => error(p.code, `${p.message}: ${p.endpoints.join(', ')}`, undefined, p.hint));
+}
+
+/**
+ * A host whose recorded model contiv cannot read (its chunks edited by hand, cut short, or
+ * written by a newer contiv): a warning, since the other hosts' records and the manifests
+ * still decide, and the plan writes the host's records again. Alone, its allocations are made
+ * afresh: the plan then shows any VNI that moves.
+ */
+export function modelRecordsReadable(live: Record<string, LiveHost>): Diagnostic[] {
+  return Object.entries(live).flatMap(([host, l]) =>
+    Object.values(l.state.bridges)
+      .filter((b) => unreadableModel(b.externalIds))
+      .map((b): Diagnostic => ({ ...warning('model-records-unreadable', `${host}: the records contiv keeps on bridge ${b.name} (external_ids contiv.model.*) cannot be read; they are written again from the manifests and the other hosts' records`), address: host })),
+  );
 }
 
 /**

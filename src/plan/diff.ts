@@ -1,7 +1,8 @@
 import type { CompiledHost } from '../compile/compile.js';
 import type { BridgeState, DockerNetworkState, DockerState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
-import { parseRecords } from '../compile/records.js';
+import { isRecordKey, parseRecords, type ParsedRecord } from '../compile/records.js';
+import { expandModel, isModelChunk, modelChunks, modelDifference, modelOf, modelText, sameModel, UNREADABLE } from '../compile/model-blob.js';
 import { VTEP_OWNER } from '../compile/tunnels.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
@@ -22,7 +23,8 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
   const flows: Change[] = [];
   const last: Change[] = [];
   const liveBridges = live?.bridges ?? {};
-  const owners = { ...liveOwners(liveBridges), ...desired.owners };
+  const fromLive = liveOwners(liveBridges);
+  const owners = (cookie: string): string | undefined => desired.owners[cookie] ?? fromLive[cookie];
   for (const [name, want] of Object.entries(desired.state.bridges)) {
     const have = liveBridges[name];
     const bridgeChange = diffBridge(host, want, have);
@@ -152,7 +154,12 @@ function diffBridge(host: string, want: BridgeState, have: BridgeState | undefin
   const address = `${host}/bridge/${want.name}`;
   const after = bridgeFields(want);
   if (!have) return { type: 'bridge', action: 'create', host, address, bridge: want.name, after, reason: 'not on the host yet' };
-  const delta = bridgeDelta(bridgeFields(have), after);
+  const before = bridgeFields(have);
+  // The same records in another text (another zlib wrote them) are no change.
+  if (modelText(before.externalIds) !== modelText(after.externalIds) && sameModel(before.externalIds, after.externalIds)) {
+    before.externalIds = { ...Object.fromEntries(Object.entries(before.externalIds).filter(([k]) => !isModelChunk(k))), ...modelChunks(after.externalIds) };
+  }
+  const delta = bridgeDelta(before, after);
   if (!delta) return undefined;
   return { type: 'bridge', action: 'update', host, address, bridge: want.name, ...delta, reason: deltaReason(delta.before, delta.after) };
 }
@@ -172,10 +179,12 @@ export function bridgeDelta(before: BridgeFields, after: BridgeFields): { before
     ...(before.failMode !== after.failMode ? { failMode: after.failMode } : {}),
     externalIds: {},
   };
+  // The model's chunks are one value: when one differs, the delta carries all of both sides (it is read whole).
+  const modelDiffers = modelText(before.externalIds) !== modelText(after.externalIds);
   for (const key of [...new Set([...Object.keys(before.externalIds), ...Object.keys(after.externalIds)])].sort()) {
     const was = before.externalIds[key];
     const will = after.externalIds[key];
-    if (was === will) continue;
+    if (was === will && !(modelDiffers && isModelChunk(key))) continue;
     if (was !== undefined) b.externalIds[key] = was;
     if (will !== undefined) a.externalIds[key] = will;
   }
@@ -183,10 +192,27 @@ export function bridgeDelta(before: BridgeFields, after: BridgeFields): { before
   return changed ? { before: b, after: a } : undefined;
 }
 
+/**
+ * The external_ids keys that differ, the model's chunks named by the records that differ in
+ * them. Records an older contiv wrote one key each are compared with the chunks' records.
+ */
+function differingRecords(before: Record<string, string>, after: Record<string, string>): string[] {
+  const plain = (ids: Record<string, string>) => Object.fromEntries(Object.entries(ids).filter(([k]) => !isModelChunk(k)));
+  const [b, a] = [plain(before), plain(after)];
+  const [mb, ma] = [modelOf(before), modelOf(after)];
+  const legacy = [...Object.keys(b), ...Object.keys(a)].some(isRecordKey);
+  if (legacy || mb === UNREADABLE || ma === UNREADABLE) {
+    const [was, will] = [expandModel(before), expandModel(after)];
+    return [...new Set([...Object.keys(was), ...Object.keys(will)])].filter((k) => was[k] !== will[k]).sort();
+  }
+  const plainKeys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => b[k] !== a[k]);
+  return [...plainKeys, ...modelDifference(mb, ma)].sort();
+}
+
 /** `failMode, externalIds.contiv.owner differ`; past a few keys, their count (the recorded model is hundreds). */
 function deltaReason(before: BridgeDelta, after: BridgeDelta): string {
   const scalars = (['datapathType', 'failMode'] as const).filter((f) => f in after);
-  const keys = [...new Set([...Object.keys(before.externalIds), ...Object.keys(after.externalIds)])].sort();
+  const keys = differingRecords(before.externalIds, after.externalIds);
   const ids = keys.length > 4 ? [`${keys.length} external_ids keys`] : keys.map((k) => `externalIds.${k}`);
   return `${[...scalars, ...ids].join(', ')} differ`;
 }
@@ -229,19 +255,24 @@ function diffPorts(host: string, want: BridgeState, have: BridgeState | undefine
  * modified in place; a key that moves to another owner is re-added under the new cookie (an
  * `add` of an existing key replaces it atomically), never deleted and re-added.
  */
-function diffFlows(host: string, bridge: string, want: Record<string, Flow>, have: Record<string, Flow>, owners: Record<string, string>): FlowsChange[] {
+function diffFlows(host: string, bridge: string, want: Record<string, Flow>, have: Record<string, Flow>, owners: (cookie: string) => string | undefined): FlowsChange[] {
   const byOwner = new Map<string, FlowsChange>();
   const change = (cookie: string): FlowsChange => {
     let c = byOwner.get(cookie);
     if (!c) {
-      const owner = owners[cookie] ?? unknownOwner(cookie);
+      const owner = owners(cookie) ?? unknownOwner(cookie);
       c = { type: 'flows', action: 'update', host, address: `${host}/flows/${owner}`, bridge, owner, add: [], modify: [], modifyBefore: [], remove: [], reason: '' };
       byOwner.set(cookie, c);
     }
     return c;
   };
-  for (const [key, flow] of Object.entries(want)) {
+  // for…in, not Object.entries: a plan runs this over every flow of every host.
+  const wantCookies = new Set<string>();
+  for (const key in want) {
+    const flow = want[key]!;
+    wantCookies.add(flow.cookie);
     const old = have[key];
+    if (old === flow) continue;
     if (!old) change(flow.cookie).add.push(flow);
     else if (old.cookie !== flow.cookie) change(flow.cookie).add.push(flow);
     else if (old.actions !== flow.actions) {
@@ -250,10 +281,13 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
       c.modifyBefore.push(old);
     }
   }
-  for (const [key, flow] of Object.entries(have)) if (!want[key]) change(flow.cookie).remove.push(flow);
+  const liveCookies = new Set<string>();
+  for (const key in have) {
+    const flow = have[key]!;
+    liveCookies.add(flow.cookie);
+    if (want[key] === undefined) change(flow.cookie).remove.push(flow);
+  }
 
-  const liveCookies = new Set(Object.values(have).map((f) => f.cookie));
-  const wantCookies = new Set(Object.values(want).map((f) => f.cookie));
   const out = [...byOwner.entries()].map(([cookie, c]) => {
     const sort = (fs: Flow[]) => fs.sort((a, b) => a.table - b.table || b.priority - a.priority || (flowKey(a) < flowKey(b) ? -1 : 1));
     sort(c.add);
@@ -276,6 +310,22 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
+// Hosts with the same records (one array: parseRecords) share one naming of their networks.
+const namedNetworks = new WeakMap<readonly ParsedRecord[], Record<string, string>>();
+
+function networkOwners(records: readonly ParsedRecord[]): Record<string, string> {
+  let out = namedNetworks.get(records);
+  if (out) return out;
+  out = {};
+  for (const r of records) {
+    if (r.kind !== 'vni' || r.parts.length !== 2) continue;
+    const address = `net/${r.parts[0]}/${r.parts[1]}`;
+    out[cookieFor('network', address)] = address;
+  }
+  namedNetworks.set(records, out);
+  return out;
+}
+
 /**
  * Owner addresses of what the host has, so flows of an owner that is gone from the manifests
  * are still named (`net/blue/old-net`, not a hash): networks from the bridge's VNI records,
@@ -285,11 +335,7 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
 function liveOwners(bridges: Record<string, BridgeState>): Record<string, string> {
   const out: Record<string, string> = { [cookieFor(VTEP_OWNER.kind, VTEP_OWNER.address)]: VTEP_OWNER.address };
   for (const b of Object.values(bridges)) {
-    for (const r of parseRecords(b.externalIds)) {
-      if (r.kind !== 'vni' || r.parts.length !== 2) continue;
-      const address = `net/${r.parts[0]}/${r.parts[1]}`;
-      out[cookieFor('network', address)] = address;
-    }
+    Object.assign(out, networkOwners(parseRecords(b.externalIds)));
     for (const p of Object.values(b.ports)) {
       const kind = p.externalIds[KIND_KEY];
       const address = p.externalIds[ADDRESS_KEY];

@@ -7,7 +7,7 @@ import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
 import { dockerHostsReady, dockerNetworksFreeToGo, dockerNetworksHaveGateways } from './docker-checks.js';
-import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, modelRecordsReadable, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { planIpam, type HostAddresses } from '../ipam/fleet.js';
@@ -67,7 +67,7 @@ export function makePlan(input: PlanInput): PlanResult {
   const gone = goneEndpoints(full);
   // The model as last applied, from the hosts' records: what the manifests are compared with.
   const recorded = recordedModel(live);
-  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...underlayReady(model, full), ...hostsLeftFabric(model, live), ...applyToolsPresent(full), ...dockerHostsReady(model, full), ...dockerNetworksHaveGateways(model)];
+  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...modelRecordsReadable(live), ...underlayReady(model, full), ...hostsLeftFabric(model, live), ...applyToolsPresent(full), ...dockerHostsReady(model, full), ...dockerNetworksHaveGateways(model)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
   const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
   diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));

@@ -4,6 +4,7 @@ import { formatFlow, splitTopLevel } from '../state/flow-canonical.js';
 import { flowKey, type Flow } from '../state/host-state.js';
 import { assertNever, countChanges, isWholeBridge, type Action, type AddressChange, type BridgeChange, type FileChange, type Change, type FlowsChange, type Plan, type PortChange } from '../plan/types.js';
 import { describeAddressRecord } from '../ipam/records.js';
+import { expandModel } from '../compile/model-blob.js';
 import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
 import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH } from '../compile/docker-runtime.js';
 import { forHost, HOST_PLACEHOLDER } from '../plan/host-relative.js';
@@ -170,7 +171,7 @@ function flowsHeadline(c: FlowsChange): string {
 export function details(c: Change, maxFlowLines: number): string[] {
   switch (c.type) {
     case 'bridge':
-      return c.action === 'update' || c.action === 'replace' ? summariseModelRecords(fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>)) : [];
+      return c.action === 'update' || c.action === 'replace' ? summariseModelRecords(fieldLines(readable(c.before), readable(c.after))) : [];
     case 'port':
       return c.action === 'update' || c.action === 'replace' ? fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>) : [];
     case 'flows':
@@ -183,6 +184,11 @@ export function details(c: Change, maxFlowLines: number): string[] {
     default:
       return assertNever(c);
   }
+}
+
+/** A bridge's fields with the model's chunks shown as the records they hold. */
+function readable(fields: BridgeChange['before']): Record<string, unknown> {
+  return fields ? { ...fields, externalIds: expandModel(fields.externalIds) } : {};
 }
 
 /** The recorded model (policies, groups, networks as applied) is bookkeeping: one line, not its JSON. */

@@ -13,30 +13,30 @@ import { isAddressRecord } from '../ipam/records.js';
  * equal states hash equally whatever the order.
  */
 export function fingerprintHost(state: HostState): string {
-  const bridges = Object.keys(state.bridges)
-    .sort()
-    .map((name) => {
-      const b = state.bridges[name]!;
-      const ports = Object.keys(b.ports)
-        .sort()
-        .filter((p) => b.ports[p]!.externalIds[KIND_KEY] !== 'endpoint')
-        .map((p) => b.ports[p]);
-      const flows = Object.keys(b.flows)
-        .sort()
-        .filter((k) => decodeCookie(b.flows[k]!.cookie).kind !== 'endpoint')
-        .map((k) => {
-          const f = b.flows[k]!;
-          return decodeCookie(f.cookie).kind === 'network' ? { ...f, actions: '' } : f;
-        });
-      const records = Object.fromEntries(Object.entries(b.externalIds).filter(([k]) => !isAddressRecord(k)));
-      return { name, datapathType: b.datapathType, failMode: b.failMode, externalIds: sortKeys(records), ports: ports.map((p) => ({ ...p!, options: sortKeys(p!.options), externalIds: sortKeys(p!.externalIds) })), flows };
-    });
-  const files = Object.keys(state.files ?? {})
-    .sort()
-    .map((path) => [path, state.files![path]!.sha256, state.files![path]!.mode]);
-  return `sha256:${createHash('sha256').update(JSON.stringify(files.length ? { bridges, files } : bridges)).digest('hex')}`;
+  // One line per object, sorted, hashed once: a plan fingerprints every host of the Fabric.
+  const lines: string[] = [];
+  for (const name of Object.keys(state.bridges).sort()) {
+    const b = state.bridges[name]!;
+    const records = Object.entries(b.externalIds).filter(([k]) => !isAddressRecord(k));
+    lines.push(`bridge ${JSON.stringify([name, b.datapathType, b.failMode, sortEntries(records)])}`);
+    for (const p of Object.keys(b.ports).sort()) {
+      const port = b.ports[p]!;
+      if (port.externalIds[KIND_KEY] === 'endpoint') continue;
+      lines.push(`port ${name} ${JSON.stringify({ ...port, options: sortEntries(Object.entries(port.options)), externalIds: sortEntries(Object.entries(port.externalIds)) })}`);
+    }
+    const flows: string[] = [];
+    for (const key in b.flows) {
+      const f = b.flows[key]!;
+      const kind = decodeCookie(f.cookie).kind;
+      if (kind === 'endpoint') continue;
+      flows.push(`flow ${name} ${key} ${f.cookie} ${kind === 'network' ? '' : f.actions}`);
+    }
+    lines.push(...flows.sort());
+  }
+  for (const path of Object.keys(state.files ?? {}).sort()) lines.push(`file ${JSON.stringify([path, state.files![path]!.sha256, state.files![path]!.mode])}`);
+  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
 }
 
-function sortKeys(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+function sortEntries(entries: Array<[string, string]>): Array<[string, string]> {
+  return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

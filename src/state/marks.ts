@@ -55,7 +55,20 @@ export interface DecodedCookie {
   owner?: string;
 }
 
+// Every flow of every host is decoded in a plan, and hosts share their cookies.
+const decoded = new Map<string, DecodedCookie>();
+
+/** The owner a cookie encodes. Callers never change the result. */
 export function decodeCookie(cookie: string): DecodedCookie {
+  let out = decoded.get(cookie);
+  if (!out) {
+    if (decoded.size >= 100_000) decoded.clear();
+    decoded.set(cookie, (out = decodeOnce(cookie)));
+  }
+  return out;
+}
+
+function decodeOnce(cookie: string): DecodedCookie {
   const hex = cookie.padStart(16, '0');
   if (parseInt(hex.slice(0, 2), 16) !== COOKIE_MARKER) return { ours: false };
   const kindNumber = parseInt(hex.slice(2, 4), 16);

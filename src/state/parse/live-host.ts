@@ -152,13 +152,50 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
   if (section.status !== undefined && section.status !== 0) throw new GatherParseError(`flows ${bridge}`, `dump-flows failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
   for (const line of section.body.split('\n')) {
     if (!line.includes('actions=')) continue;
-    const flow = parseFlowLine(line);
-    if (!flow) continue;
-    const owner = decodeCookie(flow.cookie);
-    if (!owner.ours) foreign.push(flowKey(flow));
-    else if (owner.kind !== 'learned') managed[flowKey(flow)] = flow;
+    const read = readFlowLine(line);
+    if (!read) continue;
+    if (read.kind === 'foreign') foreign.push(read.key);
+    else if (read.kind === 'managed') managed[read.key] = read.flow;
   }
   return { managed, foreign };
+}
+
+interface ReadFlow {
+  kind: 'managed' | 'learned' | 'foreign';
+  key: string;
+  flow: Flow;
+}
+
+/*
+ * Hosts of one Fabric print mostly the same flow lines (a plan of 1,000 hosts parsed the same
+ * policy flows 1,000 times, most of its time): each distinct line is parsed once, and its
+ * Flow shared by every host that prints it. Flows are never changed in place. Bounded, so a
+ * long-lived process (the Docker plugin) does not grow with it.
+ */
+const readLines = new Map<string, ReadFlow | null>();
+const KEEP_LINES = 200_000;
+/** Longer lines are a host's own (its flood list names every peer but itself): not kept. */
+const LONGEST_KEPT = 2_000;
+
+function readFlowLine(line: string): ReadFlow | null {
+  if (line.length > LONGEST_KEPT) return readFlowLineOnce(line);
+  const known = readLines.get(line);
+  if (known !== undefined) return known;
+  const read = readFlowLineOnce(line);
+  if (readLines.size >= KEEP_LINES) readLines.clear();
+  // A copy: the line is a slice of the host's whole output, which a key would keep alive.
+  readLines.set(Buffer.from(line).toString(), read);
+  return read;
+}
+
+function readFlowLineOnce(line: string): ReadFlow | null {
+  const flow = parseFlowLine(line);
+  let read: ReadFlow | null = null;
+  if (flow) {
+    const owner = decodeCookie(flow.cookie);
+    read = { kind: !owner.ours ? 'foreign' : owner.kind === 'learned' ? 'learned' : 'managed', key: flowKey(flow), flow };
+  }
+  return read;
 }
 
 interface IpAddrJson {

@@ -1,3 +1,4 @@
+import { editModel, isModelKey } from '../../support/model-records.js';
 import { describe, expect, it } from 'vitest';
 import { networkOwner } from '../../../src/compile/endpoint-flows.js';
 import { BRIDGE, ENDPOINT_PORTS } from '../../../src/compile/pipeline.js';
@@ -30,11 +31,14 @@ async function host(records: Record<string, string> = {}, drop: string[] = []): 
   const { desired } = compileAll(model, {});
   const state = structuredClone(desired['h1']!.state);
   const ids = state.bridges[BRIDGE]!.externalIds;
-  Object.assign(ids, records);
-  for (const k of drop) {
-    expect(ids[k], k).toBeDefined();
-    delete ids[k];
-  }
+  Object.assign(ids, Object.fromEntries(Object.entries(records).filter(([k]) => !isModelKey(k))));
+  editModel(ids, (model) => {
+    Object.assign(model, Object.fromEntries(Object.entries(records).filter(([k]) => isModelKey(k))));
+    for (const k of drop) {
+      expect(model[k], k).toBeDefined();
+      delete model[k];
+    }
+  });
   return state;
 }
 
@@ -295,7 +299,7 @@ describe('detach', () => {
   it('an endpoint whose network is no longer applied goes with its own flows only', async () => {
     let h1 = await host(NET_BLOCK);
     h1 = attached(h1, attach(h1, {}));
-    delete h1.bridges[BRIDGE]!.externalIds[recordKey('net', 'default', 'contiv-net')];
+    editModel(h1.bridges[BRIDGE]!.externalIds, (model) => delete model[recordKey('net', 'default', 'contiv-net')]);
     const d = planLocalDetach('h1', live(h1), { netns: 'a' });
     expect(d.ok && d.plan).toMatchObject({ endpoint: { netns: 'a', ip: '10.1.2.16' }, changes: [] });
     expect(d.ok).toBe(true);

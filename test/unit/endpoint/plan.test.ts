@@ -1,3 +1,4 @@
+import { editModel } from '../../support/model-records.js';
 import { describe, expect, it } from 'vitest';
 import { BRIDGE, ENDPOINT_PORTS } from '../../../src/compile/pipeline.js';
 import { normalizeNetns, isValidIfname, endpointPortName } from '../../../src/endpoint/names.js';
@@ -179,7 +180,7 @@ describe('planLocalAttach', () => {
     const r = planLocalAttach('h1', live(bare), req());
     expect(!r.ok && r.diagnostic.code).toBe('host-not-applied');
     const old = structuredClone(fleet['h1']!);
-    delete old.bridges[BRIDGE]!.externalIds['contiv.mtu'];
+    editModel(old.bridges[BRIDGE]!.externalIds, (model) => delete model['contiv.mtu']);
     const o = planLocalAttach('h1', live(withRecords(old, block('default/contiv-net', '10.1.2.16', '10.1.2.31'))), req());
     expect(!o.ok && o.diagnostic.message).toBe('h1 was applied by an older contiv (no MTU recorded)');
   });

@@ -1,2 +1,2 @@
 set -eu
-'ovs-vsctl' '--timeout=30' '--' 'set' 'bridge' 'contiv0' 'fail_mode=secure' '--' 'set' 'bridge' 'contiv0' 'external_ids:"contiv.vni.default.contiv-net"="2"'
+'ovs-vsctl' '--timeout=30' '--' 'set' 'bridge' 'contiv0' 'fail_mode=secure' '--' 'remove' 'bridge' 'contiv0' 'external_ids' '"contiv.vni.default.contiv-net"'
