@@ -213,6 +213,7 @@ function differingRecords(before: Record<string, string>, after: Record<string, 
 function deltaReason(before: BridgeDelta, after: BridgeDelta): string {
   const scalars = (['datapathType', 'failMode'] as const).filter((f) => f in after);
   const keys = differingRecords(before.externalIds, after.externalIds);
+  if (scalars.length === 0 && keys.length === 0) return 'its records are written again in the form this contiv writes (contiv.model.*), unchanged';
   const ids = keys.length > 4 ? [`${keys.length} external_ids keys`] : keys.map((k) => `externalIds.${k}`);
   return `${[...scalars, ...ids].join(', ')} differ`;
 }

@@ -171,7 +171,9 @@ function flowsHeadline(c: FlowsChange): string {
 export function details(c: Change, maxFlowLines: number): string[] {
   switch (c.type) {
     case 'bridge':
-      return c.action === 'update' || c.action === 'replace' ? summariseModelRecords(fieldLines(readable(c.before), readable(c.after))) : [];
+      if (c.action !== 'update' && c.action !== 'replace') return [];
+      // Records that only move into this contiv's form differ in external_ids, not in what they hold.
+      return summariseModelRecords(fieldLines(readable(c.before), readable(c.after))).concat(sameRecords(c) ? [`~ recorded model: ${c.reason}`] : []);
     case 'port':
       return c.action === 'update' || c.action === 'replace' ? fieldLines(c.before as unknown as Record<string, unknown>, c.after as unknown as Record<string, unknown>) : [];
     case 'flows':
@@ -184,6 +186,10 @@ export function details(c: Change, maxFlowLines: number): string[] {
     default:
       return assertNever(c);
   }
+}
+
+function sameRecords(c: BridgeChange): boolean {
+  return fieldLines(readable(c.before), readable(c.after)).length === 0 && fieldLines((c.before ?? {}) as Record<string, unknown>, (c.after ?? {}) as Record<string, unknown>).length > 0;
 }
 
 /** A bridge's fields with the model's chunks shown as the records they hold. */

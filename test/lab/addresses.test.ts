@@ -1,3 +1,6 @@
+import { expandModel, isModelChunk } from '../../src/compile/model-blob.js';
+import { isRecordKey } from '../../src/compile/records.js';
+import { ovsString } from '../../src/apply/quote.js';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,12 +103,15 @@ describe('address blocks on the lab', () => {
       await container(host, name);
       ok(contiv(attachArgs(dir, host, name, ['--ip', ip])));
     }
-    // Then make the fleet look as the older contiv left it: one range per host and space, no MTU record.
+    // Then make the fleet look as the older contiv left it: one range per host and space, its
+    // records one key each (not in chunks), no MTU record.
     for (const h of ['h1', 'h2', 'h3']) {
       const ids = show().find((x) => x.host === h)!.state.bridges['contiv0']!.externalIds;
-      const drop = Object.keys(ids).filter((k) => k.startsWith('contiv.block.') || k.startsWith('contiv.lent.') || k === 'contiv.mtu');
-      await execIn(h, ['ovs-vsctl', 'remove', 'bridge', 'contiv0', 'external_ids', ...drop]);
-      await execIn(h, ['ovs-vsctl', 'set', 'bridge', 'contiv0', `external_ids:contiv.ipam.default.contiv-net="${old[h]}"`]);
+      const drop = Object.keys(ids).filter((k) => k.startsWith('contiv.block.') || k.startsWith('contiv.lent.') || isModelChunk(k));
+      const records = Object.entries(expandModel(ids)).filter(([k]) => isRecordKey(k) && k !== 'contiv.mtu');
+      expect(records.length).toBeGreaterThan(5);
+      expect((await execIn(h, ['ovs-vsctl', 'remove', 'bridge', 'contiv0', 'external_ids', ...drop])).code).toBe(0);
+      expect((await execIn(h, ['ovs-vsctl', 'set', 'bridge', 'contiv0', `external_ids:contiv.ipam.default.contiv-net="${old[h]}"`, ...records.map(([k, v]) => `external_ids:${ovsString(k)}=${ovsString(v)}`)])).code).toBe(0);
     }
     const before = endpoints();
     expect(before.map((e) => `${e.host} ${e.ip}`).sort()).toEqual(['h1 10.1.2.5', 'h1 10.1.2.6', 'h2 10.1.2.90', 'h3 10.1.2.200']);

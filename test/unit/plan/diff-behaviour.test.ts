@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { encodeModel } from '../../../src/compile/model-blob.js';
 import type { CompiledHost } from '../../../src/compile/compile.js';
 import { bridgeFields, diffHost, withoutAddressRecords } from '../../../src/plan/diff.js';
 import type { Change, FlowsChange } from '../../../src/plan/types.js';
@@ -120,6 +123,46 @@ describe('diffHost: bridges', () => {
     expect(d?.reason).toBe('302 external_ids keys differ');
     // A create still carries the whole bridge.
     expect(diffHost(want(wanted), state(undefined))[0]).toMatchObject({ action: 'create', after: bridgeFields(wanted) });
+  });
+});
+
+describe('diffHost: the recorded model\'s chunks', () => {
+  const OWNER = ownerIds('bridge', 'h1/bridge/contiv0');
+  const RECORDS = { 'contiv.vni.default.web': '5', 'contiv.net.default.web': '10.1.2.0/24 10.1.2.1', 'contiv.mtu': '1450' };
+  const sortedJson = (r: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))));
+
+  it('the same records in another text (another zlib) are no change', () => {
+    const other = { 'contiv.model.0': `z1:${deflateRawSync(sortedJson(RECORDS), { level: 0 }).toString('base64')}` };
+    expect(other).not.toEqual(encodeModel(RECORDS));
+    expect(diffHost(want(bridge({ externalIds: { ...OWNER, ...encodeModel(RECORDS) } })), state(bridge({ externalIds: { ...OWNER, ...other } })))).toEqual([]);
+  });
+
+  it('a record that differs: the update carries every chunk of both sides, and names the record', () => {
+    const big = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`contiv.pol.t.p${i}`, createHash('sha256').update(String(i)).digest('hex')]));
+    const before = encodeModel({ ...big, ...RECORDS });
+    const after = encodeModel({ ...big, ...RECORDS, 'contiv.mtu': '1400' });
+    expect(Object.keys(after).length).toBeGreaterThan(1);
+    const [c] = diffHost(want(bridge({ externalIds: { ...OWNER, ...after } })), state(bridge({ externalIds: { ...OWNER, ...before } })));
+    if (c?.type !== 'bridge' || c.action !== 'update') throw new Error('no bridge update');
+    expect(c.before).toEqual({ externalIds: before });
+    expect(c.after).toEqual({ externalIds: after });
+    expect(c.reason).toBe('externalIds.contiv.mtu differ');
+  });
+
+  it('an older contiv\'s records, one key each, move into the chunks: removed and written in one update, said as such', () => {
+    const [c] = diffHost(want(bridge({ externalIds: { ...OWNER, ...encodeModel(RECORDS) } })), state(bridge({ externalIds: { ...OWNER, ...RECORDS } })));
+    if (c?.type !== 'bridge' || c.action !== 'update') throw new Error('no bridge update');
+    expect(c.before).toEqual({ externalIds: RECORDS });
+    expect(c.after).toEqual({ externalIds: encodeModel(RECORDS) });
+    expect(c.reason).toBe('its records are written again in the form this contiv writes (contiv.model.*), unchanged');
+    // One that also changes a record names it.
+    const [d] = diffHost(want(bridge({ externalIds: { ...OWNER, ...encodeModel({ ...RECORDS, 'contiv.mtu': '1400' }) } })), state(bridge({ externalIds: { ...OWNER, ...RECORDS } })));
+    expect(d?.reason).toBe('externalIds.contiv.mtu differ');
+  });
+
+  it('chunks it cannot read are written again, named by their keys', () => {
+    const [c] = diffHost(want(bridge({ externalIds: { ...OWNER, ...encodeModel(RECORDS) } })), state(bridge({ externalIds: { ...OWNER, 'contiv.model.0': 'z1:damaged' } })));
+    expect(c).toMatchObject({ type: 'bridge', action: 'update', reason: 'externalIds.contiv.model.0, externalIds.contiv.mtu, externalIds.contiv.net.default.web, externalIds.contiv.vni.default.web differ' });
   });
 });
 

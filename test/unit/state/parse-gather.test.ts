@@ -1,3 +1,4 @@
+import { cookieFor } from '../../../src/state/marks.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
@@ -81,6 +82,18 @@ describe('parseGatherOutput on lab captures', () => {
     bridge.flows['flood'] = { ...flood, actions: 'output:4096' };
     expect(fingerprintHost(live.state)).toBe(withFlood);
     delete bridge.flows['flood'];
+    expect(fingerprintHost(live.state)).toBe(before);
+    // The flows in another order: the same; a rule's flow added, changed, gone: seen each time.
+    bridge.flows = Object.fromEntries(Object.entries(bridge.flows).reverse());
+    expect(fingerprintHost(live.state)).toBe(before);
+    const rule = { cookie: cookieFor('rule', 'rule/default/p/1'), table: 40, priority: 20, match: 'tcp', actions: 'drop' };
+    bridge.flows['rule'] = rule;
+    const withRule = fingerprintHost(live.state);
+    expect(withRule).not.toBe(before);
+    bridge.flows['rule'] = { ...rule, actions: 'goto_table:50' };
+    expect(fingerprintHost(live.state)).not.toBe(withRule);
+    expect(fingerprintHost(live.state)).not.toBe(before);
+    delete bridge.flows['rule'];
     expect(fingerprintHost(live.state)).toBe(before);
     bridge.ports['vx-h1']!.options['remote_ip'] = '198.19.110.13';
     expect(fingerprintHost(live.state)).not.toBe(before);
