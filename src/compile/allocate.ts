@@ -2,7 +2,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/types.js';
 import type { HostState } from '../state/host-state.js';
 import { GROUP_IDS, ZONE_IDS } from './pipeline.js';
-import { parseRecords } from './records.js';
+import { parseRecords, type ParsedRecord } from './records.js';
 
 /**
  * Every number the datapath needs, fabric-wide: the VNI of each network, the id of each group
@@ -22,16 +22,21 @@ export interface Allocations {
  */
 export function allocate(model: Model, live: readonly HostState[]): { allocations: Allocations; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const recorded = { vni: new Map<string, string[]>(), gid: new Map<string, string[]>(), zone: new Map<string, string[]>() };
-  for (const host of live) {
-    for (const bridge of Object.values(host.bridges)) {
-      for (const r of parseRecords(bridge.externalIds)) {
-        if (r.kind !== 'vni' && r.kind !== 'gid' && r.kind !== 'zone') continue; // the model as applied and addresses, not numbers
-        const key = r.parts.join('/');
-        const values = recorded[r.kind].get(key) ?? [];
-        values.push(r.value);
-        recorded[r.kind].set(key, values);
-      }
+  // Per key, each recorded value and how many hosts record it. Hosts with the same records
+  // share one array (parseRecords): each distinct array is read once, counted as its hosts.
+  const hostsOf = new Map<readonly ParsedRecord[], number>();
+  for (const host of live) for (const bridge of Object.values(host.bridges)) {
+    const records = parseRecords(bridge.externalIds);
+    hostsOf.set(records, (hostsOf.get(records) ?? 0) + 1);
+  }
+  const recorded = { vni: new Map<string, Map<string, number>>(), gid: new Map<string, Map<string, number>>(), zone: new Map<string, Map<string, number>>() };
+  for (const [records, hosts] of hostsOf) {
+    for (const r of records) {
+      if (r.kind !== 'vni' && r.kind !== 'gid' && r.kind !== 'zone') continue; // the model as applied and addresses, not numbers
+      const key = r.parts.join('/');
+      let values = recorded[r.kind].get(key);
+      if (!values) recorded[r.kind].set(key, (values = new Map()));
+      values.set(r.value, (values.get(r.value) ?? 0) + hosts);
     }
   }
 
@@ -45,7 +50,7 @@ export function allocate(model: Model, live: readonly HostState[]): { allocation
   const automatic = model.networks.filter((n) => n.vni === undefined);
   assignStable(
     automatic.map(key),
-    (k) => recorded.vni.get(k) ?? [],
+    (k) => recorded.vni.get(k) ?? NONE,
     { first: model.fabric.vniRange.first, last: model.fabric.vniRange.last },
     taken,
     retiredValues(recorded.vni, new Set(model.networks.map(key))),
@@ -57,14 +62,14 @@ export function allocate(model: Model, live: readonly HostState[]): { allocation
   for (const tenant of model.tenants) {
     const names = model.groups.filter((g) => g.tenant === tenant.name).map((g) => `${g.tenant}/${g.name}`);
     const retired = retiredValues(recorded.gid, new Set(names), (k) => k.startsWith(`${tenant.name}/`));
-    assignStable(names, (k) => recorded.gid.get(k) ?? [], GROUP_IDS, new Set(), retired, group, (k) =>
+    assignStable(names, (k) => recorded.gid.get(k) ?? NONE, GROUP_IDS, new Set(), retired, group, (k) =>
       diagnostics.push(error('group-ids-full', `tenant ${tenant.name} has more than ${GROUP_IDS.last - GROUP_IDS.first + 1} groups; no id left for ${k}`)),
     );
   }
 
   const zone: Record<string, number> = {};
   const tenants = model.tenants.map((t) => t.name);
-  assignStable(tenants, (k) => recorded.zone.get(k) ?? [], ZONE_IDS, new Set(), retiredValues(recorded.zone, new Set(tenants)), zone, (k) =>
+  assignStable(tenants, (k) => recorded.zone.get(k) ?? NONE, ZONE_IDS, new Set(), retiredValues(recorded.zone, new Set(tenants)), zone, (k) =>
     diagnostics.push(error('zones-full', `no conntrack zone left for tenant ${k}`)),
   );
 
@@ -81,9 +86,11 @@ function key(n: { tenant: string; name: string }): string {
  * number its old meaning (a partial `--target` apply), and one VNI meaning two networks at
  * once would join them.
  */
-function retiredValues(recorded: Map<string, string[]>, current: Set<string>, inScope: (key: string) => boolean = () => true): Set<number> {
+const NONE: ReadonlyMap<string, number> = new Map();
+
+function retiredValues(recorded: Map<string, Map<string, number>>, current: Set<string>, inScope: (key: string) => boolean = () => true): Set<number> {
   const out = new Set<number>();
-  for (const [k, values] of recorded) if (!current.has(k) && inScope(k)) for (const v of values) out.add(Number(v));
+  for (const [k, values] of recorded) if (!current.has(k) && inScope(k)) for (const v of values.keys()) out.add(Number(v));
   return out;
 }
 
@@ -95,7 +102,7 @@ function retiredValues(recorded: Map<string, string[]>, current: Set<string>, in
  */
 function assignStable(
   keys: readonly string[],
-  recordedFor: (key: string) => string[],
+  recordedFor: (key: string) => ReadonlyMap<string, number>,
   range: { first: number; last: number },
   taken: Set<number>,
   retired: ReadonlySet<number>,
@@ -129,8 +136,7 @@ function assignStable(
   }
 }
 
-function mostCommonFirst(values: readonly string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+/** Recorded values by how many hosts record each, most first; a tie goes to the lower. */
+function mostCommonFirst(counts: ReadonlyMap<string, number>): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).map(([v]) => v);
 }

@@ -20,7 +20,7 @@ import { dockerFiles, dockerNetworks, isDockerFile } from './docker-runtime.js';
 /** What compile makes for one host: its desired state and who owns each flow cookie. */
 export interface CompiledHost {
   state: HostState;
-  /** Flow cookie → owner address (`net/blue/contiv-net`, `h1/endpoint/web-1` …). */
+  /** Flow cookie → owner address (`net/blue/contiv-net`, `h1/endpoint/web-1` …), for lookups: the Fabric's common owners are inherited (FlowSet.owners), not own keys. */
   owners: Record<string, string>;
   /** Why each address record (block, lent address) changes, for the plan. */
   addressReasons?: Record<string, string>;

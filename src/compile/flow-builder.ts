@@ -14,12 +14,17 @@ export interface FlowOwner {
  */
 export class FlowSet {
   readonly flows: Record<string, Flow>;
+  /**
+   * Owner address by cookie, for lookups only: a set made from another inherits that one's
+   * owners through the prototype chain (thousands of policy owners, not copied for each of a
+   * thousand hosts), so Object.keys and friends do not list them all.
+   */
   readonly owners: Record<string, string>;
 
   /** Empty, or starting with the flows of `from` (shared, not copied: flows are never changed in place). */
   constructor(from?: FlowSet) {
     this.flows = from ? { ...from.flows } : {};
-    this.owners = from ? { ...from.owners } : {};
+    this.owners = from ? (Object.create(from.owners) as Record<string, string>) : {};
   }
 
   add(owner: FlowOwner, table: number, priority: number, match: readonly string[], actions: readonly string[]): void {

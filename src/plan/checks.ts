@@ -134,10 +134,14 @@ export function underlayReady(model: Model, live: Record<string, LiveHost>): Dia
 
 /** The prefixes a bridge admits tunnelled traffic from (`tun_src=` in table 0). */
 function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): IntRange[] {
-  return Object.values(bridge.flows).flatMap((f) => {
-    const m = f.table === T.classify ? /(?:^|,)tun_src=([0-9.]+)(?:\/(\d+))?/.exec(f.match) : null;
-    return m ? [cidrRange({ address: m[1]!, prefix: m[2] === undefined ? 32 : Number(m[2]) })] : [];
-  });
+  const out: IntRange[] = [];
+  for (const key in bridge.flows) {
+    const f = bridge.flows[key]!;
+    if (f.table !== T.classify) continue;
+    const m = /(?:^|,)tun_src=([0-9.]+)(?:\/(\d+))?/.exec(f.match);
+    if (m) out.push(cidrRange({ address: m[1]!, prefix: m[2] === undefined ? 32 : Number(m[2]) }));
+  }
+  return out;
 }
 
 /**
@@ -146,12 +150,22 @@ function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): IntRange[] {
  * (`of`), each to every host of the Fabric.
  */
 export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHost>, of?: ReadonlySet<string>): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const check = tunnelMeshCheck(model);
+  return model.fabric.hosts.filter((h) => !of || of.has(h.name)).flatMap((h) => check(h.name, desired[h.name]));
+}
+
+/**
+ * fullTunnelMesh for one host at a time (a plan compiles, checks and diffs host by host): what
+ * every host's check shares — the Fabric's VTEPs, which of them a set of admission flows
+ * leaves out — is worked out once.
+ */
+export function tunnelMeshCheck(model: Model): (host: string, desired: CompiledHost | undefined) => Diagnostic[] {
   const vtepInts = model.fabric.hosts.map((h) => ipToInt(h.vtep));
   // Hosts share their admission flows: which VTEPs a set of them leaves out is worked out once.
   const unadmitted = new Map<string, Set<string>>();
-  for (const host of model.fabric.hosts.filter((h) => !of || of.has(h.name))) {
-    const bridges = Object.values(desired[host.name]?.state.bridges ?? {});
+  return (host, desired) => {
+    const out: Diagnostic[] = [];
+    const bridges = Object.values(desired?.state.bridges ?? {});
     const hasPort = bridges.some((b) => Object.values(b.ports).some((p) => p.externalIds[KIND_KEY] === 'tunnel'));
     const admits = bridges.flatMap(admittedPrefixes);
     const key = admits.map((a) => `${a.first}-${a.last}`).join(',');
@@ -161,11 +175,11 @@ export function fullTunnelMesh(model: Model, desired: Record<string, CompiledHos
     const full = bridges.reduce((n, b) => n + floodCount(b), 0) === model.fabric.hosts.length - 1;
     const sends = full ? undefined : new Set(bridges.flatMap(floodVteps));
     // Nothing outside the admitted prefixes and a flood list of one per peer: nothing to look for.
-    const missing = outside.size === 0 && sends === undefined ? [] : model.fabric.hosts.filter((h) => h.name !== host.name && (outside.has(h.vtep) || (sends !== undefined && !sends.has(h.vtep))));
-    if (!hasPort) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel port`));
-    if (missing.length) out.push(hostError(host.name, 'tunnel-mesh-incomplete', `${host.name}: no tunnel to ${missing.map((h) => h.name).join(', ')}`));
-  }
-  return out;
+    const missing = outside.size === 0 && sends === undefined ? [] : model.fabric.hosts.filter((h) => h.name !== host && (outside.has(h.vtep) || (sends !== undefined && !sends.has(h.vtep))));
+    if (!hasPort) out.push(hostError(host, 'tunnel-mesh-incomplete', `${host}: no tunnel port`));
+    if (missing.length) out.push(hostError(host, 'tunnel-mesh-incomplete', `${host}: no tunnel to ${missing.map((h) => h.name).join(', ')}`));
+    return out;
+  };
 }
 
 /**

@@ -1,18 +1,18 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { allocate } from '../compile/allocate.js';
-import { compileFabric, type CompiledHost } from '../compile/compile.js';
+import { compileHost, fabricShared, type CompiledHost, type CompileInput } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
 import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
 import { dockerHostsReady, dockerNetworksFreeToGo, dockerNetworksHaveGateways } from './docker-checks.js';
-import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, fullTunnelMesh, hostsLeftFabric, modelRecordsReadable, recordedModel, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, hostsLeftFabric, modelRecordsReadable, recordedModel, tunnelMeshCheck, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { planIpam, type HostAddresses } from '../ipam/fleet.js';
 import { BRIDGE } from '../compile/pipeline.js';
-import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+import { PLAN_FORMAT_VERSION, type HostPlan, type Plan } from './types.js';
 
 export interface PlanInput {
   model: Model;
@@ -32,10 +32,13 @@ export interface PlanInput {
   cni?: { pluginSha256: string };
   /** The contiv-docker bundle's hash (hosts with the docker runtime run it); absent: their Docker side is left as it is. */
   docker?: { pluginSha256: string };
+  /** Return every planned host's desired state too (tests compare it); a plan does not need it. */
+  keepDesired?: boolean;
 }
 
 export interface PlanResult {
   plan?: Plan;
+  /** Each planned host's desired state, when PlanInput.keepDesired asks for it. */
   desired?: Record<string, CompiledHost>;
   diagnostics: Diagnostic[];
 }
@@ -74,22 +77,37 @@ export function makePlan(input: PlanInput): PlanResult {
   if (hasErrors(diagnostics)) return { diagnostics };
   const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [])])));
   diagnostics.push(...addresses.diagnostics);
-  const desired = compileFabric({ model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, only: covered, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) });
-  diagnostics.push(...fullTunnelMesh(model, desired, covered), ...bridgesAreOurs(desired, full), ...flowsLeaveForeignAlone(desired, full), ...dockerNetworksFreeToGo(desired, full));
+  // Host by host: compile, check, diff, and let the desired state go (at 1,000 hosts, holding
+  // every one of them was a third of a plan's memory). Diagnostics keep the order of the checks.
+  const compileInput: CompileInput = { model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) };
+  const shared = fabricShared(compileInput);
+  const mesh = tunnelMeshCheck(model);
+  const found: Diagnostic[][] = [[], [], [], []];
+  const desired: Record<string, CompiledHost> = {};
+  const hostPlans: HostPlan[] = [];
+  for (const h of model.fabric.hosts) {
+    if (!covered.has(h.name)) continue;
+    const compiled = compileHost(compileInput, h, shared);
+    const one = { [h.name]: compiled };
+    const gathered: Record<string, LiveHost> = full[h.name] ? { [h.name]: full[h.name]! } : {};
+    found[0]!.push(...mesh(h.name, compiled));
+    found[1]!.push(...bridgesAreOurs(one, gathered));
+    found[2]!.push(...flowsLeaveForeignAlone(one, gathered));
+    found[3]!.push(...dockerNetworksFreeToGo(one, gathered));
+    if (input.keepDesired) desired[h.name] = compiled;
+    hostPlans.push({ host: h.name, fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }), changes: diffHost(compiled, liveStates[h.name]) });
+  }
+  diagnostics.push(...found.flat());
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,
     source: input.source,
     connections: model.fabric.hosts.map(({ at: _at, source: _source, ...connection }) => connection),
-    hosts: model.fabric.hosts.filter((h) => covered.has(h.name)).map((h) => ({
-      host: h.name,
-      fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }),
-      changes: diffHost(desired[h.name]!, liveStates[h.name]),
-    })),
+    hosts: hostPlans,
     meaning: policyMeaning(recorded, model),
     addresses: addresses.use.filter((u) => u.low && covered.has(u.host)),
     diagnostics,
     ...(input.cover ? { shard: { target: [...input.cover.target], exclude: [...input.cover.exclude], hosts: model.fabric.hosts.filter((h) => covered.has(h.name)).map((h) => h.name) } } : {}),
   };
-  return { plan, desired, diagnostics };
+  return { plan, ...(input.keepDesired ? { desired } : {}), diagnostics };
 }

@@ -162,7 +162,24 @@ const LOAD_TARGETS: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^OXM_OF_METADATA\[\]$/, () => 'metadata'],
 ];
 
+// A flood list names every peer, and every host names the same peers: each distinct action is
+// made canonical once. Bounded for long-lived processes.
+const canonical = new Map<string, string>();
+
 function canonicalAction(action: string): string {
+  let out = canonical.get(action);
+  if (out === undefined) {
+    if (canonical.size >= 100_000) canonical.clear();
+    // Copies: the action is a slice of a host's whole output, which the cache would keep alive.
+    const key = Buffer.from(action).toString();
+    const value = canonicalActionOnce(action);
+    out = value === action ? key : value;
+    canonical.set(key, out);
+  }
+  return out;
+}
+
+function canonicalActionOnce(action: string): string {
   if (action === 'strip_vlan') return 'pop_vlan';
   if (action === 'in_port' || action === 'output:in_port') return 'IN_PORT';
   if (/^\d+$/.test(action)) return `output:${action}`;

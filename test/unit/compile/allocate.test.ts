@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocate } from '../../../src/compile/allocate.js';
 import { BRIDGE, GROUP_IDS, ZONE_IDS } from '../../../src/compile/pipeline.js';
 import { recordKey } from '../../../src/compile/records.js';
+import { encodeModel } from '../../../src/compile/model-blob.js';
 import type { Model } from '../../../src/model/types.js';
 import type { HostState } from '../../../src/state/host-state.js';
 import { hostStateFromJson, loadModel } from './case-support.js';
@@ -38,6 +39,14 @@ describe('allocate: VNIs', () => {
     const { allocations, diagnostics } = allocate(model, live);
     expect(diagnostics).toEqual([]);
     expect(allocations.vni).toEqual({ 'default/contiv-net': 5, 'blue/contiv-net': 6 });
+  });
+
+  it('hosts that hold the same records in chunks each count: three hosts outvote two', async () => {
+    const model = await quickstart();
+    const chunked = (host: string, vni: number) => hostStateFromJson(host, { bridges: { [BRIDGE]: { externalIds: encodeModel({ [VNI('default', 'contiv-net')]: String(vni) }) } } });
+    const live = [chunked('h1', 9), chunked('h2', 9), chunked('h3', 7), chunked('h4', 7), chunked('h5', 7)];
+    expect(allocate(model, live).allocations.vni['default/contiv-net']).toBe(7);
+    expect(allocate(model, live.slice(0, 3)).allocations.vni['default/contiv-net']).toBe(9);
   });
 
   it('a recorded VNI outside a narrowed vniRange is renumbered; the range bound itself is kept', async () => {

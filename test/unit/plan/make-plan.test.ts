@@ -70,7 +70,7 @@ describe('goneEndpoints', () => {
 describe('makePlan', () => {
   it('plans every host of the Fabric, saying where the manifests came from and how to reach each host', () => {
     const m = model(SMALL);
-    const { plan, desired, diagnostics } = makePlan({ model: m, live: liveOf(m), source: { dir: 'manifests', ref: 'main' }, cni: CNI_TEST_BUNDLE });
+    const { plan, desired, diagnostics } = makePlan({ model: m, live: liveOf(m), source: { dir: 'manifests', ref: 'main' }, cni: CNI_TEST_BUNDLE, keepDesired: true });
     expect(diagnostics).toEqual([]);
     expect(Object.keys(desired!)).toEqual(['h1', 'h2']);
     expect(plan!.format_version).toBe(PLAN_FORMAT_VERSION);

@@ -105,6 +105,6 @@ export async function loadPlanCase(dir: string): Promise<PlanCase> {
       : gatherText({ state: written[host.name]?.state ?? states[host.name] ?? { host: host.name, bridges: {} }, facts }, spec.gather?.[host.name]);
     live[host.name] = parseGatherOutput(host.name, text);
   }
-  const result = makePlan({ model, live, source: { dir: 'manifests' }, cni: CNI_TEST_BUNDLE });
+  const result = makePlan({ model, live, source: { dir: 'manifests' }, cni: CNI_TEST_BUNDLE, keepDesired: true });
   return { dir, spec, model, live, result };
 }
