@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { checkWritablePath, writePrivateFile } from '../private-file.js';
 import type { Command } from 'commander';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { planDocument, serializePlan } from '../../plan/plan-file.js';
@@ -30,6 +30,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
+      if (options.out) checkWritablePath(options.out, 'plan --out');
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
@@ -41,7 +42,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
           return;
         }
         const plan = result.plan;
-        if (options.out) await writeFile(options.out, serializePlan(plan));
+        if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
         process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}) })}\n`);
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
