@@ -1,3 +1,4 @@
+import { visible } from './visible.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export interface TextStyle {
@@ -17,9 +18,10 @@ const RESET = '\u001b[0m';
  */
 export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string>, style: TextStyle): string {
   const paint = (code: string, text: string) => (style.color ? `${code}${text}${RESET}` : text);
-  const where = d.source && d.source.line > 0 ? `${d.source.file}:${d.source.line}:${d.source.col}: ` : d.address ? `${d.address}: ` : '';
+  // Messages quote hosts and manifests: control characters are shown, not obeyed (visible).
+  const where = visible(d.source && d.source.line > 0 ? `${d.source.file}:${d.source.line}:${d.source.col}: ` : d.address ? `${d.address}: ` : '');
   const severity = paint(d.severity === 'error' ? RED : YELLOW, d.severity);
-  const lines = [`${paint(BOLD, where)}${severity} ${d.code}: ${d.message}`];
+  const lines = [`${paint(BOLD, where)}${severity} ${d.code}: ${visible(d.message)}`];
   const text = d.source ? sources.get(d.source.file) : undefined;
   if (d.source && text !== undefined) {
     const line = text.split(/\r?\n/)[d.source.line - 1];
@@ -27,11 +29,11 @@ export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
       const gutter = String(d.source.line);
       // Tabs are kept in the caret line so the caret stays under the same column.
       const pad = line.slice(0, d.source.col - 1).replace(/[^\t]/g, ' ');
-      lines.push(`${paint(DIM, `${gutter} |`)} ${line}`);
+      lines.push(`${paint(DIM, `${gutter} |`)} ${visible(line, { keepTabs: true })}`);
       lines.push(`${' '.repeat(gutter.length)} ${paint(DIM, '|')} ${pad}${paint(RED, '^')}`);
     }
   }
-  if (d.hint) lines.push(`  hint: ${d.hint}`);
+  if (d.hint) lines.push(`  hint: ${visible(d.hint)}`);
   return lines.join('\n');
 }
 

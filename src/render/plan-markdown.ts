@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import { describeHosts } from './host-list.js';
+import { codeSpan, fenceFor, visible } from './visible.js';
 import { planTextSections, type PlanTextSections } from './plan-text.js';
 
 /*
@@ -23,9 +24,13 @@ export interface MarkdownOptions {
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string {
   const limit = options.limit ?? MARKDOWN_LIMIT;
-  const title = `### contiv plan: \`${plan.source.dir}\`${plan.source.ref ? ` at \`${plan.source.ref}\`` : ''}\n\n${options.note ? `${options.note}\n\n` : ''}`;
-  const comment = (body: string[], leftOut: string[]) =>
-    `${title}\`\`\`diff\n${body.join('\n')}\n\`\`\`\n${leftOut.length ? `\nLeft out to fit a pull-request comment: ${leftOut.join('; ')}. The full plan: \`${options.fullPlanCommand}\`\n` : ''}`;
+  const title = `### contiv plan: ${codeSpan(plan.source.dir)}${plan.source.ref ? ` at ${codeSpan(plan.source.ref)}` : ''}\n\n${options.note ? `${visible(options.note)}\n\n` : ''}`;
+  // The fence is longer than any run of backticks in the plan, which a host's text may hold.
+  const comment = (body: string[], leftOut: string[]) => {
+    const text = body.join('\n');
+    const fence = fenceFor(text);
+    return `${title}${fence}diff\n${text}\n${fence}\n${leftOut.length ? `\nLeft out to fit a pull-request comment: ${leftOut.join('; ')}. The full plan: ${codeSpan(options.fullPlanCommand)}\n` : ''}`;
+  };
   const body = (s: PlanTextSections, hosts = s.hosts) => [...s.head, ...s.shared, ...hosts.flatMap((h) => h.lines), s.summary];
 
   const whole = planTextSections(plan, { color: false });

@@ -9,6 +9,7 @@ import { CNI_PLUGIN_PATH } from '../compile/cni-files.js';
 import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH } from '../compile/docker-runtime.js';
 import { forHost, HOST_PLACEHOLDER } from '../plan/host-relative.js';
 import { describeHosts } from './host-list.js';
+import { visible } from './visible.js';
 import { splitShared } from './plan-groups.js';
 
 export interface PlanTextStyle {
@@ -51,14 +52,15 @@ export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
 export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSections {
   const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
   const maxFlowLines = style.maxFlowLines ?? 12;
+  // Text from hosts and manifests goes through visible() before any colour is added.
   const changeLines = (c: Change, suffix: string, withDetails: boolean): string[] => [
-    `  ${paint(c.action, SYMBOL[c.action].padEnd(3))} ${headline(c)}${suffix}`,
-    ...(withDetails ? details(c, maxFlowLines).map((d) => `        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`) : []),
+    `  ${paint(c.action, SYMBOL[c.action].padEnd(3))} ${visible(headline(c))}${suffix}`,
+    ...(withDetails ? details(c, maxFlowLines).map((d) => visible(d)).map((d) => `        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`) : []),
   ];
   const head: string[] = [];
   for (const d of plan.diagnostics.filter((x) => x.severity === 'warning')) {
-    head.push(`Warning: ${d.code}: ${d.message}`);
-    if (d.hint) head.push(`  hint: ${d.hint}`);
+    head.push(visible(`Warning: ${d.code}: ${d.message}`));
+    if (d.hint) head.push(visible(`  hint: ${d.hint}`));
     head.push('');
   }
   if (plan.meaning.length) {
@@ -66,13 +68,13 @@ export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSect
     for (const m of plan.meaning) {
       const [tenant, name] = m.subject.split('/');
       const symbol = m.symbol === '+' ? 'create' : m.symbol === '-' ? 'delete' : 'update';
-      head.push(`  ${paint(symbol, m.symbol.padEnd(3))} ${tenant === 'default' ? name : m.subject}: ${m.text}`);
+      head.push(`  ${paint(symbol, m.symbol.padEnd(3))} ${visible(`${tenant === 'default' ? name : m.subject}: ${m.text}`)}`);
     }
     head.push('');
   }
   if (plan.addresses.length) {
     head.push('Running low on addresses (few left in the host\'s blocks, and less than a block of the space left to claim):');
-    for (const u of plan.addresses) head.push(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`);
+    for (const u of plan.addresses) head.push(visible(`  ${u.host}: ${u.space}: ${u.free} of ${u.size} free in ${u.blocks} block${u.blocks === 1 ? '' : 's'}`));
     head.push('');
   }
   const split = style.perHost ? undefined : splitShared(plan);
@@ -86,7 +88,7 @@ export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSect
   for (const [i, host] of plan.hosts.entries()) {
     const own = split ? host.changes.filter((_, k) => split.own[i]![k]) : host.changes;
     if (own.length === 0) continue;
-    hosts.push({ host: host.host, lines: [`${host.host}:`, ...own.flatMap((c) => changeLines(c, '', style.hostDetails ?? true)), ''] });
+    hosts.push({ host: host.host, lines: [`${visible(host.host)}:`, ...own.flatMap((c) => changeLines(c, '', style.hostDetails ?? true)), ''] });
   }
   return { head, shared, hosts, summary: summaryLine(plan) };
 }

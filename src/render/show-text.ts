@@ -1,3 +1,4 @@
+import { visible } from './visible.js';
 import type { HostOutcome } from '../host/fleet.js';
 import type { BridgeState, LiveHost } from '../state/host-state.js';
 import { decodeCookie, KIND_KEY } from '../state/marks.js';
@@ -30,7 +31,8 @@ function tunnelsLine(b: BridgeState): string {
 /** `contiv show` as text: one block per host; failed hosts say why, the others are still shown. */
 export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): string {
   const blocks = outcomes.map((o) => {
-    if (!o.ok) return `host ${o.host}: UNREACHABLE\n  ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`;
+    // What hosts hold is shown, not obeyed: every line goes through visible().
+    if (!o.ok) return [`host ${o.host}: UNREACHABLE`, `  ${o.error.message}`, ...(o.error.hint ? [`  hint: ${o.error.hint}`] : [])].map((l) => visible(l)).join('\n');
     const { state, facts, unmanaged } = o.value;
     const lines = [`host ${o.host} (hostname ${facts.hostname}, Open vSwitch ${facts.ovsVersion || 'version not recorded'})`];
     const bridges = Object.values(state.bridges);
@@ -59,7 +61,7 @@ export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): stri
       if (unmanaged.ports.length) lines.push(`    ports: ${unmanaged.ports.join(', ')}`);
       if (foreignFlows.length) lines.push(`    flows: ${foreignFlows.join(', ')}`);
     }
-    return lines.join('\n');
+    return lines.map((l) => visible(l)).join('\n');
   });
   const failed = outcomes.filter((o) => !o.ok).length;
   const tail = failed ? `\n\n${failed} of ${outcomes.length} host${outcomes.length === 1 ? '' : 's'} could not be read.` : '';
