@@ -110,6 +110,15 @@ export async function readKnownHosts(path: string): Promise<KnownHostEntry[]> {
   }
 }
 
+/**
+ * Takes a new key for `name` into the entries a run checks against, at once (before the file
+ * is written): a second connection to that name in the same run, presenting another key, is
+ * then "changed", not "new" again.
+ */
+export function acceptKey(entries: KnownHostEntry[], name: string, keyBlob: Buffer): void {
+  entries.push({ patterns: [name], keyType: keyTypeOf(keyBlob), key: keyBlob.toString('base64'), revoked: false });
+}
+
 /** Records a host key never seen before (never replaces one: a changed key is always refused). */
 export async function appendKnownHost(path: string, name: string, keyBlob: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

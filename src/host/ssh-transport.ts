@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
+import { acceptKey, appendKnownHost, knownKeyTypes, lookupName, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
 import { holdUntilReady, HostError, type ExecOptions, type ExecResult, type Held, type HostTarget, type RunningScript, type Transport } from './transport.js';
 
 export interface SshTransportOptions {
@@ -170,6 +170,9 @@ export class SshTransport implements Transport {
           return verify(true);
         case 'unknown':
           if (this.options.acceptNewHostKeys) {
+            // Known at once to every connection of this run (the entries are shared per file),
+            // so another key for the same name later in the run is refused as changed.
+            acceptKey(entries, name, key);
             // One failed write must not fail every later one: the queue only orders them.
             this.appendQueue = this.appendQueue.catch(() => undefined).then(() => appendKnownHost(host.ssh.knownHostsFile, name, key));
             this.appendQueue.then(() => verify(true), (e: Error) => {

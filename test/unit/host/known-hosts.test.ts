@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  acceptKey,
   appendKnownHost,
   entryMatches,
   fingerprint,
@@ -218,6 +219,19 @@ describe('known_hosts lines', () => {
     expect(knownKeyTypes(entries, '198.18.0.11')).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256']);
     expect(knownKeyTypes(entries, '198.18.0.13')).toEqual(['ssh-ed25519']);
     expect(verifyHostKey(entries, '198.18.1.1', KEY_A)).toEqual({ status: 'unknown', presented: fingerprint(KEY_A) });
+  });
+});
+
+describe('a key accepted during a run', () => {
+  it('is known at once: the same key matches, another key for that name is changed, in every form of the name', () => {
+    const entries = parseKnownHosts(`other.example ssh-ed25519 ${KEY_B.toString('base64')}`);
+    const name = lookupName('H1.Example.COM', 2222);
+    expect(verifyHostKey(entries, name, KEY_A).status).toBe('unknown');
+    acceptKey(entries, name, KEY_A);
+    expect(verifyHostKey(entries, name, KEY_A)).toEqual({ status: 'match' });
+    expect(verifyHostKey(entries, lookupName('h1.example.com', 2222), KEY_B)).toMatchObject({ status: 'changed', expected: [`ssh-ed25519 ${fingerprint(KEY_A)}`] });
+    expect(verifyHostKey(entries, lookupName('h1.example.com', 22), KEY_B).status).toBe('unknown');
+    expect(knownKeyTypes(entries, name)).toEqual(['ssh-ed25519']);
   });
 });
 
