@@ -4,6 +4,7 @@ import { gatherHost } from '../host/gather.js';
 import { HostError, stderrSummary, type Held, type HostTarget, type Transport } from '../host/transport.js';
 import { diffHost } from '../plan/diff.js';
 import { projectState } from '../plan/project.js';
+import { outsideContiv } from '../plan/ownership.js';
 import { unmetAssumptions, withinPlan } from '../plan/scope.js';
 import type { Change, HostPlan, Plan } from '../plan/types.js';
 import { fingerprintHost } from '../state/fingerprint.js';
@@ -90,7 +91,11 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
     throw problem;
   }
   try {
-    const before = (await gatherHost(transport, host, LOCK_HELD)).state;
+    const gathered = await gatherHost(transport, host, LOCK_HELD);
+    const before = gathered.state;
+    // A saved plan is a file anyone with write access could have edited: each change must name what contiv owns here.
+    const outside = outsideContiv(gathered, hostPlan.changes);
+    if (outside.length) throw new HostError(host.name, 'command', `the plan changes what contiv does not own here; nothing applied (${outside.slice(0, 3).join('; ')})`, 'make a new plan with contiv plan --out; a plan file must not be edited');
     const moved = fingerprintHost(before) !== hostPlan.fingerprint ? ['its fingerprint'] : unmetAssumptions(before, hostPlan.changes);
     if (moved.length) throw new HostError(host.name, 'command', `changed since the plan was made; nothing applied (${moved.slice(0, 3).join(', ')} moved)`, 'make a new plan');
     const expected = projectState(before, hostPlan.changes);

@@ -1,4 +1,4 @@
-import { isWholeBridge, PLAN_FORMAT_VERSION, type BridgeChange, type BridgeDelta, type Change, type HostPlan, type Plan } from './types.js';
+import { isWholeBridge, PLAN_FORMAT_VERSION, type BridgeChange, type BridgeDelta, type Change, type HostConnection, type HostPlan, type Plan } from './types.js';
 import type { DockerNetworkState } from '../state/host-state.js';
 import { isIpv4 } from '../manifest/ipv4.js';
 import { groupChanges, type ChangeGroup } from './groups.js';
@@ -126,12 +126,18 @@ function bridgeFieldsFit(c: BridgeChange): boolean {
  */
 function unsafeContent(plan: Plan): string | undefined {
   for (const c of plan.connections) {
-    if (!HOST_NAME.test(c.name)) return `host name ${JSON.stringify(c.name)}`;
+    if (typeof c !== 'object' || c === null || !HOST_NAME.test(c.name)) return `host name ${JSON.stringify((c as { name?: unknown } | null)?.name)}`;
     if (!ADDRESS.test(c.address)) return `address ${JSON.stringify(c.address)} of ${c.name}`;
+    // Checked as the Fabric's schema checks them: apply connects with exactly these.
+    const ssh = c.ssh as Partial<HostConnection['ssh']> | undefined;
+    if (typeof ssh !== 'object' || ssh === null || typeof ssh.user !== 'string' || !SSH_USER.test(ssh.user) || !Number.isInteger(ssh.port) || ssh.port! < 1 || ssh.port! > 65535) return `ssh settings of ${c.name}`;
+    if (!isPath(ssh.knownHostsFile) || (ssh.identityFile !== undefined && !isPath(ssh.identityFile))) return `ssh files of ${c.name}`;
   }
   for (const h of plan.hosts) {
     if (!HOST_NAME.test(h.host) || !Array.isArray(h.changes)) return `host entry ${JSON.stringify(h.host)}`;
     for (const c of h.changes) {
+      const shape = badShape(c);
+      if (shape) return `${shape} (${JSON.stringify(c.address)})`;
       if (c.type === 'file') {
         const a = c.after;
         if (!FILE_PATH.test(c.path) || (a && (!/^[0-9a-f]{64}$/.test(a.sha256) || !/^[0-7]{3}$/.test(a.mode) || (a.bundle !== undefined ? a.bundle !== 'contiv-cni' && a.bundle !== 'contiv-docker' : typeof a.content !== 'string' || a.content.length > 65536)))) return `file ${JSON.stringify(c.path)}`;
@@ -160,6 +166,39 @@ function unsafeContent(plan: Plan): string | undefined {
       }
     }
   }
+  return undefined;
+}
+
+const SSH_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** An absolute path without control characters (what the Fabric's loader makes of a path). */
+function isPath(p: unknown): boolean {
+  return typeof p === 'string' && p.startsWith('/') && p.length <= 4096 && !/[\u0000-\u001f\u007f]/.test(p);
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * What every change of its type and action carries: what it makes (after) where it makes or
+ * changes something, what it expects to find (before) where it changes or removes something,
+ * the lists of a flow change. Apply compares the host with `before` under its lock.
+ */
+function badShape(c: Change): string | undefined {
+  if (!isObject(c) || typeof c.address !== 'string' || typeof c.reason !== 'string' || !['create', 'update', 'replace', 'delete'].includes(c.action)) return `a ${(c as { type?: string }).type ?? 'change'} without its action, address or reason`;
+  if (c.type === 'flows') {
+    const lists = [c.add, c.modify, c.modifyBefore, c.remove];
+    if (!lists.every((l) => Array.isArray(l) && l.every(isObject)) || c.modify.length !== c.modifyBefore.length || typeof c.owner !== 'string') return 'a flow change without its lists of flows';
+    return undefined;
+  }
+  if (c.type === 'address') {
+    if ((c.action !== 'create' && typeof c.before !== 'string') || (c.action !== 'delete' && typeof c.after !== 'string')) return `an address record ${c.action} without ${c.action === 'create' ? 'after' : 'before'}`;
+    return undefined;
+  }
+  const before = (c as { before?: unknown }).before;
+  const after = (c as { after?: unknown }).after;
+  if (c.action !== 'create' && !isObject(before)) return `a ${c.type} ${c.action} without what it expects to find (before)`;
+  if (c.action !== 'delete' && !isObject(after)) return `a ${c.type} ${c.action} without what it makes (after)`;
+  if (c.type === 'port' && [before, after].some((p) => p !== undefined && (!isObject(p) || !isObject(p['externalIds']) || !isObject(p['options'])))) return 'a port without its external_ids and options';
   return undefined;
 }
 

@@ -42,6 +42,7 @@ function flowsDigest(flows: Record<string, Flow>): string {
     const words = flowWords(flows[key]!);
     if (!words) continue;
     count++;
+    // Stryker disable next-line EqualityOperator: a ninth word is undefined, and a Uint32Array of eight ignores it
     for (let i = 0; i < WORDS; i++) sum[i] = (sum[i]! + words[i]!) >>> 0;
   }
   return `${count} ${Array.from(sum, (w) => w.toString(16).padStart(8, '0')).join('')}`;
@@ -53,6 +54,7 @@ const digests = new WeakMap<Flow, Uint32Array | null>();
 /** A flow's digest as 32-bit words; null for flows the fingerprint leaves out (endpoints'). */
 function flowWords(f: Flow): Uint32Array | null {
   let words = digests.get(f);
+  // Stryker disable next-line ConditionalExpression: a cache; hashing again gives the same words
   if (words === undefined) {
     const kind = decodeCookie(f.cookie).kind;
     if (kind === 'endpoint') words = null;

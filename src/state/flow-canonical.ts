@@ -168,11 +168,14 @@ const canonical = new Map<string, string>();
 
 function canonicalAction(action: string): string {
   let out = canonical.get(action);
+  // Stryker disable next-line ConditionalExpression: a cache; computing again gives the same result
   if (out === undefined) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
     if (canonical.size >= 100_000) canonical.clear();
     // Copies: the action is a slice of a host's whole output, which the cache would keep alive.
     const key = Buffer.from(action).toString();
     const value = canonicalActionOnce(action);
+    // Stryker disable next-line ConditionalExpression: which of two equal strings is kept is a matter of memory only
     out = value === action ? key : value;
     canonical.set(key, out);
   }

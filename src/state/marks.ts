@@ -61,7 +61,9 @@ const decoded = new Map<string, DecodedCookie>();
 /** The owner a cookie encodes. Callers never change the result. */
 export function decodeCookie(cookie: string): DecodedCookie {
   let out = decoded.get(cookie);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a cache and its bound; any of these gives the same result
   if (!out) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
     if (decoded.size >= 100_000) decoded.clear();
     decoded.set(cookie, (out = decodeOnce(cookie)));
   }

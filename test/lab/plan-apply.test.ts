@@ -157,4 +157,27 @@ describe('contiv plan and apply on the lab', () => {
     expect(again.stdout.trim()).toBe(NO_CHANGES);
     expect(again.stderr).toBe('');
   });
+
+  it('a saved plan edited by hand to delete what contiv does not own is refused on that host; nothing there changes', async () => {
+    const file = join(tmp, 'edited.plan');
+    ok(contiv(['plan', QS, '--fabric', fabric, '--out', file]));
+    // The finding: a delete of the underlay's port ul0 on br-phy. Without a before, the file is
+    // refused as it is read; with one, the host refuses it under its lock.
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { changes: Array<{ hosts: string[]; change: Record<string, unknown> }>; hosts: Array<{ host: string; changes: number[] }> };
+    const change: Record<string, unknown> = { type: 'port', action: 'delete', host: '{host}', address: '{host}/port/ul0', bridge: 'br-phy', port: 'ul0', reason: 'edited' };
+    doc.changes.push({ hosts: ['h2'], change });
+    doc.hosts.find((h) => h.host === 'h2')!.changes.push(doc.changes.length - 1);
+    writeFileSync(file, JSON.stringify(doc));
+    const unread = contiv(['apply', file]);
+    expect(unread.status).toBe(1);
+    expect(unread.stderr).toContain('refused: a port delete without what it expects to find (before) ("h2/port/ul0")');
+    change['before'] = { name: 'ul0', type: 'system', ofport: 1, options: {}, externalIds: {}, protected: false };
+    writeFileSync(file, JSON.stringify(doc));
+    const before = fingerprints();
+    const run = contiv(['apply', file]);
+    expect(run.status).toBe(1);
+    expect(run.stdout, run.stderr).toContain("h2: FAILED: h2: the plan changes what contiv does not own here; nothing applied (h2/port/ul0: bridge br-phy is not contiv's)");
+    expect((await execIn('h2', ['ovs-vsctl', 'port-to-br', 'ul0'])).stdout.trim()).toBe('br-phy');
+    expect(fingerprints().h2).toBe(before.h2);
+  });
 });

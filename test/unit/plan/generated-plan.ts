@@ -70,6 +70,6 @@ export function generatePlan(o: GeneratedPlanOptions): Plan {
     if (random() < 0.2) changes.push({ type: 'address', action: 'create', host, address: `${host}/block/default/contiv-net/10.1.${i % 250}.0`, bridge: 'contiv0', key: `contiv.block.default.contiv-net.10-1-${i % 250}-0`, after: `10.1.${i % 250}.0-10.1.${i % 250}.15 pending`, reason: 'reserve for the host\'s runtimes' });
     return { host, fingerprint: `sha256:${i}`, changes };
   });
-  const connections = names.map((n, i) => ({ name: n, address: `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`, vtep: vtep(i), datapath: 'netdev', runtimes: [], labels: {}, ssh: { user: 'root', port: 22 } }) as unknown as HostConnection);
+  const connections = names.map((n, i) => ({ name: n, address: `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`, vtep: vtep(i), datapath: 'netdev', runtimes: [], labels: {}, ssh: { user: 'root', port: 22, knownHostsFile: '/k/known_hosts' } }) as unknown as HostConnection);
   return { format_version: PLAN_FORMAT_VERSION, source: { dir: 'manifests' }, connections, hosts, meaning: [], addresses: [], diagnostics: [] };
 }

@@ -14,7 +14,7 @@ const FLOW = { cookie: 'c106000000000001', table: 40, priority: 30, match: 'tcp,
 function plan(): Plan {
   const changes: Change[] = [
     { type: 'bridge', action: 'create', host: 'web-01', address: 'web-01/bridge/contiv0', bridge: 'contiv0', after: { name: 'contiv0', datapathType: 'netdev', failMode: 'secure', externalIds: {} }, reason: 'not on the host yet' },
-    { type: 'port', action: 'create', host: 'web-01', address: 'web-01/tunnel/h2', bridge: 'contiv0', port: 'vx-h2', reason: 'not on the host yet' },
+    { type: 'port', action: 'create', host: 'web-01', address: 'web-01/tunnel/h2', bridge: 'contiv0', port: 'vx-h2', after: { name: 'vx-h2', type: 'vxlan', ofport: 9, options: { remote_ip: 'flow' }, externalIds: { 'contiv.owner': 'contiv' }, protected: true }, reason: 'not on the host yet' },
     { type: 'address', action: 'update', host: 'web-01', address: 'web-01/block/default/net/10.1.2.16', bridge: 'contiv0', key: 'contiv.block.default.net.10-1-2-16', before: '10.1.2.16-10.1.2.31 pending', after: '10.1.2.16-10.1.2.31 claimed', reason: '' },
     { type: 'flows', action: 'update', host: 'web-01', address: 'web-01/flows/rule/x', bridge: 'contiv0', owner: 'rule/x', add: [{ ...FLOW }], modify: [{ ...FLOW, priority: 31 }], modifyBefore: [{ ...FLOW, priority: 31, actions: 'drop' }], remove: [{ ...FLOW, priority: 32 }], reason: '' },
     { type: 'file', action: 'create', host: 'web-01', address: 'web-01/file/etc/cni/net.d/50-contiv-net.blue.conflist', path: '/etc/cni/net.d/50-contiv-net.blue.conflist', after: { path: '/etc/cni/net.d/50-contiv-net.blue.conflist', sha256: SHA, mode: '644', content: '{}' }, reason: '' },
@@ -24,7 +24,7 @@ function plan(): Plan {
   return {
     format_version: PLAN_FORMAT_VERSION,
     source: { dir: 'manifests' },
-    connections: [{ name: 'web-01', address: 'web-01.example.org', vtep: '198.19.0.11', datapath: 'netdev', runtimes: [], labels: {}, ssh: { user: 'root', port: 22 } } as unknown as Plan['connections'][number]],
+    connections: [{ name: 'web-01', address: 'web-01.example.org', vtep: '198.19.0.11', datapath: 'netdev', runtimes: [], labels: {}, ssh: { user: 'root', port: 22, knownHostsFile: '/k/known_hosts' } } as unknown as Plan['connections'][number]],
     hosts: [{ host: 'web-01', fingerprint: 'f', changes }],
     meaning: [],
     addresses: [],
@@ -71,6 +71,28 @@ describe('what is not a plan of this contiv is refused', () => {
 });
 
 describe('a tampered plan is refused before anything runs', () => {
+  it('every change carries what it makes and what it expects to find (found: a delete without before crashed the plan\'s text)', () => {
+    expect(tamper((p) => delete change(p, 'port').after)).toBe('refused: a port create without what it makes (after) ("web-01/tunnel/h2") (a saved plan runs as root on every host; make a new plan)');
+    expect(tamper((p) => p.hosts[0]!.changes.push({ type: 'port', action: 'delete', host: 'web-01', address: 'web-01/port/ul0', bridge: 'br-phy', port: 'ul0', reason: 'x' }))).toBe(
+      'refused: a port delete without what it expects to find (before) ("web-01/port/ul0") (a saved plan runs as root on every host; make a new plan)',
+    );
+    expect(tamper((p) => (change(p, 'port').after = { name: 'vx-h2' }))).toMatch(/^refused: a port without its external_ids and options/);
+    expect(tamper((p) => delete change(p, 'address').before)).toMatch(/^refused: an address record update without before/);
+    expect(tamper((p) => change(p, 'flows').modifyBefore.pop())).toMatch(/^refused: a flow change without its lists of flows/);
+    expect(tamper((p) => (change(p, 'bridge').action = 'rewrite'))).toMatch(/^refused: a bridge without its action, address or reason/);
+    expect(tamper((p) => delete change(p, 'file', 2).before)).toMatch(/^refused: a file delete without what it expects to find \(before\)/);
+  });
+
+  it('connections are checked as a Fabric\'s: the SSH user, port and files apply connects with', () => {
+    const conn = (p: Plan) => p.connections[0] as unknown as { ssh: Record<string, unknown> };
+    expect(tamper((p) => (conn(p).ssh['user'] = 'root;reboot'))).toMatch(/^refused: ssh settings of web-01/);
+    expect(tamper((p) => (conn(p).ssh['port'] = 0))).toMatch(/^refused: ssh settings of web-01/);
+    expect(tamper((p) => (conn(p).ssh['knownHostsFile'] = 'relative/known_hosts'))).toMatch(/^refused: ssh files of web-01/);
+    expect(tamper((p) => (conn(p).ssh['identityFile'] = '/k/id\nx'))).toMatch(/^refused: ssh files of web-01/);
+    expect(tamper((p) => delete (conn(p) as { ssh?: unknown }).ssh)).toMatch(/^refused: ssh settings of web-01/);
+    expect(tamper((p) => (conn(p).ssh['identityFile'] = '/home/ci/.ssh/id_ed25519'))).toBeUndefined();
+  });
+
   it('names what it refuses and why', () => {
     expect(tamper((p) => (p.connections[0]!.name = 'h1;reboot'))).toBe('refused: host name "h1;reboot" (a saved plan runs as root on every host; make a new plan)');
   });
@@ -108,7 +130,7 @@ describe('a tampered plan is refused before anything runs', () => {
     expect(tamper((p) => (change(p, 'bridge').after.datapathType = 'dpdk'))).toMatch(/^refused: bridge "contiv0"/);
     expect(tamper((p) => (change(p, 'bridge').after.externalIds = { 'contiv.x': 1 }))).toMatch(/^refused: bridge "contiv0"/);
     expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', before: { externalIds: { a: '1' } }, after: { failMode: 'standalone', externalIds: {} } }))).toBeUndefined();
-    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', after: { externalIds: {} } }))).toMatch(/^refused: bridge "contiv0"/);
+    expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', after: { externalIds: {} } }))).toMatch(/^refused: a bridge update without what it expects to find \(before\)/);
     expect(tamper((p) => Object.assign(change(p, 'bridge'), { action: 'update', before: { externalIds: null }, after: { externalIds: {} } }))).toMatch(/^refused: bridge "contiv0"/);
   });
 
@@ -118,7 +140,7 @@ describe('a tampered plan is refused before anything runs', () => {
     expect(tamper((p) => (change(p, 'address').key = 'contiv.block.default'))).toMatch(/^refused: address record/);
     expect(tamper((p) => (change(p, 'address').before = '$(reboot)'))).toMatch(/^refused: address record/);
     expect(tamper((p) => (change(p, 'address').after = '$(reboot)'))).toMatch(/^refused: address record/);
-    expect(tamper((p) => delete change(p, 'address').before)).toBeUndefined();
+    expect(tamper((p) => delete change(p, 'address').before)).toMatch(/^refused: an address record update without before/);
   });
 
   it('flows: a contiv cookie, whole-number table and priority, flow text only, in every list', () => {

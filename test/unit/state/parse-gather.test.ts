@@ -98,4 +98,28 @@ describe('parseGatherOutput on lab captures', () => {
     bridge.ports['vx-h1']!.options['remote_ip'] = '198.19.110.13';
     expect(fingerprintHost(live.state)).not.toBe(before);
   });
+
+  it('fingerprints do not depend on the order of bridges, ports, their options and external_ids', () => {
+    const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
+    const b = live.state.bridges['contiv0']!;
+    b.ports['p2'] = { name: 'p2', type: 'system', ofport: 7, options: { b: '1', a: '2' }, externalIds: { 'contiv.owner': 'contiv', 'contiv.kind': 'tunnel' }, protected: false };
+    b.externalIds = { ...b.externalIds, 'contiv.z': '1', 'contiv.a': '2' };
+    const other = { ...b, name: 'contiv1', flows: {} };
+    live.state.bridges['contiv1'] = other;
+    const before = fingerprintHost(live.state);
+    const reversed = <T>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).reverse());
+    const again = structuredClone(live.state);
+    again.bridges = reversed(again.bridges);
+    for (const x of Object.values(again.bridges)) {
+      x.ports = reversed(x.ports);
+      x.externalIds = reversed(x.externalIds);
+      for (const p of Object.values(x.ports)) {
+        p.options = reversed(p.options);
+        p.externalIds = reversed(p.externalIds);
+      }
+    }
+    expect(fingerprintHost(again)).toBe(before);
+    again.bridges['contiv1']!.externalIds['contiv.a'] = '3';
+    expect(fingerprintHost(again)).not.toBe(before);
+  });
 });
