@@ -10,7 +10,7 @@ import type { Change, HostPlan, Plan } from '../plan/types.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState } from '../state/host-state.js';
 import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
-import { fileCleanupScript, hostScript, LOCK_READY, LOCK_SCRIPT, lockProblem, type Bundles } from './script.js';
+import { fileCleanupScript, hostScript, LOCK_READY, lockProblem, lockScript, type Bundles } from './script.js';
 
 /** Every read here is made while this run holds the host's lock. */
 const LOCK_HELD = { lockHeld: true };
@@ -27,6 +27,8 @@ export interface ApplyDeps {
   hosts: readonly HostTarget[];
   /** Contents the plan names but does not carry (the contiv-cni bundle of this contiv). */
   bundles?: Bundles;
+  /** Who takes each host's lock (shown to a run that waits for it in vain), and how long to wait for it (30 s). */
+  lock?: { holder?: string; waitSeconds?: number };
 }
 
 export interface ApplyOptions {
@@ -61,7 +63,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     const hostPlan = plans.get(host.name)!;
     emit({ type: 'host-started', host: host.name, changes: hostPlan.changes.length });
     const started = Date.now();
-    const after = await applyHost(deps.transport, host, hostPlan, emit, deps.bundles ?? {});
+    const after = await applyHost(deps.transport, host, hostPlan, emit, deps.bundles ?? {}, deps.lock ?? {});
     emit({ type: 'host-applied', host: host.name, changes: hostPlan.changes.length, ms: Date.now() - started });
     return { changes: hostPlan.changes.length, after };
   });
@@ -75,7 +77,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   return outcomes;
 }
 
-async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void, bundles: Bundles): Promise<HostState> {
+async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void, bundles: Bundles, lock: NonNullable<ApplyDeps['lock']>): Promise<HostState> {
   let reported = false;
   const report = (e: unknown): void => {
     if (reported) return;
@@ -84,9 +86,9 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
   };
   let held: Held;
   try {
-    held = await transport.hold(host, LOCK_SCRIPT, LOCK_READY);
+    held = await transport.hold(host, lockScript(lock), LOCK_READY, { timeoutMs: ((lock.waitSeconds ?? 30) + 30) * 1000 });
   } catch (e) {
-    const problem = lockProblem(host, e);
+    const problem = lockProblem(host, e, lock.waitSeconds);
     report(problem);
     throw problem;
   }

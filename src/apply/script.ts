@@ -25,23 +25,35 @@ const FLOWS_EOF = 'CONTIV_FLOWS_EOF';
 
 /**
  * Takes a lock file for the rest of the script: by default the host-wide lock (LOCK_FILE) that
- * apply, attach and detach hold while they change the host.
+ * apply, attach and detach hold while they change the host. A `holder` (who, from where, which
+ * commit) is written next to it, `FILE.holder`, with the holding shell's pid and the time: a
+ * run that waits in vain says who holds the lock, and `contiv force-unlock` ends that holder.
  */
-export function lockPreamble(file: string = LOCK_FILE, fd = 9, waitSeconds = 30): string[] {
+export function lockPreamble(file: string = LOCK_FILE, fd = 9, waitSeconds = 30, holder?: string): string[] {
   return [
     'set -eu',
     `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit ${EXIT_NO_FLOCK}; }`,
     `exec ${fd}>${file}`,
-    `flock -w ${waitSeconds} ${fd} || { echo "another contiv run holds ${file}" >&2; exit ${EXIT_LOCKED}; }`,
+    // The holder file is the host's: at most 300 bytes of it, without control characters.
+    `flock -w ${waitSeconds} ${fd} || { h=$(head -c 300 ${file}.holder 2>/dev/null | tr -d '\\000-\\037\\177' || true); echo "another contiv run holds ${file}\${h:+: $h}" >&2; exit ${EXIT_LOCKED}; }`,
+    ...(holder === undefined ? [] : [`printf '%s, pid %s, since %s\\n' ${shellQuote(holder.replace(/[\u0000-\u001f\u007f]/g, ' '))} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${file}.holder`]),
   ];
+}
+
+/** The held lock script of the apply executor (LOCK_SCRIPT) for a holder and a wait. */
+export function lockScript(options: { holder?: string; waitSeconds?: number } = {}): string {
+  return `${lockPreamble(LOCK_FILE, 9, options.waitSeconds ?? 30, options.holder).join('\n')}\necho ${LOCK_READY}\ncat >/dev/null\n`;
 }
 
 export const LOCK_READY = 'CONTIV_LOCKED';
 
-/** Why the held lock script could not start, for the user: a held lock, a missing flock, or the host's own error. */
-export function lockProblem(host: HostTarget, e: unknown): HostError {
+/** Why the held lock script could not start, for the user: a held lock (and who holds it), a missing flock, or the host's own error. */
+export function lockProblem(host: HostTarget, e: unknown, waitSeconds = 30): HostError {
   const message = e instanceof Error ? e.message : String(e);
-  if (/exit 75/.test(message)) return new HostError(host.name, 'command', `another contiv run held the host's lock (${LOCK_FILE}) for 30 s; nothing changed`);
+  if (/exit 75/.test(message)) {
+    const holder = new RegExp(`holds ${LOCK_FILE.replace(/[.]/g, '\\.')}: (.+)$`).exec(message)?.[1];
+    return new HostError(host.name, 'command', `another contiv run held the host's lock (${LOCK_FILE}) for ${waitSeconds} s${holder ? ` (${holder})` : ''}; nothing changed`, `wait for it (--lock-timeout), or if that run is gone for good: contiv force-unlock ${host.name}`);
+  }
   if (/exit 127/.test(message)) return new HostError(host.name, 'missing-binary', 'flock not found on the host; nothing changed', 'install util-linux');
   return e instanceof HostError ? e : new HostError(host.name, 'command', message);
 }
@@ -51,7 +63,33 @@ export function lockProblem(host: HostTarget, e: unknown): HostError {
  * roll back — all under one lock, released when its standard input closes or the connection
  * dies (so a killed contiv never leaves a host locked).
  */
-export const LOCK_SCRIPT = `${lockPreamble().join('\n')}\necho ${LOCK_READY}\ncat >/dev/null\n`;
+export const LOCK_SCRIPT = lockScript();
+
+/** Exit status of FORCE_UNLOCK_SCRIPT when the holder is not one contiv recorded (nothing is ended). */
+export const EXIT_UNKNOWN_HOLDER = 3;
+
+/**
+ * `contiv force-unlock HOST`: ends the run that holds the host-wide lock, and nothing else. The
+ * pid comes from the holder file the lock's taker wrote (lockPreamble), and is ended only while
+ * that process still has the lock file open (so a stale record never names a stranger), with its
+ * children (the `cat` that keeps the lock script waiting). Prints `free`, or `released: HOLDER`.
+ */
+export const FORCE_UNLOCK_SCRIPT = `set -eu
+f=${LOCK_FILE}
+exec 9>>"$f"
+if flock -n 9; then echo free; exit 0; fi
+holder=$(head -c 300 "$f.holder" 2>/dev/null | tr -d '\\000-\\037\\177' || true)
+pid=$(printf '%s' "$holder" | sed -n 's/.*, pid \\([0-9][0-9]*\\), since .*/\\1/p')
+holds=no
+if [ -n "$pid" ] && [ -d "/proc/$pid/fd" ]; then
+  for fd in /proc/$pid/fd/*; do if [ "$(readlink "$fd" 2>/dev/null || true)" = "$f" ]; then holds=yes; fi; done
+fi
+if [ "$holds" != yes ]; then echo "the lock is held by a process contiv did not record\${holder:+ (the record says: $holder)}" >&2; exit ${EXIT_UNKNOWN_HOLDER}; fi
+pkill -TERM -P "$pid" 2>/dev/null || true
+kill -TERM "$pid" 2>/dev/null || true
+if flock -w 10 9; then echo "released: $holder"; exit 0; fi
+echo "the holder (pid $pid) did not let go within 10 s" >&2; exit 1
+`;
 
 /** One bridge's flow changes as one atomic bundle, or nothing. */
 export function bundleBlock(bridge: string, lines: readonly string[]): string[] {

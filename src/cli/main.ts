@@ -15,6 +15,7 @@ const COMMANDS: ReadonlyArray<[names: string[], load: () => Promise<Register>]> 
   [['attach', 'detach'], async () => (await import('./commands/endpoint.js')).registerEndpointCommands],
   [['verify'], async () => (await import('./commands/verify.js')).registerVerify],
   [['lab'], async () => (await import('./commands/lab.js')).registerLab],
+  [['force-unlock'], async () => (await import('./commands/force-unlock.js')).registerForceUnlock],
 ];
 
 /** Runs the command line and resolves to the process exit status; never calls process.exit. */

@@ -24,6 +24,12 @@ export function parseParallelism(value: string): number {
   return n;
 }
 
+export function parseLockTimeout(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 3600) throw new InvalidArgumentError('a whole number of seconds from 0 to 3600');
+  return n;
+}
+
 /** For repeatable options: `--target a --target b` → ['a', 'b']. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

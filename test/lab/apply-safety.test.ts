@@ -46,6 +46,43 @@ describe('apply changes only what it planned', () => {
     expect(ok(contiv(['plan', dir, '--fabric', fabric]))).toContain('No changes. The hosts match the manifests.');
   }, 180_000);
 
+  it('a held lock says who holds it; force-unlock ends that run, and only a run contiv recorded', async () => {
+    // A run whose session hangs on h2: the lock taken, its holder recorded as contiv records one.
+    const holder = execIn('h2', ['sh', '-c', 'exec 9>/run/contiv.lock; flock 9; printf "%s, pid %s, since %s\\n" "bob@ci-7 (contiv apply, commit 0badc0de)" "$$" "2026-11-29T12:00:00Z" >/run/contiv.lock.holder; exec sleep 120'], { timeoutMs: 150_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const pid = /pid (\d+)/.exec((await execIn('h2', ['cat', '/run/contiv.lock.holder'])).stdout)![1]!;
+    // A change for every host, so that the apply reaches h2.
+    const changed = join(tmp, 'lock-changed');
+    cpSync(dir, changed, { recursive: true });
+    writeFileSync(join(changed, 'policies.yaml'), readFileSync(join(changed, 'policies.yaml'), 'utf8').replace('port: 5432', 'port: 5433'));
+    const run = contiv(['apply', changed, '--fabric', fabric, '--auto-approve', '--lock-timeout', '2']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`h2: FAILED: h2: another contiv run held the host's lock (/run/contiv.lock) for 2 s (bob@ci-7 (contiv apply, commit 0badc0de), pid ${pid}, since 2026-11-29T12:00:00Z); nothing changed`);
+    const unlocked = contiv(['force-unlock', 'h2', dir, '--fabric', fabric]);
+    expect(unlocked.stdout).toBe(`h2: ended the run that held the lock: bob@ci-7 (contiv apply, commit 0badc0de), pid ${pid}, since 2026-11-29T12:00:00Z\n`);
+    expect(unlocked.status).toBe(0);
+    await holder.catch(() => undefined);
+    expect((await execIn('h2', ['kill', '-0', pid])).code).not.toBe(0);
+    expect(contiv(['force-unlock', 'h2', dir, '--fabric', fabric]).stdout).toBe('h2: the lock is free; nothing to end.\n');
+
+    // A holder contiv did not record (its record names another pid): nothing is ended.
+    const stranger = execIn('h3', ['sh', '-c', 'echo $$ >/run/contiv-test-stranger.pid; exec 9>/run/contiv.lock; flock 9; exec sleep 120'], { timeoutMs: 150_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await execIn('h3', ['sh', '-c', 'echo "x@y (contiv apply), pid 1, since 2026-01-01T00:00:00Z" >/run/contiv.lock.holder']);
+    const refused = contiv(['force-unlock', 'h3', dir, '--fabric', fabric]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('h3: not unlocked: the lock is held by a process contiv did not record (the record says: x@y (contiv apply), pid 1, since 2026-01-01T00:00:00Z)');
+    const strangerPid = (await execIn('h3', ['cat', '/run/contiv-test-stranger.pid'])).stdout.trim();
+    expect((await execIn('h3', ['kill', '-0', strangerPid])).code).toBe(0);
+    await execIn('h3', ['sh', '-c', `kill ${strangerPid}; rm -f /run/contiv-test-stranger.pid`]);
+    await stranger.catch(() => undefined);
+
+    // An apply records itself as the holder while it holds the lock (h2 still has the change to make, then back).
+    ok(contiv(['apply', changed, '--fabric', fabric, '--auto-approve']));
+    ok(contiv(['apply', dir, '--fabric', fabric, '--auto-approve']));
+    expect((await execIn('h2', ['cat', '/run/contiv.lock.holder'])).stdout).toMatch(/^\S+@\S+ \(contiv apply\), pid \d+, since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+  }, 120_000);
+
   it('a plan waits for a change in progress on a host to end, so it never reads half of one', async () => {
     // What attach does, stretched: the host's lock held exclusively while it writes, 3 s.
     const holder = execIn('h3', ['sh', '-c', 'exec 9>/run/contiv.lock; flock 9; sleep 3; date +%s%N >/run/contiv-test-released'], { timeoutMs: 30_000 });

@@ -13,7 +13,8 @@ import { UserError } from '../errors.js';
 import { readBundles } from '../../runtime/bundle.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { hostOptions, manifestOptions, shardOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { hostOptions, manifestOptions, parseLockTimeout, shardOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
 
@@ -22,6 +23,7 @@ interface ApplyOptions extends ManifestCliOptions, ShardCliOptions {
   parallelism: number;
   acceptNewHostKeys?: boolean;
   color?: boolean;
+  lockTimeout: number;
 }
 
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
@@ -29,6 +31,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
   manifestOptions(command, ['[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`']);
   shardOptions(hostOptions(command))
     .option('--auto-approve', 'apply without asking')
+    .option('--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30)
     .action(async (arg: string, options: ApplyOptions) => {
       const color = useColor(options.color);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
@@ -91,7 +94,8 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           if (e.type === 'claims-settled') settled = e.claims;
           else (progress?.onEvent ?? printEvent)(e);
         };
-        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections, bundles }, { parallelism: options.parallelism, onEvent });
+        const lock = { holder: lockHolder('apply', plan.source.ref), waitSeconds: options.lockTimeout };
+        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections, bundles, lock }, { parallelism: options.parallelism, onEvent });
         await progress?.finish();
         if (settled.length) process.stdout.write(claimsSummary(settled));
         const failed = outcomes.filter((o) => !o.ok);
