@@ -10,6 +10,7 @@ import { UserError } from './errors.js';
 export interface ManifestOptions {
   ref?: string;
   fabric?: string;
+  fabricRef?: string;
 }
 
 export interface LoadedManifests extends LoadResult {
@@ -34,17 +35,34 @@ export async function loadFromCli(dir: string, options: ManifestOptions): Promis
     files = await readManifestDir(dir);
   }
   let fabricFile: SourceFile | undefined;
+  if (options.fabric !== undefined && options.fabricRef !== undefined) throw new UserError('--fabric and --fabric-ref both say where the Fabric comes from: give one');
   if (options.fabric !== undefined) {
     fabricFile = await readSourceFile(options.fabric).catch(() => {
       throw new UserError(`--fabric ${options.fabric}: cannot read the file`);
     });
   }
+  if (options.fabricRef !== undefined) fabricFile = await fabricAtRef(dir, options.fabricRef);
   if (files.length === 0 && !fabricFile) {
     throw new UserError(`${dir}${options.ref ? ` at ${options.ref}` : ''}: no *.yaml or *.yml manifest files found`);
   }
-  const result = loadManifests({ files, ...(fabricFile ? { fabricFile } : {}), home: homedir() });
+  // A Fabric from DIR may come from a pull request: it does not choose the trust anchors.
+  const result = loadManifests({ files, ...(fabricFile ? { fabricFile } : { confineFabricPaths: true }), home: homedir() });
   const all = fabricFile ? [...files, fabricFile] : files;
   return { ...result, files: all, sources: new Map(all.map((f) => [f.path, f.text])) };
+}
+
+/** DIR's one file holding the Fabric, as of a Git commit (the trusted branch): `--fabric-ref`. */
+async function fabricAtRef(dir: string, ref: string): Promise<SourceFile> {
+  let files: SourceFile[];
+  try {
+    files = await readManifestRef(dir, ref);
+  } catch (e) {
+    const message = e instanceof Error ? e.message.trim().split('\n')[0] : String(e);
+    throw new UserError(`--fabric-ref: cannot read ${dir} at Git ref "${ref}": ${message}`);
+  }
+  const fabrics = files.filter((f) => /^kind:\s*Fabric\s*$/m.test(f.text));
+  if (fabrics.length !== 1) throw new UserError(`--fabric-ref: ${dir} at "${ref}" has ${fabrics.length === 0 ? 'no file' : `${fabrics.length} files`} with a Fabric (${fabrics.map((f) => f.path).join(', ') || 'kind: Fabric'}); it needs exactly one`);
+  return { ...fabrics[0]!, path: `${fabrics[0]!.path}@${ref}` };
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set or --no-color was given. */

@@ -10,6 +10,7 @@ import { DEFAULT_PARALLELISM } from '../host/fleet.js';
 export interface ManifestCliOptions {
   ref?: string;
   fabric?: string;
+  fabricRef?: string;
   color?: boolean;
 }
 
@@ -40,6 +41,7 @@ export function manifestOptions(command: Command, argument: [string, string] = [
     .argument(argument[0], argument[1], '.')
     .option('--ref <rev>', 'read the manifests as of this Git commit (the working tree is not touched)')
     .option('--fabric <file>', 'use this Fabric instead of the one in DIR')
+    .option('--fabric-ref <rev>', "use DIR's Fabric as of this Git commit (CI on pull requests: the base branch), the rest as given")
     .option('--no-color', 'no colours in text output');
 }
 

@@ -18,6 +18,12 @@ export interface LoadInput {
   fabricFile?: SourceFile;
   /** The user's home directory, for `~` in Fabric paths. */
   home: string;
+  /**
+   * The Fabric comes from the manifest set, which a pull request may have written: its key and
+   * known_hosts files must lie in ~/.ssh or ~/.contiv (rule fabricPathsConfined). Not set when
+   * the Fabric comes from --fabric or --fabric-ref, which the operator chose.
+   */
+  confineFabricPaths?: boolean;
 }
 
 export interface LoadResult {
@@ -49,6 +55,7 @@ export function loadManifests(input: LoadInput): LoadResult {
 
   const ctx: RuleContext = { fabrics: [], tenants: [], networks: [], groups: [], policies: [], broken: new Set(), expectFabric: true };
   if (input.fabricFile) ctx.fabricFile = input.fabricFile.path;
+  if (input.confineFabricPaths) ctx.confineTo = [`${input.home}/.ssh`, `${input.home}/.contiv`];
   for (const parsed of documents) {
     const kind = checkEnvelope(parsed, diagnostics);
     if (!kind) {

@@ -21,6 +21,8 @@ export interface RuleContext {
   expectFabric: boolean;
   /** Display path of the `--fabric FILE`, when one is given: the Fabric must come from it. */
   fabricFile?: string;
+  /** Folders the Fabric's key and known_hosts files must lie in (a Fabric from the manifest set); absent: anywhere. */
+  confineTo?: string[];
 }
 
 export type SemanticRule = (ctx: RuleContext) => Diagnostic[];

@@ -3,9 +3,36 @@ import type { Host } from '../../model/types.js';
 import type { RuleContext } from './context.js';
 import { where } from './context.js';
 import { isIpv4 } from '../ipv4.js';
+import { isAbsolute, relative } from 'node:path';
 
 const MAX_VNI = 16_777_215;
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+
+/**
+ * A Fabric from the manifest set (a pull request can change it) must not choose the trust
+ * anchors: with --accept-new-host-keys contiv appends to the known_hosts file, and it checks
+ * hosts against it. So its key and known_hosts files lie in ~/.ssh or ~/.contiv; a Fabric that
+ * names others comes with --fabric-ref (from a trusted branch) or --fabric.
+ */
+export function fabricPathsConfined(ctx: RuleContext): Diagnostic[] {
+  const folders = ctx.confineTo;
+  if (!folders) return [];
+  const inside = (p: string) => folders.some((f) => !relative(f, p).startsWith('..') && !isAbsolute(relative(f, p)) && relative(f, p) !== '');
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const fabric of ctx.fabrics) {
+    for (const host of fabric.hosts) {
+      for (const field of ['knownHostsFile', 'identityFile'] as const) {
+        const path = host.ssh[field];
+        if (path === undefined || inside(path) || seen.has(`${field} ${path}`)) continue;
+        seen.add(`${field} ${path}`);
+        const at = host.at[`ssh.${field}`] ?? fabric.at[`spec.ssh.${field}`] ?? host.source;
+        out.push(error('fabric-path-untrusted', `${field} ${path} is outside ~/.ssh and ~/.contiv, and this Fabric comes from the manifests (a pull request could have written it)`, at, 'keep it in ~/.ssh or ~/.contiv, or give the Fabric from a trusted place: --fabric-ref BASE (the base branch) or --fabric FILE'));
+      }
+    }
+  }
+  return out;
+}
 
 /** Exactly one Fabric per manifest set. */
 export function exactlyOneFabric(ctx: RuleContext): Diagnostic[] {

@@ -1,5 +1,5 @@
 import type { SemanticRule } from './context.js';
-import { exactlyOneFabric, hostAddressWellFormed, uniqueHosts, vniRangeWellFormed, vtepIsAddress } from './fabric.js';
+import { exactlyOneFabric, fabricPathsConfined, hostAddressWellFormed, uniqueHosts, vniRangeWellFormed, vtepIsAddress } from './fabric.js';
 import { networkGroupNamesDistinct, uniqueNames } from './names.js';
 import { ipPoolsValid } from './pools.js';
 import { groupReferences, rulePeerReferences, tenantsExist } from './references.js';
@@ -11,6 +11,7 @@ export { checkPolicyDocument } from './policy-rules.js';
 /** Rules over the whole manifest set; each returns its own diagnostics, all of them run. */
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   exactlyOneFabric,
+  fabricPathsConfined,
   uniqueHosts,
   hostAddressWellFormed,
   vtepIsAddress,

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadManifests } from '../../../src/manifest/load.js';
+import { contiv } from '../../support/cli.js';
+
+/*
+ * The trust anchors are not a pull request's to choose. A Fabric read from the manifests keeps
+ * its key and known_hosts files in ~/.ssh or ~/.contiv (with --accept-new-host-keys contiv
+ * appends to the known_hosts file: a Fabric naming victim/authorized_keys wrote a key line
+ * there); in CI, --fabric-ref BASE reads the Fabric from the base branch and the rest from the
+ * pull request, and --fabric FILE is the operator's own.
+ */
+
+const HOME = '/home/ci';
+const fabric = (known: string, identity = '~/.ssh/id_ed25519') =>
+  `apiVersion: contiv.io/v1\nkind: Fabric\nmetadata:\n  name: lab\nspec:\n  ssh:\n    identityFile: ${identity}\n    knownHostsFile: ${known}\n  hosts:\n    - name: h1\n      address: 198.18.0.11\n`;
+const load = (text: string, confine = true) => loadManifests({ files: [{ path: 'fabric.yaml', absPath: '/repo/m/fabric.yaml', text }], home: HOME, ...(confine ? { confineFabricPaths: true } : {}) });
+
+describe('a Fabric from the manifests does not choose the trust anchors', () => {
+  it('key and known_hosts files in ~/.ssh or ~/.contiv are fine', () => {
+    for (const known of ['~/.ssh/known_hosts', '~/.contiv/labs/x/known_hosts', `${HOME}/.ssh/ci_hosts`]) expect(load(fabric(known)).diagnostics, known).toEqual([]);
+  });
+
+  it('anything else is an error at its line, once per file, with the way out', () => {
+    const r = load(fabric('victim/authorized_keys', '/etc/ssh/ssh_host_ed25519_key'));
+    expect(r.model).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.source?.line, d.message])).toEqual([
+      ['fabric-path-untrusted', 7, 'identityFile /etc/ssh/ssh_host_ed25519_key is outside ~/.ssh and ~/.contiv, and this Fabric comes from the manifests (a pull request could have written it)'],
+      ['fabric-path-untrusted', 8, 'knownHostsFile /repo/m/victim/authorized_keys is outside ~/.ssh and ~/.contiv, and this Fabric comes from the manifests (a pull request could have written it)'],
+    ]);
+    expect(r.diagnostics[1]!.hint).toBe('keep it in ~/.ssh or ~/.contiv, or give the Fabric from a trusted place: --fabric-ref BASE (the base branch) or --fabric FILE');
+    // Out through .. or the folder itself is out.
+    for (const known of ['~/.ssh/../.bashrc', '~/.ssh', '~/.sshx/known_hosts']) expect(load(fabric(known)).diagnostics.map((d) => d.code), known).toEqual(['fabric-path-untrusted']);
+    // A Fabric the operator gave (--fabric, --fabric-ref) may name any file.
+    expect(load(fabric('victim/authorized_keys'), false).diagnostics).toEqual([]);
+  });
+});
+
+describe('--fabric-ref', () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'contiv-fabric-ref-'));
+    cpSync('examples/quickstart', join(repo, 'm'), { recursive: true });
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base');
+    // The pull request: its Fabric names a file of its choosing.
+    const f = join(repo, 'm', 'fabric.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('knownHostsFile: ~/.contiv/labs/contiv/known_hosts', 'knownHostsFile: ../../victim/authorized_keys'));
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('the pull request\'s Fabric is refused; the base branch\'s is used with --fabric-ref; not both --fabric and --fabric-ref', () => {
+    const dir = join(repo, 'm');
+    const own = contiv(['validate', dir]);
+    expect(own.status).toBe(1);
+    expect(own.stdout).toContain('error fabric-path-untrusted: knownHostsFile');
+    const based = contiv(['validate', dir, '--fabric-ref', 'main']);
+    expect(based.stdout + based.stderr).not.toContain('fabric-path-untrusted');
+    expect(based.status).toBe(0);
+    const both = contiv(['validate', dir, '--fabric-ref', 'main', '--fabric', join(dir, 'fabric.yaml')]);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toContain('--fabric and --fabric-ref both say where the Fabric comes from: give one');
+    const unknown = contiv(['validate', dir, '--fabric-ref', 'no-such-branch']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('--fabric-ref: cannot read');
+  });
+});
