@@ -79,6 +79,26 @@ describe('a plan\'s changes must name what contiv owns on the host', () => {
     expect(refused({ ...base, type: 'docker-network', action: 'delete', name: 'contiv-net', before: live.state.docker!.networks['contiv-net']! })).toEqual([]);
   });
 
+  it('what it makes where nothing is, and changes that say what they expect, pass; a plain create never makes a bridge contiv\'s', () => {
+    expect(refused({ ...base, type: 'address', action: 'create', bridge: 'contiv0', key: 'contiv.block.default.web.10-1-2-16', after: '10.1.2.16-10.1.2.31 pending' })).toEqual([]);
+    expect(refused({ ...base, type: 'address', action: 'create', bridge: 'br-phy', key: 'contiv.block.default.web.10-1-2-16', after: 'x' })).toEqual(["h1/x: bridge br-phy is not contiv's"]);
+    expect(refused({ ...base, type: 'bridge', action: 'update', bridge: 'contiv0', before: { externalIds: {} }, after: { externalIds: { a: 'b' } } })).toEqual([]);
+    expect(refused({ ...base, type: 'file', action: 'create', path: '/opt/cni/bin/contiv', after: { path: '/opt/cni/bin/contiv', sha256: 'c'.repeat(64), mode: '755' } })).toEqual([]);
+    expect(refused({ ...base, type: 'docker-network', action: 'create', name: 'web', after: { name: 'web', tenant: 'default', network: 'web', subnet: '10.1.2.0/24' } })).toEqual([]);
+    expect(refused({ ...base, type: 'docker-plugin', action: 'create', after: { build: 'a'.repeat(64) } })).toEqual([]);
+    expect(refused({ ...base, type: 'docker-plugin', action: 'update', after: { build: 'a'.repeat(64) } })).toEqual(['h1/x: an update of the Docker plugin without what it expects to find (before)']);
+    // A port made on br-phy does not make br-phy contiv's.
+    expect(refused({ ...base, type: 'port', action: 'create', bridge: 'br-phy', port: 'x', after: port('x', ownerIds('tunnel', 'h1/tunnel')) })).toEqual(["h1/x: bridge br-phy is not contiv's"]);
+  });
+
+  it('a host without files or Docker said: their updates and deletes are refused, not a crash', () => {
+    const bare: LiveHost = { ...live, state: { host: 'h1', bridges: { contiv0 } } };
+    expect(outsideContiv(bare, [{ ...base, type: 'file', action: 'delete', path: '/opt/cni/bin/contiv', before: { sha256: 'a'.repeat(64), mode: '755' } }])).toHaveLength(1);
+    expect(outsideContiv(bare, [{ ...base, type: 'docker-network', action: 'delete', name: 'contiv-net', before: live.state.docker!.networks['contiv-net']! }])).toEqual([
+      "h1/x: Docker network contiv-net is not one of contiv's driver, or the change does not say what it expects to find (before)",
+    ]);
+  });
+
   it('the files contiv installs, by path', () => {
     for (const p of ['/opt/cni/bin/contiv', '/usr/local/lib/contiv/contiv-docker', '/etc/systemd/system/contiv-docker.service', '/etc/cni/net.d/50-contiv-contiv-net.blue.conflist']) expect(isContivFile(p), p).toBe(true);
     for (const p of ['/etc/cni/net.d/10-calico.conflist', '/etc/cni/net.d/50-contiv-../../../etc/passwd.conflist', '/etc/cni/net.d/50-contiv-a/b.conflist', '/opt/cni/bin/bridge', '/etc/cni/net.d/50-contiv-.conflist']) expect(isContivFile(p), p).toBe(false);

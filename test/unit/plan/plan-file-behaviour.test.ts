@@ -91,6 +91,11 @@ describe('a tampered plan is refused before anything runs', () => {
     expect(tamper((p) => (conn(p).ssh['identityFile'] = '/k/id\nx'))).toMatch(/^refused: ssh files of web-01/);
     expect(tamper((p) => delete (conn(p) as { ssh?: unknown }).ssh)).toMatch(/^refused: ssh settings of web-01/);
     expect(tamper((p) => (conn(p).ssh['identityFile'] = '/home/ci/.ssh/id_ed25519'))).toBeUndefined();
+    for (const port of [1, 65535]) expect(tamper((p) => (conn(p).ssh['port'] = port)), String(port)).toBeUndefined();
+    for (const port of [65536, 22.5, '22']) expect(tamper((p) => (conn(p).ssh['port'] = port)), String(port)).toMatch(/^refused: ssh settings of web-01/);
+    expect(tamper((p) => (conn(p).ssh['user'] = 7))).toMatch(/^refused: ssh settings of web-01/);
+    expect(tamper((p) => ((p.connections as unknown[])[0] = null))).toMatch(/^refused: host name undefined/);
+    expect(tamper((p) => ((p.connections as unknown[])[0] = 'web-01'))).toMatch(/^refused: host name undefined/);
   });
 
   it('names what it refuses and why', () => {
