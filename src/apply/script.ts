@@ -34,10 +34,24 @@ export function lockPreamble(file: string = LOCK_FILE, fd = 9, waitSeconds = 30,
     'set -eu',
     `command -v flock >/dev/null 2>&1 || { echo "flock is missing on this host (util-linux)" >&2; exit ${EXIT_NO_FLOCK}; }`,
     `exec ${fd}>${file}`,
-    // The holder file is the host's: at most 300 bytes of it, without control characters.
-    `flock -w ${waitSeconds} ${fd} || { h=$(head -c 300 ${file}.holder 2>/dev/null | tr -d '\\000-\\037\\177' || true); echo "another contiv run holds ${file}\${h:+: $h}" >&2; exit ${EXIT_LOCKED}; }`,
+    // Who holds it, said only when the recorded holder is the one holding it (a record outlives its run).
+    `flock -w ${waitSeconds} ${fd} || { ${readHolder(file)} if [ "$holds" != yes ]; then holder=; fi; echo "another contiv run holds ${file}\${holder:+: $holder}" >&2; exit ${EXIT_LOCKED}; }`,
     ...(holder === undefined ? [] : [`printf '%s, pid %s, since %s\\n' ${shellQuote(holder.replace(/[\u0000-\u001f\u007f]/g, ' '))} "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${file}.holder`]),
   ];
+}
+
+/**
+ * Shell that reads a lock's holder record (at most 300 bytes, without control characters: the
+ * file is the host's) into $holder, its pid into $pid, and sets $holds to yes when that process
+ * still has the lock file open (so a record whose run is over names nobody).
+ */
+function readHolder(file: string): string {
+  return [
+    `holder=$(head -c 300 "${file}.holder" 2>/dev/null | tr -d '\\000-\\037\\177' || true);`,
+    `pid=$(printf '%s' "$holder" | sed -n 's/.*, pid \\([0-9][0-9]*\\), since .*/\\1/p');`,
+    'holds=no;',
+    `if [ -n "$pid" ] && [ -d "/proc/$pid/fd" ]; then for d in /proc/$pid/fd/*; do if [ "$(readlink "$d" 2>/dev/null || true)" = "${file}" ]; then holds=yes; fi; done; fi;`,
+  ].join(' ');
 }
 
 /** The held lock script of the apply executor (LOCK_SCRIPT) for a holder and a wait. */
@@ -78,12 +92,7 @@ export const FORCE_UNLOCK_SCRIPT = `set -eu
 f=${LOCK_FILE}
 exec 9>>"$f"
 if flock -n 9; then echo free; exit 0; fi
-holder=$(head -c 300 "$f.holder" 2>/dev/null | tr -d '\\000-\\037\\177' || true)
-pid=$(printf '%s' "$holder" | sed -n 's/.*, pid \\([0-9][0-9]*\\), since .*/\\1/p')
-holds=no
-if [ -n "$pid" ] && [ -d "/proc/$pid/fd" ]; then
-  for fd in /proc/$pid/fd/*; do if [ "$(readlink "$fd" 2>/dev/null || true)" = "$f" ]; then holds=yes; fi; done
-fi
+${readHolder(LOCK_FILE)}
 if [ "$holds" != yes ]; then echo "the lock is held by a process contiv did not record\${holder:+ (the record says: $holder)}" >&2; exit ${EXIT_UNKNOWN_HOLDER}; fi
 pkill -TERM -P "$pid" 2>/dev/null || true
 kill -TERM "$pid" 2>/dev/null || true

@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORCE_UNLOCK_SCRIPT, LOCK_SCRIPT, lockProblem, lockScript } from '../../../src/apply/script.js';
+import { FORCE_UNLOCK_SCRIPT, LOCK_SCRIPT, lockPreamble, lockProblem, lockScript } from '../../../src/apply/script.js';
 import { lockHolder } from '../../../src/cli/lock-holder.js';
 import { parseLockTimeout } from '../../../src/cli/options.js';
 import { HostError, type HostTarget } from '../../../src/host/transport.js';
@@ -35,6 +38,29 @@ describe('the lock script', () => {
     expect(e.message).toBe("h2: another contiv run held the host's lock (/run/contiv.lock) for 5 s (bob@ci (contiv apply), pid 9, since 2026-11-29T12:00:00Z); nothing changed");
     expect(e.hint).toBe('wait for it (--lock-timeout), or if that run is gone for good: contiv force-unlock h2');
     expect(lockProblem(H2, new Error('exit 75: another contiv run holds /run/contiv.lock')).message).toBe("h2: another contiv run held the host's lock (/run/contiv.lock) for 30 s; nothing changed");
+  });
+});
+
+describe('the lock script on a real lock file', () => {
+  it('names the holder its record names only while that process holds the lock; a stale record names nobody', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contiv-lock-'));
+    const file = join(dir, 'lock');
+    try {
+      // The holder: a shell that takes the lock, records itself as contiv does, and waits.
+      const holder = spawn('sh', ['-c', `exec 9>${file}; flock 9; printf '%s, pid %s, since %s\\n' 'bob@ci (contiv apply)' "$$" T >${file}.holder; exec sleep 30`], { stdio: 'ignore' });
+      for (let i = 0; i < 50 && !existsSync(`${file}.holder`); i++) await new Promise((r) => setTimeout(r, 50));
+      const wait = () => spawnSync('sh', ['-s'], { input: `${lockPreamble(file, 9, 1).join('\n')}\necho TAKEN\n`, encoding: 'utf8' });
+      const named = wait();
+      expect(named.status).toBe(75);
+      expect(named.stderr.trim()).toBe(`another contiv run holds ${file}: bob@ci (contiv apply), pid ${holder.pid}, since T`);
+      writeFileSync(`${file}.holder`, 'eve@x (contiv apply), pid 1, since T\n');
+      expect(wait().stderr.trim()).toBe(`another contiv run holds ${file}`);
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.once('exit', r));
+      expect(wait().stdout.trim()).toBe('TAKEN');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
