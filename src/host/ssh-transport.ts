@@ -105,6 +105,28 @@ export class SshTransport implements Transport {
     return pending;
   }
 
+  /**
+   * A channel to the host through its jump host (OpenSSH's ProxyJump): one connection per jump
+   * host for the run, made and checked as any host's (its key against the same known_hosts, the
+   * same login key), then a direct-tcpip channel to the host's SSH port.
+   */
+  private async throughJump(host: HostTarget, jump: NonNullable<HostTarget['ssh']['proxyJump']>): Promise<ClientChannel> {
+    const { proxyJump: _, ...ssh } = host.ssh;
+    const target: HostTarget = { name: `jump host ${jump.user}@${jump.address}:${jump.port}`, address: jump.address, ssh: { ...ssh, user: jump.user, port: jump.port } };
+    let via: Client;
+    try {
+      via = await this.connection(target);
+    } catch (e) {
+      const why = e instanceof HostError ? e : undefined;
+      throw new HostError(host.name, why?.kind ?? 'unreachable', `through ${e instanceof Error ? e.message : String(e)}`, why?.hint);
+    }
+    return new Promise<ClientChannel>((resolve, reject) =>
+      via.forwardOut('127.0.0.1', 0, host.address, host.ssh.port, (err, channel) =>
+        err ? reject(new HostError(host.name, 'unreachable', `${target.name} could not reach ${host.address}:${host.ssh.port}: ${err.message}`)) : resolve(channel),
+      ),
+    );
+  }
+
   private entries(path: string): Promise<KnownHostEntry[]> {
     let pending = this.knownHosts.get(path);
     if (!pending) {
@@ -161,6 +183,8 @@ export class SshTransport implements Transport {
       if (!agent) throw new HostError(host.name, 'config', 'no identityFile in the Fabric and no ssh-agent (SSH_AUTH_SOCK is not set)');
       config.agent = agent;
     }
+
+    if (host.ssh.proxyJump) config.sock = await this.throughJump(host, host.ssh.proxyJump);
 
     let keyProblem: HostError | undefined;
     config.hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {

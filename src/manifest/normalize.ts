@@ -144,6 +144,7 @@ interface RawSsh {
   port?: number;
   identityFile?: string;
   knownHostsFile?: string;
+  proxyJump?: string;
 }
 
 interface RawHost {
@@ -207,6 +208,11 @@ function normalizeHost(raw: RawHost, fabricSsh: RawSsh, base: string, home: stri
     knownHostsFile: resolvePath(ssh.knownHostsFile ?? FABRIC_DEFAULTS.knownHostsFile, base, home),
   };
   if (ssh.identityFile !== undefined) settings.identityFile = resolvePath(ssh.identityFile, base, home);
+  if (ssh.proxyJump !== undefined) {
+    const jump = parseJump(ssh.proxyJump, settings.user);
+    // A Fabric-wide jump host that is one of the hosts: that host is reached directly.
+    if (jump.address.toLowerCase() !== raw.address.toLowerCase() || jump.port !== settings.port) settings.proxyJump = jump;
+  }
   return {
     name: raw.name,
     address: raw.address,
@@ -219,6 +225,14 @@ function normalizeHost(raw: RawHost, fabricSsh: RawSsh, base: string, home: stri
     source,
     at,
   };
+}
+
+/** `[user@]host[:port]` (the schema's pattern) → its parts; the user defaults to the host's own, the port to 22. */
+export function parseJump(text: string, user: string): { user: string; address: string; port: number } {
+  const at = text.indexOf('@');
+  const rest = at === -1 ? text : text.slice(at + 1);
+  const colon = rest.lastIndexOf(':');
+  return { user: at === -1 ? user : text.slice(0, at), address: colon === -1 ? rest : rest.slice(0, colon), port: colon === -1 ? 22 : Number(rest.slice(colon + 1)) };
 }
 
 /** `~` is the user's home; a relative path is relative to the Fabric file's folder. */

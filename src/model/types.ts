@@ -47,6 +47,8 @@ export interface SshSettings {
   identityFile?: string;
   /** Absolute path. */
   knownHostsFile: string;
+  /** A jump host the host is reached through (OpenSSH's ProxyJump), checked and logged into like the host. */
+  proxyJump?: { user: string; address: string; port: number };
 }
 
 export type Datapath = 'system' | 'netdev';

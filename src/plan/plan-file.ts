@@ -132,6 +132,8 @@ function unsafeContent(plan: Plan): string | undefined {
     const ssh = c.ssh as Partial<HostConnection['ssh']> | undefined;
     if (typeof ssh !== 'object' || ssh === null || typeof ssh.user !== 'string' || !SSH_USER.test(ssh.user) || !Number.isInteger(ssh.port) || ssh.port! < 1 || ssh.port! > 65535) return `ssh settings of ${c.name}`;
     if (!isPath(ssh.knownHostsFile) || (ssh.identityFile !== undefined && !isPath(ssh.identityFile))) return `ssh files of ${c.name}`;
+    const jump = ssh.proxyJump as Partial<NonNullable<HostConnection['ssh']['proxyJump']>> | undefined;
+    if (jump !== undefined && (typeof jump !== 'object' || jump === null || typeof jump.user !== 'string' || !SSH_USER.test(jump.user) || typeof jump.address !== 'string' || !ADDRESS.test(jump.address) || !Number.isInteger(jump.port) || jump.port! < 1 || jump.port! > 65535)) return `jump host of ${c.name}`;
   }
   for (const h of plan.hosts) {
     if (!HOST_NAME.test(h.host) || !Array.isArray(h.changes)) return `host entry ${JSON.stringify(h.host)}`;

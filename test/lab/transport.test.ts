@@ -71,6 +71,43 @@ describe('ssh transport on the lab', () => {
     }
   });
 
+  it('reaches a host through a jump host (h1 as the bastion of h2), checking the jump host\'s key too', async () => {
+    const [h1, h2] = [hosts[0]!, hosts[1]!];
+    // h2's sshd answers only h1 from now on: the direct way is closed.
+    const nft = (...args: string[]) => execIn('h2', ['nft', ...args]);
+    expect((await nft('add', 'table', 'inet', 'contivjump')).code).toBe(0);
+    try {
+      await nft('add', 'chain', 'inet', 'contivjump', 'in', '{ type filter hook input priority 0; policy accept; }');
+      expect((await nft('add', 'rule', 'inet', 'contivjump', 'in', 'tcp', 'dport', '22', 'ip', 'saddr', '!=', h1.address, 'drop')).code).toBe(0);
+      const direct = new SshTransport({ connectTimeoutMs: 2000 });
+      try {
+        await expectHostError(direct.exec(h2, 'true'), 'unreachable');
+      } finally {
+        await direct.close();
+      }
+      const viaH1 = withSsh(h2, { proxyJump: { user: 'root', address: h1.address, port: 22 } });
+      const transport = new SshTransport();
+      try {
+        expect((await transport.exec(viaH1, 'cat /proc/sys/kernel/hostname')).stdout.trim()).toBe('h2');
+        expect((await gatherHost(transport, viaH1)).facts.hostname).toBe('h2');
+      } finally {
+        await transport.close();
+      }
+      // The jump host's key is checked against the same known_hosts: without h1's line, refused.
+      const knownHosts = join(tmp, 'without-h1');
+      writeFileSync(knownHosts, readFileSync(labPaths(CTEST.name).knownHosts, 'utf8').split('\n').filter((l) => !l.startsWith(`${h1.address} `)).join('\n'));
+      const strict = new SshTransport();
+      try {
+        const e = await expectHostError(strict.exec(withSsh(viaH1, { knownHostsFile: knownHosts }), 'true'), 'host-key-unknown');
+        expect(e.message).toMatch(new RegExp(`^h2: through jump host root@${h1.address.replace(/\./g, '\\.')}:22: host key SHA256:\\S+ of ${h1.address.replace(/\./g, '\\.')} is not in ${knownHosts}$`));
+      } finally {
+        await strict.close();
+      }
+    } finally {
+      await nft('delete', 'table', 'inet', 'contivjump');
+    }
+  });
+
   it('refuses a changed host key, naming the host and both fingerprints', async () => {
     const knownHosts = join(tmp, 'changed');
     // h1's entry replaced by h2's key: the key h1 presents is then "changed".

@@ -34,6 +34,20 @@ export function fabricPathsConfined(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
+/** A jump host's port is a port. */
+export function proxyJumpWellFormed(ctx: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const fabric of ctx.fabrics) {
+    for (const host of fabric.hosts) {
+      const jump = host.ssh.proxyJump;
+      if (!jump) continue;
+      const at = host.at['ssh.proxyJump'] ?? fabric.at['spec.ssh.proxyJump'] ?? host.source;
+      if (jump.port < 1 || jump.port > 65535) out.push(error('proxy-jump-port', `jump host ${jump.address}: port ${jump.port} is not a port (1-65535)`, at));
+    }
+  }
+  return out;
+}
+
 /** Exactly one Fabric per manifest set. */
 export function exactlyOneFabric(ctx: RuleContext): Diagnostic[] {
   if (ctx.fabrics.length === 0) {

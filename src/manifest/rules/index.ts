@@ -1,5 +1,5 @@
 import type { SemanticRule } from './context.js';
-import { exactlyOneFabric, fabricPathsConfined, hostAddressWellFormed, uniqueHosts, vniRangeWellFormed, vtepIsAddress } from './fabric.js';
+import { exactlyOneFabric, fabricPathsConfined, hostAddressWellFormed, proxyJumpWellFormed, uniqueHosts, vniRangeWellFormed, vtepIsAddress } from './fabric.js';
 import { networkGroupNamesDistinct, uniqueNames } from './names.js';
 import { ipPoolsValid } from './pools.js';
 import { groupReferences, rulePeerReferences, tenantsExist } from './references.js';
@@ -12,6 +12,7 @@ export { checkPolicyDocument } from './policy-rules.js';
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   exactlyOneFabric,
   fabricPathsConfined,
+  proxyJumpWellFormed,
   uniqueHosts,
   hostAddressWellFormed,
   vtepIsAddress,
