@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,12 @@ describe('the lock script', () => {
     // The default: 30 s, no holder record (attach and the claim protocol).
     expect(LOCK_SCRIPT).toContain('flock -w 30 9 ||');
     expect(LOCK_SCRIPT).not.toContain('.holder\n');
+  });
+
+  it('the scripts, whole (goldens: test/unit/apply/golden/lock-held-by-h.sh, force-unlock.sh)', () => {
+    expect(lockScript({ holder: 'h', waitSeconds: 7 })).toBe(readFileSync('test/unit/apply/golden/lock-held-by-h.sh', 'utf8'));
+    expect(FORCE_UNLOCK_SCRIPT).toBe(readFileSync('test/unit/apply/golden/force-unlock.sh', 'utf8'));
+    expect(LOCK_SCRIPT).toBe(lockScript());
   });
 
   it('a held lock is said with its holder, the wait, and how to end it', () => {

@@ -21,6 +21,13 @@ describe('proxyJump', () => {
     expect(jumps).toEqual({ bastion: undefined, h1: { user: 'ops', address: '10.0.0.1', port: 2222 }, h2: { user: 'deploy', address: '10.0.0.9', port: 22 } });
   });
 
+  it('the jump host is the host itself only at its own address (any case) and port', () => {
+    const direct = load(fabric('    proxyJump: Bastion.Example\n', host('b', 'bastion.example', '      vtep: 198.19.0.1\n'))).model!;
+    expect(direct.fabric.hosts[0]!.ssh.proxyJump).toBeUndefined();
+    const other = load(fabric('    proxyJump: Bastion.Example\n', host('b', 'bastion.example', '      vtep: 198.19.0.1\n      ssh: { port: 2222 }\n'))).model!;
+    expect(other.fabric.hosts[0]!.ssh.proxyJump).toEqual({ user: 'deploy', address: 'Bastion.Example', port: 22 });
+  });
+
   it('a jump host that is not [user@]host[:port], or a port past 65535, is an error at its line', () => {
     const bad = load(fabric('    proxyJump: "ops@bastion; reboot"\n', host('h1', '198.18.0.11')));
     expect(bad.model).toBeUndefined();
