@@ -4,7 +4,7 @@ import { floodCount, floodVteps } from '../compile/tunnels.js';
 import { cidrRange, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
-import { endpointsOf, type Endpoint } from '../state/endpoint.js';
+import { endpointRecordProblems, endpointsOf, type Endpoint } from '../state/endpoint.js';
 import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
 import type { Allocations } from '../compile/allocate.js';
 import { parseRecords, unreadableModel } from '../compile/records.js';
@@ -98,6 +98,20 @@ export function modelRecordsReadable(live: Record<string, LiveHost>): Diagnostic
       .filter((b) => unreadableModel(b.externalIds))
       .map((b): Diagnostic => ({ ...warning('model-records-unreadable', `${host}: the records contiv keeps on bridge ${b.name} (external_ids contiv.model.*) cannot be read; they are written again from the manifests and the other hosts' records`), address: host })),
   );
+}
+
+/**
+ * Endpoint records that are not what contiv writes (edited on the host, or a host that lies):
+ * a plan would read addresses and namespaces from them, so it stops here, naming the host and
+ * the record, before it reads any of them.
+ */
+export function endpointRecordsValid(live: Record<string, LiveHost>): Diagnostic[] {
+  return Object.entries(live).flatMap(([host, l]) => {
+    const problems = endpointRecordProblems(l.state);
+    return problems.length
+      ? [hostError(host, 'endpoint-record-damaged', `${host}: endpoint records that contiv did not write: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` and ${problems.length - 3} more` : ''}`, 'detach those endpoints (contiv detach), or set their external_ids back; nothing is planned until then')]
+      : [];
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
 import { dockerHostsReady, dockerNetworksFreeToGo, dockerNetworksHaveGateways } from './docker-checks.js';
-import { applyToolsPresent, bridgesAreOurs, flowsLeaveForeignAlone, endpointsFollowManifests, hostsLeftFabric, modelRecordsReadable, recordedModel, tunnelMeshCheck, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { applyToolsPresent, bridgesAreOurs, endpointRecordsValid, flowsLeaveForeignAlone, endpointsFollowManifests, hostsLeftFabric, modelRecordsReadable, recordedModel, tunnelMeshCheck, underlayReady, vnisStableUnderEndpoints } from './checks.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { planIpam, type HostAddresses } from '../ipam/fleet.js';
@@ -62,6 +62,9 @@ function aliveAddresses(l: LiveHost, gone: readonly string[]): HostAddresses {
 /** Pure: model + live state of every host → allocations → desired state → the plan (of every host, or of a shard's). */
 export function makePlan(input: PlanInput): PlanResult {
   const { model, live } = input;
+  // Before anything reads an endpoint's address or namespace.
+  const damaged = endpointRecordsValid(live);
+  if (damaged.length) return { diagnostics: damaged };
   const covered = new Set(input.cover?.hosts ?? model.fabric.hosts.map((h) => h.name));
   // The hosts gathered in full; the others of a shard were read for their records only.
   const full = input.cover ? Object.fromEntries(Object.entries(live).filter(([h]) => covered.has(h))) : live;

@@ -1,5 +1,6 @@
 import type { HostState, PortState } from './host-state.js';
 import { KIND_KEY, ownerIds } from './marks.js';
+import { isIpv4 } from '../manifest/ipv4.js';
 
 /**
  * An endpoint: a container interface attached to a network. It lives on its host only, as an
@@ -81,6 +82,46 @@ function fromPort(host: string, port: PortState): Endpoint | undefined {
   const lender = x[ENDPOINT_KEYS.lender];
   if (lender) e.lender = lender;
   return e;
+}
+
+const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** What each record of an endpoint's port may hold: what contiv writes there, nothing else. */
+const RECORD_FORMS: Record<keyof typeof ENDPOINT_KEYS, RegExp | ((v: string) => boolean)> = {
+  tenant: LABEL,
+  network: LABEL,
+  group: LABEL,
+  ip: isIpv4,
+  mac: /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i,
+  // A name under /run/netns, or a runtime's absolute path; no control characters either way.
+  netns: /^([A-Za-z0-9_.-]{1,255}|\/[^\u0000-\u001f\u007f]{1,4095})$/,
+  ifname: /^[A-Za-z0-9_.-]{1,15}$/,
+  container: /^[A-Za-z0-9_.-]{1,128}$/,
+  lender: LABEL,
+};
+const REQUIRED = ['tenant', 'network', 'ip', 'mac', 'netns'] as const;
+
+/**
+ * The records of a host's endpoint ports that are not what contiv writes (a record edited on
+ * the host, or a host that lies), each as `port: key "value"`: a plan reads addresses and
+ * namespaces from them, and shows them, so it refuses a host with one.
+ */
+export function endpointRecordProblems(state: HostState): string[] {
+  const out: string[] = [];
+  for (const bridge of Object.values(state.bridges)) {
+    for (const port of Object.values(bridge.ports)) {
+      if (port.externalIds[KIND_KEY] !== 'endpoint') continue;
+      for (const [field, key] of Object.entries(ENDPOINT_KEYS) as Array<[keyof typeof ENDPOINT_KEYS, string]>) {
+        const value = port.externalIds[key];
+        if (value === undefined) {
+          if ((REQUIRED as readonly string[]).includes(field)) out.push(`${port.name}: ${key} missing`);
+          continue;
+        }
+        const form = RECORD_FORMS[field];
+        if (!(typeof form === 'function' ? form(value) : form.test(value))) out.push(`${port.name}: ${key} ${JSON.stringify(value)}`);
+      }
+    }
+  }
+  return out;
 }
 
 /** The endpoints of a host, from its endpoint ports, sorted by port name. */
