@@ -19,6 +19,8 @@ const state = (...ports: PortState[]): HostState => ({ host: 'h1', bridges: { co
 describe('endpoint records', () => {
   it('what contiv writes passes: names, a path or a name for the namespace, an address, a MAC', () => {
     expect(endpointRecordProblems(state(port('cv1', GOOD), port('cv2', { ...GOOD, 'contiv.netns': 'web-1' })))).toEqual([]);
+    // A one-letter name is a DNS label.
+    expect(endpointRecordProblems(state(port('cv3', { ...GOOD, 'contiv.tenant': 'a', 'contiv.group': 'b' })))).toEqual([]);
   });
 
   it('anything else is named, by port, record and value; a missing required record too; other ports are not read', () => {
@@ -26,6 +28,8 @@ describe('endpoint records', () => {
       ['contiv.ip', '10.1.2.5\n```\n# Approved'],
       ['contiv.ip', '10.1.2.256'],
       ['contiv.mac', '02:00:0a:01:02'],
+      ['contiv.mac', 'x02:00:0a:01:02:05'],
+      ['contiv.mac', '02:00:0a:01:02:05x'],
       ['contiv.tenant', 'Default'],
       ['contiv.network', 'web;reboot'],
       ['contiv.group', ''],
@@ -46,6 +50,8 @@ describe('endpoint records', () => {
   it('a plan stops on them, naming the host and the first three', () => {
     const records = (n: number) => Array.from({ length: n }, (_, i) => port(`cv${i}`, { ...GOOD, 'contiv.ip': `x${i}` }));
     const live = (n: number) => ({ h1: { state: state(...records(n)) } as unknown as LiveHost });
+    expect(endpointRecordsValid(live(3))[0]!.message).toBe('h1: endpoint records that contiv did not write: cv0: contiv.ip "x0"; cv1: contiv.ip "x1"; cv2: contiv.ip "x2"');
+    expect(endpointRecordsValid(live(0))).toEqual([]);
     expect(endpointRecordsValid(live(4))).toEqual([
       {
         severity: 'error',
