@@ -39,11 +39,6 @@ export function modelText(externalIds: Record<string, string>): string | undefin
   return text;
 }
 
-/** The chunk keys of external_ids and their values. */
-export function modelChunks(externalIds: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(externalIds).filter(([k]) => isModelChunk(k)));
-}
-
 /** Unreadable text: edited by hand, cut short, or written by a contiv of a format this one does not know. */
 export const UNREADABLE = null;
 

@@ -2,7 +2,7 @@ import type { CompiledHost } from '../compile/compile.js';
 import type { BridgeState, DockerNetworkState, DockerState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
 import { isRecordKey, parseRecords, type ParsedRecord } from '../compile/records.js';
-import { expandModel, isModelChunk, modelChunks, modelDifference, modelOf, modelText, sameModel, UNREADABLE } from '../compile/model-blob.js';
+import { expandModel, isModelChunk, modelDifference, modelOf, sameModel, UNREADABLE } from '../compile/model-blob.js';
 import { VTEP_OWNER } from '../compile/tunnels.js';
 import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.js';
 import { fieldChanges } from './field-changes.js';
@@ -154,12 +154,7 @@ function diffBridge(host: string, want: BridgeState, have: BridgeState | undefin
   const address = `${host}/bridge/${want.name}`;
   const after = bridgeFields(want);
   if (!have) return { type: 'bridge', action: 'create', host, address, bridge: want.name, after, reason: 'not on the host yet' };
-  const before = bridgeFields(have);
-  // The same records in another text (another zlib wrote them) are no change.
-  if (modelText(before.externalIds) !== modelText(after.externalIds) && sameModel(before.externalIds, after.externalIds)) {
-    before.externalIds = { ...Object.fromEntries(Object.entries(before.externalIds).filter(([k]) => !isModelChunk(k))), ...modelChunks(after.externalIds) };
-  }
-  const delta = bridgeDelta(before, after);
+  const delta = bridgeDelta(bridgeFields(have), after);
   if (!delta) return undefined;
   return { type: 'bridge', action: 'update', host, address, bridge: want.name, ...delta, reason: deltaReason(delta.before, delta.after) };
 }
@@ -179,12 +174,14 @@ export function bridgeDelta(before: BridgeFields, after: BridgeFields): { before
     ...(before.failMode !== after.failMode ? { failMode: after.failMode } : {}),
     externalIds: {},
   };
-  // The model's chunks are one value: when one differs, the delta carries all of both sides (it is read whole).
-  const modelDiffers = modelText(before.externalIds) !== modelText(after.externalIds);
+  // The model's chunks are one value, compared by the records they hold (another zlib writes
+  // other text for the same records: no change): when those differ, the delta carries every
+  // chunk of both sides (it is read whole); when not, none.
+  const modelDiffers = !sameModel(before.externalIds, after.externalIds);
   for (const key of [...new Set([...Object.keys(before.externalIds), ...Object.keys(after.externalIds)])].sort()) {
     const was = before.externalIds[key];
     const will = after.externalIds[key];
-    if (was === will && !(modelDiffers && isModelChunk(key))) continue;
+    if (isModelChunk(key) ? !modelDiffers : was === will) continue;
     if (was !== undefined) b.externalIds[key] = was;
     if (will !== undefined) a.externalIds[key] = will;
   }

@@ -85,7 +85,10 @@ export function makePlan(input: PlanInput): PlanResult {
   const compileInput: CompileInput = { model, allocations, live: liveStates, gone, addresses: addresses.records, addressReasons: addresses.reasons, ...(input.cni ? { cni: input.cni } : {}), ...(input.docker ? { docker: input.docker } : {}) };
   const shared = fabricShared(compileInput);
   const mesh = tunnelMeshCheck(model);
-  const found: Diagnostic[][] = [[], [], [], []];
+  const meshProblems: Diagnostic[] = [];
+  const bridgeProblems: Diagnostic[] = [];
+  const foreignFlowProblems: Diagnostic[] = [];
+  const dockerProblems: Diagnostic[] = [];
   const desired: Record<string, CompiledHost> = {};
   const hostPlans: HostPlan[] = [];
   for (const h of model.fabric.hosts) {
@@ -93,14 +96,14 @@ export function makePlan(input: PlanInput): PlanResult {
     const compiled = compileHost(compileInput, h, shared);
     const one = { [h.name]: compiled };
     const gathered: Record<string, LiveHost> = full[h.name] ? { [h.name]: full[h.name]! } : {};
-    found[0]!.push(...mesh(h.name, compiled));
-    found[1]!.push(...bridgesAreOurs(one, gathered));
-    found[2]!.push(...flowsLeaveForeignAlone(one, gathered));
-    found[3]!.push(...dockerNetworksFreeToGo(one, gathered));
+    meshProblems.push(...mesh(h.name, compiled));
+    bridgeProblems.push(...bridgesAreOurs(one, gathered));
+    foreignFlowProblems.push(...flowsLeaveForeignAlone(one, gathered));
+    dockerProblems.push(...dockerNetworksFreeToGo(one, gathered));
     if (input.keepDesired) desired[h.name] = compiled;
     hostPlans.push({ host: h.name, fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }), changes: diffHost(compiled, liveStates[h.name]) });
   }
-  diagnostics.push(...found.flat());
+  diagnostics.push(...meshProblems, ...bridgeProblems, ...foreignFlowProblems, ...dockerProblems);
   if (hasErrors(diagnostics)) return { diagnostics };
   const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,
