@@ -10,6 +10,8 @@ import type { Change, HostPlan, Plan } from '../plan/types.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState } from '../state/host-state.js';
 import { settleClaims, type SettledClaim } from '../endpoint/claim.js';
+import { randomBytes } from 'node:crypto';
+import { armLines, confirmScript, parseConfirm } from './deadman.js';
 import { fileCleanupScript, hostScript, LOCK_READY, lockProblem, lockScript, type Bundles } from './script.js';
 
 /** Every read here is made while this run holds the host's lock. */
@@ -29,6 +31,18 @@ export interface ApplyDeps {
   bundles?: Bundles;
   /** Who takes each host's lock (shown to a run that waits for it in vain), and how long to wait for it (30 s). */
   lock?: { holder?: string; waitSeconds?: number };
+  /**
+   * The dead-man timer (src/apply/deadman.ts): seconds after which a host restores its state
+   * before the apply unless contiv confirmed it over a new connection. 0 or absent: none.
+   */
+  confirmTimeoutSeconds?: number;
+  /** Once set, no host is started any more; the hosts in progress finish (verified, or rolled back). */
+  interrupted?: AbortSignal;
+  /**
+   * Fault injection for the lab's fault tests (CONTIV_FAILPOINT): awaited at a named point of a
+   * host's apply, so a test can kill a process or cut a path at a known moment.
+   */
+  failpoint?: (point: 'after-change', host: string) => Promise<void>;
 }
 
 export interface ApplyOptions {
@@ -61,9 +75,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   const plans = new Map(plan.hosts.map((h) => [h.host, h]));
   const outcomes = await forEachHost(targets, options.parallelism, async (host) => {
     const hostPlan = plans.get(host.name)!;
+    if (deps.interrupted?.aborted) throw new HostError(host.name, 'interrupted', 'not started: the apply was interrupted; nothing changed');
     emit({ type: 'host-started', host: host.name, changes: hostPlan.changes.length });
     const started = Date.now();
-    const after = await applyHost(deps.transport, host, hostPlan, emit, deps.bundles ?? {}, deps.lock ?? {});
+    const after = await applyHost(deps, host, hostPlan, emit);
     emit({ type: 'host-applied', host: host.name, changes: hostPlan.changes.length, ms: Date.now() - started });
     return { changes: hostPlan.changes.length, after };
   });
@@ -77,7 +92,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   return outcomes;
 }
 
-async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void, bundles: Bundles, lock: NonNullable<ApplyDeps['lock']>): Promise<HostState> {
+async function applyHost(deps: ApplyDeps, host: HostTarget, hostPlan: HostPlan, emit: (e: ApplyEvent) => void): Promise<HostState> {
+  const { transport } = deps;
+  const lock = deps.lock ?? {};
+  const bundles = deps.bundles ?? {};
   let reported = false;
   const report = (e: unknown): void => {
     if (reported) return;
@@ -101,18 +119,24 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
     const moved = fingerprintHost(before) !== hostPlan.fingerprint ? ['its fingerprint'] : unmetAssumptions(before, hostPlan.changes);
     if (moved.length) throw new HostError(host.name, 'command', `changed since the plan was made; nothing applied (${moved.slice(0, 3).join(', ')} moved)`, 'make a new plan');
     const expected = projectState(before, hostPlan.changes);
+    const timer = armTimer(deps.confirmTimeoutSeconds, before, expected, hostPlan.changes);
     try {
-      await runScript(transport, host, hostPlan.changes, bundles);
+      await runScript(transport, host, hostPlan.changes, bundles, timer?.arm);
+      await deps.failpoint?.('after-change', host.name);
       const after = (await gatherHost(transport, host, LOCK_HELD)).state;
       const left = withinPlan(diffHost(asCompiled(expected), after), hostPlan.changes);
       if (left.length > 0) throw new HostError(host.name, 'command', `verification failed: ${left.length} change(s) not in effect after apply (${left.map((c) => c.address).slice(0, 3).join(', ')})`);
-      const cleanup = fileCleanupScript(hostPlan.changes);
-      if (cleanup) await transport.exec(host, cleanup);
+      const cleanup = fileCleanupScript(hostPlan.changes) ?? '';
+      if (timer) await confirm(transport, host, timer, cleanup);
+      else if (cleanup) await transport.exec(host, cleanup);
       return after;
     } catch (e) {
       // The failure first, then what was done about it.
       report(e);
-      await rollback(transport, host, before, hostPlan.changes, emit);
+      const restored = await rollback(transport, host, before, hostPlan.changes, emit);
+      // Back where it was, checked: the timer has nothing left to do. Otherwise it stays armed,
+      // and restores the host if contiv could not (the connection is what failed).
+      if (restored && timer) await transport.exec(host, confirmScript(timer.token)).catch(() => undefined);
       throw e;
     }
   } catch (e) {
@@ -123,20 +147,55 @@ async function applyHost(transport: Transport, host: HostTarget, hostPlan: HostP
   }
 }
 
-async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[], bundles: Bundles = {}): Promise<void> {
-  const result = await transport.exec(host, hostScript(changes, bundles));
+interface ArmedTimer {
+  token: string;
+  seconds: number;
+  /** The lines that arm it, ahead of the change. */
+  arm: string[];
+}
+
+/** The timer for one host's change: its checkpoint is the way back from the state the change makes. */
+function armTimer(seconds: number | undefined, before: HostState, expected: HostState, changes: readonly Change[]): ArmedTimer | undefined {
+  if (!seconds) return undefined;
+  const token = randomBytes(8).toString('hex');
+  const back = withinPlan(diffHost(asCompiled(before), expected), changes);
+  return { token, seconds, arm: armLines(token, seconds, hostScript(back, {}, { restore: true })) };
+}
+
+/**
+ * The confirmation, over a new connection: it proves that the changed host still accepts
+ * contiv, and disarms its timer. A host that cannot be reached anew, or whose timer fired first,
+ * has failed (and is rolled back by the caller, through the connection still open, if it can).
+ */
+async function confirm(transport: Transport, host: HostTarget, timer: ArmedTimer, cleanup: string): Promise<void> {
+  let outcome;
+  try {
+    outcome = parseConfirm((await transport.exec(host, confirmScript(timer.token, cleanup), { fresh: true, timeoutMs: 60_000 + 90_000 })).stdout);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(`${host.name}: `, '') : String(e);
+    throw new HostError(host.name, 'unreachable', `applied and verified, but a new SSH connection to confirm it failed (${why}); unless contiv rolls it back now, the host restores its state before the apply by itself within ${timer.seconds} s of the change`);
+  }
+  if (outcome.status === 'fired') throw new HostError(host.name, 'timeout', `its dead-man timer fired before contiv confirmed the change (${outcome.report})`, `the host is back at its state before the apply; if it is slow, give it longer (--confirm-timeout, now ${timer.seconds} s)`);
+  if (outcome.status === 'unknown') throw new HostError(host.name, 'command', 'its dead-man timer is gone (the host rebooted, or /run was cleared?); the change is not confirmed', 'run contiv plan to see where the host is');
+}
+
+async function runScript(transport: Transport, host: HostTarget, changes: readonly Change[], bundles: Bundles = {}, first: readonly string[] = []): Promise<void> {
+  const script = hostScript(changes, bundles);
+  const result = await transport.exec(host, first.length ? `set -eu\n${first.join('\n')}\n${script}` : script);
   if (result.code !== 0) throw new HostError(host.name, 'command', `apply failed (exit ${result.code}): ${stderrSummary(result)}`);
 }
 
 /** Back to `before`, for what the plan touches: the changes that turn it from what is there now into what was. */
-async function rollback(transport: Transport, host: HostTarget, before: HostState, plan: readonly Change[], emit: (e: ApplyEvent) => void): Promise<void> {
+async function rollback(transport: Transport, host: HostTarget, before: HostState, plan: readonly Change[], emit: (e: ApplyEvent) => void): Promise<boolean> {
   try {
     const back = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host, LOCK_HELD)).state), plan);
     if (back.length > 0) await runScript(transport, host, back);
     const check = withinPlan(diffHost(asCompiled(before), (await gatherHost(transport, host, LOCK_HELD)).state), plan);
     emit({ type: 'rolled-back', host: host.name, ok: check.length === 0, ...(check.length ? { message: `${check.length} change(s) could not be undone` } : {}) });
+    return check.length === 0;
   } catch (e) {
     emit({ type: 'rolled-back', host: host.name, ok: false, message: e instanceof Error ? e.message : String(e) });
+    return false;
   }
 }
 

@@ -116,12 +116,21 @@ function setMap(table: string, record: string, column: string, before: Record<st
   return out;
 }
 
-function bridgeCommands(c: BridgeChange): VsctlCommand[] {
+/**
+ * How a script is made. `restore`: the dead-man timer's checkpoint, which may run from the state
+ * before the change, after it, or anywhere between (the change was cut off): what it creates may
+ * already be there, a file it puts back may never have been replaced.
+ */
+export interface ScriptOptions {
+  restore?: boolean;
+}
+
+function bridgeCommands(c: BridgeChange, o: ScriptOptions): VsctlCommand[] {
   switch (c.action) {
     case 'create': {
       const a = c.after;
       if (!isWholeBridge(a)) throw new Error(`bridge ${c.bridge}: a create without the bridge's fields (a damaged plan?)`);
-      return [['add-br', c.bridge], ['set', 'bridge', c.bridge, `datapath_type=${a.datapathType}`, `fail_mode=${a.failMode}`], ...setMap('bridge', c.bridge, 'external_ids', undefined, a.externalIds)];
+      return [[...mayExist(o), 'add-br', c.bridge], ['set', 'bridge', c.bridge, `datapath_type=${a.datapathType}`, `fail_mode=${a.failMode}`], ...setMap('bridge', c.bridge, 'external_ids', undefined, a.externalIds)];
     }
     case 'update':
     case 'replace': {
@@ -148,12 +157,16 @@ function interfaceSettings(p: PortState, before?: PortState): string[] {
   return out;
 }
 
-function portCommands(c: PortChange): VsctlCommand[] {
+function mayExist(o: ScriptOptions): string[] {
+  return o.restore ? ['--may-exist'] : [];
+}
+
+function portCommands(c: PortChange, o: ScriptOptions): VsctlCommand[] {
   const p = c.after;
   switch (c.action) {
     case 'create':
       return [
-        ['add-port', c.bridge, c.port],
+        [...mayExist(o), 'add-port', c.bridge, c.port],
         ['set', 'interface', c.port, ...interfaceSettings(p!)],
         ...setMap('interface', c.port, 'options', undefined, p!.options),
         ['set', 'port', c.port, `protected=${p!.protected}`],
@@ -219,11 +232,13 @@ const FILE_EOF = 'CONTIV_FILE_EOF';
  * was there is kept beside it as `PATH.contiv-prev`: a rollback (a change to the state before,
  * which carries no content) puts it back.
  */
-function fileLines(c: FileChange, bundles: Bundles): string[] {
+function fileLines(c: FileChange, bundles: Bundles, o: ScriptOptions): string[] {
   const path = shellQuote(c.path);
   const prev = shellQuote(`${c.path}.contiv-prev`);
-  if (c.after === undefined) return [`if [ -f ${path} ]; then mv -f ${path} ${prev}; fi`];
-  if (c.after.content === undefined && c.after.bundle === undefined) return [`mv -f ${prev} ${path}`];
+  // A restore removes what the apply created (nothing is restored later, so no copy is kept) and
+  // puts back a copy only where the apply got as far as making one.
+  if (c.after === undefined) return [o.restore ? `rm -f ${path}` : `if [ -f ${path} ]; then mv -f ${path} ${prev}; fi`];
+  if (c.after.content === undefined && c.after.bundle === undefined) return [o.restore ? `if [ -f ${prev} ]; then mv -f ${prev} ${path}; fi` : `mv -f ${prev} ${path}`];
   let content = c.after.content;
   if (c.after.bundle !== undefined) {
     const b = bundles[c.after.bundle];
@@ -250,15 +265,15 @@ export function fileCleanupScript(changes: readonly Change[]): string | undefine
 }
 
 /** The whole script for one host. Values are quoted for sh; the flows go in a quoted here-document. */
-export function hostScript(changes: readonly Change[], bundles: Bundles = {}): string {
+export function hostScript(changes: readonly Change[], bundles: Bundles = {}, options: ScriptOptions = {}): string {
   const vsctl: VsctlCommand[] = [];
   const deletedBridges = new Set<string>();
   for (const c of changes) {
     if (c.type === 'bridge') {
-      vsctl.push(...bridgeCommands(c));
+      vsctl.push(...bridgeCommands(c, options));
       if (c.action === 'delete') deletedBridges.add(c.bridge);
     } else if (c.type === 'port') {
-      vsctl.push(...portCommands(c));
+      vsctl.push(...portCommands(c, options));
     } else if (c.type === 'address') {
       vsctl.push(c.after === undefined ? ['remove', 'bridge', c.bridge, 'external_ids', ovsString(c.key)] : ['set', 'bridge', c.bridge, `external_ids:${ovsString(c.key)}=${ovsString(c.after)}`]);
     }
@@ -273,7 +288,7 @@ export function hostScript(changes: readonly Change[], bundles: Bundles = {}): s
   for (const c of changes) if (c.type === 'docker-network' && (c.action === 'delete' || c.action === 'replace')) out.push(networkRemoveLine(c.name));
   for (const c of changes) if (c.type === 'docker-plugin' && c.action === 'delete') out.push(...pluginStopLines());
   // Files last: a runtime finds a network's configuration only once its flows are there.
-  for (const c of changes) if (c.type === 'file') out.push(...fileLines(c, bundles));
+  for (const c of changes) if (c.type === 'file') out.push(...fileLines(c, bundles, options));
   // The plugin starts from its file, and Docker calls it while it makes a network.
   for (const c of changes) if (c.type === 'docker-plugin' && c.after) out.push(...pluginStartLines(c.host, c.after.build));
   for (const c of changes) if (c.type === 'docker-network' && c.after) out.push(networkCreateLine(c.after));

@@ -31,7 +31,18 @@ export class SshTransport implements Transport {
 
   async exec(host: HostTarget, script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new Error('transport is closed');
-    const client = await this.connection(host);
+    if (options.fresh) {
+      const own = await this.connectRetrying(host);
+      try {
+        return await this.execOn(own, host, script, options);
+      } finally {
+        own.end();
+      }
+    }
+    return this.execOn(await this.connection(host), host, script, options);
+  }
+
+  private async execOn(client: Client, host: HostTarget, script: string, options: ExecOptions): Promise<ExecResult> {
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs ?? 120_000;
     // Root runs the script directly; other users through sudo, which must not ask for a password.
     const command = host.ssh.user === 'root' ? 'sh -s' : 'sudo -n sh -s';
@@ -41,7 +52,7 @@ export class SshTransport implements Transport {
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         const timer = setTimeout(() => {
-          this.drop(host, client);
+          this.drop(host, client, options.fresh === true);
           reject(new HostError(host.name, 'timeout', `command timed out after ${Math.round(timeoutMs / 1000)} s`));
         }, timeoutMs);
         stream.on('data', (d: Buffer) => stdout.push(d));
@@ -90,17 +101,23 @@ export class SshTransport implements Transport {
     await Promise.all(all.map((p) => p.then((c) => c.end(), () => undefined)));
   }
 
-  private drop(host: HostTarget, client: Client): void {
-    this.connections.delete(host.name);
+  private drop(host: HostTarget, client: Client, fresh: boolean): void {
+    if (!fresh) this.connections.delete(host.name);
     client.destroy();
   }
 
   private connection(host: HostTarget): Promise<Client> {
     let pending = this.connections.get(host.name);
     if (!pending) {
-      pending = this.connectRetrying(host);
-      this.connections.set(host.name, pending);
-      pending.catch(() => this.connections.delete(host.name));
+      const made = this.connectRetrying(host);
+      pending = made;
+      this.connections.set(host.name, made);
+      // A connection that fails or closes later is forgotten, so the next exec reconnects (only
+      // this one: a connection made for one command closes without touching the shared one).
+      const forget = (): void => {
+        if (this.connections.get(host.name) === made) this.connections.delete(host.name);
+      };
+      made.then((client) => (client.on('error', forget), client.on('close', forget)), forget);
     }
     return pending;
   }
@@ -220,9 +237,8 @@ export class SshTransport implements Transport {
       const client = new Client();
       client.once('ready', () => {
         client.removeAllListeners('error');
-        // A connection that fails later is dropped so the next exec reconnects.
-        client.on('error', () => this.connections.delete(host.name));
-        client.on('close', () => this.connections.delete(host.name));
+        // A later error is the connection's end (its 'close' follows); the caller sees it as its command failing.
+        client.on('error', () => undefined);
         resolve(client);
       });
       client.once('error', (err: Error & { level?: string; code?: string }) => {

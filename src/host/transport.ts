@@ -17,6 +17,11 @@ export function stderrSummary(result: Pick<ExecResult, 'stderr'>, lines = 3): st
 export interface ExecOptions {
   /** Abort the command (and its connection) after this long. */
   timeoutMs?: number;
+  /**
+   * Over a connection of its own, made for this command and closed after it: proof that the
+   * host still accepts new connections (an apply's confirmation), not only the one held open.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -107,7 +112,8 @@ export type HostErrorKind =
   | 'sudo'
   | 'permission'
   | 'missing-binary'
-  | 'command';
+  | 'command'
+  | 'interrupted';
 
 /** A problem with one host. The message names the host and the cause; the others go on. */
 export class HostError extends Error {

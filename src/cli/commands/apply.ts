@@ -17,6 +17,7 @@ import { hostOptions, manifestOptions, parseLockTimeout, shardOptions, type Mani
 import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
+import { DEFAULT_CONFIRM_TIMEOUT, failpointFromEnv, INTERRUPTED, onInterrupt, parseConfirmTimeout } from '../apply-safety.js';
 
 interface ApplyOptions extends ManifestCliOptions, ShardCliOptions {
   autoApprove?: boolean;
@@ -24,6 +25,7 @@ interface ApplyOptions extends ManifestCliOptions, ShardCliOptions {
   acceptNewHostKeys?: boolean;
   color?: boolean;
   lockTimeout: number;
+  confirmTimeout: number;
 }
 
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
@@ -32,6 +34,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
   shardOptions(hostOptions(command))
     .option('--auto-approve', 'apply without asking')
     .option('--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30)
+    .option('--confirm-timeout <seconds>', 'a host restores its state before the apply by itself unless contiv confirms the change over a new SSH connection within this long (0: no such timer)', parseConfirmTimeout, DEFAULT_CONFIRM_TIMEOUT)
     .action(async (arg: string, options: ApplyOptions) => {
       const color = useColor(options.color);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
@@ -95,8 +98,22 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           else (progress?.onEvent ?? printEvent)(e);
         };
         const lock = { holder: lockHolder('apply', plan.source.ref), waitSeconds: options.lockTimeout };
-        const outcomes = await applyPlan(plan, { transport, hosts: plan.connections, bundles, lock }, { parallelism: options.parallelism, onEvent });
+        const interrupt = onInterrupt(() => process.stderr.write(INTERRUPTED));
+        const failpoint = failpointFromEnv(process.env['CONTIV_FAILPOINT']);
+        let outcomes;
+        try {
+          outcomes = await applyPlan(plan, { transport, hosts: plan.connections, bundles, lock, confirmTimeoutSeconds: options.confirmTimeout, interrupted: interrupt.signal, ...(failpoint ? { failpoint } : {}) }, { parallelism: options.parallelism, onEvent });
+        } finally {
+          interrupt.dispose();
+        }
         await progress?.finish();
+        if (interrupt.signal.aborted) {
+          const started = outcomes.filter((o) => o.ok || o.error.kind !== 'interrupted');
+          const applied = started.filter((o) => o.ok).length;
+          process.stdout.write(`\nApply interrupted: ${applied} host${applied === 1 ? '' : 's'} changed, ${started.length - applied} failed, ${outcomes.length - started.length} not started.\n`);
+          setStatus(130);
+          return;
+        }
         if (settled.length) process.stdout.write(claimsSummary(settled));
         const failed = outcomes.filter((o) => !o.ok);
         const done = outcomes.length - failed.length;

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleLines, fileCleanupScript, hostScript } from '../../../src/apply/script.js';
@@ -160,5 +162,39 @@ describe('hostScript: files', () => {
     expect(hostScript([file({ action: 'update', after: { path: '/etc/cni/net.d/50-contiv-contiv-net.conflist', sha256: sha(conf), mode: '644' } })])).toContain("mv -f '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-prev' '/etc/cni/net.d/50-contiv-contiv-net.conflist'");
     expect(fileCleanupScript([file({}), file({ path: '/opt/cni/bin/contiv' })])).toBe("rm -f '/etc/cni/net.d/50-contiv-contiv-net.conflist.contiv-prev' '/opt/cni/bin/contiv.contiv-prev'\n");
     expect(fileCleanupScript([])).toBeUndefined();
+  });
+
+  it('a restore (the dead-man timer’s checkpoint) puts the files back from before the change, after it, or between', () => {
+    const root = mkdtempSync(join(tmpdir(), 'contiv-restore-'));
+    try {
+      const kept = join(root, 'kept.conflist');
+      const made = join(root, 'made.conflist');
+      const forward = hostScript([
+        file({ action: 'update', path: kept, before: { sha256: sha('old\n'), mode: '644' }, after: { path: kept, sha256: sha(conf), mode: '644', content: conf } }),
+        file({ action: 'create', path: made, after: { path: made, sha256: sha(conf), mode: '644', content: conf } }),
+      ]);
+      // The way back, as the executor computes it: the live side knows only hashes.
+      const restore = hostScript([file({ action: 'update', path: kept, after: { path: kept, sha256: sha('old\n'), mode: '644' } }), file({ action: 'delete', path: made, before: { sha256: sha(conf), mode: '644' } })], {}, { restore: true });
+      for (const reached of ['after', 'before'] as const) {
+        writeFileSync(kept, 'old\n');
+        if (reached === 'after') execFileSync('sh', ['-c', forward]);
+        execFileSync('sh', ['-c', restore]);
+        expect([reached, readFileSync(kept, 'utf8'), existsSync(made), readdirSync(root).sort()]).toEqual([reached, 'old\n', false, ['kept.conflist']]);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('hostScript of a restore', () => {
+  it('creates what may already be there (the change may never have run) without failing', async () => {
+    const changes = await changesOf('fresh-fabric', 'h1');
+    const argv = vsctlArgv(hostScript(changes, {}, { restore: true }));
+    expect(argv.filter((a) => a === 'add-br' || a === 'add-port').length).toBeGreaterThan(1);
+    argv.forEach((a, i) => {
+      if (a === 'add-br' || a === 'add-port') expect([a, argv[i - 1]]).toEqual([a, '--may-exist']);
+    });
+    expect(vsctlArgv(hostScript(changes))).not.toContain('--may-exist');
   });
 });
