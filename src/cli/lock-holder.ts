@@ -15,3 +15,14 @@ export function lockHolder(command: string, ref: string | undefined, env: NodeJS
   const commit = ref ?? env['GITHUB_SHA'] ?? env['CI_COMMIT_SHA'] ?? env['BUILDKITE_COMMIT'] ?? env['GIT_COMMIT'];
   return `${user}@${hostname()} (contiv ${command}${commit ? `, commit ${commit.slice(0, 12)}` : ''})`;
 }
+
+/**
+ * The holder `contiv attach` and `contiv detach` record while they hold a host's lock: the
+ * namespace they are for, so that one of several at once can be told apart (`alice@laptop
+ * (contiv attach web-1)`). The namespace is a checked name or path (src/endpoint/names.ts); a
+ * long path keeps its end, which names the container.
+ */
+export function endpointLockHolder(command: 'attach' | 'detach', netns: string, env: NodeJS.ProcessEnv = process.env): string {
+  const ns = netns.length > 64 ? `...${netns.slice(-61)}` : netns;
+  return lockHolder(`${command} ${ns}`, undefined, env);
+}

@@ -11,6 +11,7 @@ import { endpointsOf } from '../state/endpoint.js';
 import { claimBlock, lendAddress, readFleet, releaseIfEmpty, unlendAddress } from './claim.js';
 import { attachLocal, type AttachOutcome } from './local.js';
 import type { Checked } from './request.js';
+import type { HostLock } from './session.js';
 
 /** How often attach tries again when a claim or a lend lost a race with another attach or apply. */
 const ATTEMPTS = 5;
@@ -28,27 +29,28 @@ function backoff(): Promise<void> {
  * `contiv attach`: the host-local path on the one host. Only when that host has no free address
  * (or the address asked for lies outside its blocks) does it read the other hosts: to claim a
  * block (claim.ts) or to borrow the address from the host that owns it. `say` tells the user
- * what happened on the way (a block claimed, an address lent).
+ * what happened on the way (a block claimed, an address lent). Every host lock it takes (the
+ * attach's host, a lender, the claim's) records `lock.holder` and waits `lock.waitSeconds`.
  */
-export async function attachAnywhere(transport: Transport, fleet: readonly HostTarget[], c: Checked, say: (line: string) => void): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
+export async function attachAnywhere(transport: Transport, fleet: readonly HostTarget[], c: Checked, say: (line: string) => void, lock: HostLock = {}): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
   const claimed: Array<{ space: string; block: IntRange }> = [];
   try {
-    const result = await attempts(transport, fleet, c, say, claimed);
+    const result = await attempts(transport, fleet, c, say, claimed, lock);
     if (result.outcome?.ok) return result;
     // A refused attach changes nothing: a block claimed for it goes back (when still empty).
-    for (const k of claimed) await releaseIfEmpty(transport, c.host, k.space, k.block);
+    for (const k of claimed) await releaseIfEmpty(transport, c.host, k.space, k.block, lock);
     return result;
   } catch (e) {
-    for (const k of claimed) await releaseIfEmpty(transport, c.host, k.space, k.block).catch(() => undefined);
+    for (const k of claimed) await releaseIfEmpty(transport, c.host, k.space, k.block, lock).catch(() => undefined);
     throw e;
   }
 }
 
-async function attempts(transport: Transport, fleet: readonly HostTarget[], c: Checked, say: (line: string) => void, claimed: Array<{ space: string; block: IntRange }>): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
+async function attempts(transport: Transport, fleet: readonly HostTarget[], c: Checked, say: (line: string) => void, claimed: Array<{ space: string; block: IntRange }>, lock: HostLock): Promise<{ outcome?: AttachOutcome; diagnostics: Diagnostic[] }> {
   const { host, request } = c;
   /** One claim: 'again' to look again (claimed, or lost a race), or the diagnostics to stop with. */
   const claim = async (space: AddressSpace, want?: number): Promise<'again' | Diagnostic[]> => {
-    const r = await claimBlock(transport, fleet, host, space, { ...(want !== undefined ? { want } : {}), parallelism: DEFAULT_PARALLELISM });
+    const r = await claimBlock(transport, fleet, host, space, { ...(want !== undefined ? { want } : {}), parallelism: DEFAULT_PARALLELISM, lock });
     if (r.ok) {
       if (r.block) {
         claimed.push({ space: space.key, block: r.block });
@@ -73,7 +75,7 @@ async function attempts(transport: Transport, fleet: readonly HostTarget[], c: C
       const owner = Object.entries(read.live)
         .flatMap(([name, l]) => parseBlocks(l.state.bridges[BRIDGE]?.externalIds ?? {}).map((b) => ({ host: name, ...b })))
         .find((b) => networkOfSpace(b.space) === network && b.first <= ip && ip <= b.last);
-      if (owner?.host === host.name && owner.state === 'claimed') return { outcome: await attachLocal(transport, host, request), diagnostics: [] };
+      if (owner?.host === host.name && owner.state === 'claimed') return { outcome: await attachLocal(transport, host, request, lock), diagnostics: [] };
       if (owner?.state === 'pending') {
         await backoff();
         continue;
@@ -84,20 +86,20 @@ async function attempts(transport: Transport, fleet: readonly HostTarget[], c: C
         continue;
       }
       const lender = fleet.find((h) => h.name === owner.host)!;
-      const lent = await lendAddress(transport, lender, request.tenant, request.network, ip, host.name);
+      const lent = await lendAddress(transport, lender, request.tenant, request.network, ip, host.name, lock);
       if (!lent.ok && 'diagnostic' in lent) return { diagnostics: [lent.diagnostic] };
       if (!lent.ok) continue;
       try {
-        const outcome = await attachLocal(transport, host, { ...request, lentBy: owner.host });
-        if (!outcome.ok) await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name);
+        const outcome = await attachLocal(transport, host, { ...request, lentBy: owner.host }, lock);
+        if (!outcome.ok) await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name, lock);
         else say(`${request.ip} lies in ${owner.host}'s address block: lent by ${owner.host}.`);
         return { outcome, diagnostics: [] };
       } catch (e) {
-        await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name).catch(() => undefined);
+        await unlendAddress(transport, lender, request.tenant, request.network, ip, host.name, lock).catch(() => undefined);
         throw e;
       }
     }
-    const outcome = await attachLocal(transport, host, request);
+    const outcome = await attachLocal(transport, host, request, lock);
     if (outcome.ok || outcome.needsBlock === undefined) return { outcome, diagnostics: [] };
     const next = await claim(c.space);
     if (Array.isArray(next)) return { diagnostics: next };

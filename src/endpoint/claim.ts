@@ -12,7 +12,7 @@ import type { AddressSpace } from '../ipam/spaces.js';
 import { intToIp, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import { endpointsOf } from '../state/endpoint.js';
 import type { LiveHost } from '../state/host-state.js';
-import { withHostLock, type HostSession } from './session.js';
+import { withHostLock, type HostLock, type HostSession } from './session.js';
 import { lockPreamble, lockProblem } from '../apply/script.js';
 
 /*
@@ -69,13 +69,38 @@ async function setRecord(session: HostSession, key: string, value: string | unde
   if (r.code !== 0) throw new HostError(session.host.name, 'command', `recording ${key} failed (exit ${r.code}): ${stderrSummary(r)}`);
 }
 
+/** `want`: an address the block must hold; `lock`: who the claim says it is (on both locks it takes), and how long it waits for the host's. */
+export interface ClaimOptions {
+  want?: number;
+  parallelism: number;
+  lock?: HostLock;
+}
+
 /** `block` absent: no claim was needed after all (another attach on the host claimed one meanwhile). */
 export type ClaimOutcome = { ok: true; block?: IntRange } | { ok: false; diagnostic: Diagnostic } | { ok: false; raced: string };
 
-const CLAIM_LOCK = '/run/contiv.claim.lock';
+export const CLAIM_LOCK = '/run/contiv.claim.lock';
 const CLAIMING = 'CONTIV_CLAIMING';
-/** One claimer per host at a time; released when the claim ends or its connection dies. */
-const CLAIM_LOCK_SCRIPT = [...lockPreamble(CLAIM_LOCK, 8, 60), `echo ${CLAIMING}`, 'cat >/dev/null', ''].join('\n');
+/** How long a claim waits for the one before it on the same host: two reads of every host. */
+const CLAIM_WAIT_SECONDS = 60;
+
+/**
+ * One claimer per host at a time; released when the claim ends or its connection dies. Its
+ * holder is recorded as the host lock's is (`/run/contiv.claim.lock.holder`), so a claim that
+ * waits in vain names the run it waited for.
+ */
+export function claimLockScript(holder?: string): string {
+  return [...lockPreamble(CLAIM_LOCK, 8, CLAIM_WAIT_SECONDS, holder), `echo ${CLAIMING}`, 'cat >/dev/null', ''].join('\n');
+}
+
+/** Why the claim lock could not be taken: another claim held it (named, when it recorded itself), or the host's own error. */
+export function claimLockProblem(host: HostTarget, e: unknown): HostError {
+  if (e instanceof Error && /exit 75/.test(e.message)) {
+    const holder = new RegExp(`holds ${CLAIM_LOCK.replace(/[.]/g, '\\.')}: (.+)$`).exec(e.message)?.[1];
+    return new HostError(host.name, 'command', `another claim of an address block on this host held ${CLAIM_LOCK} for ${CLAIM_WAIT_SECONDS} s${holder ? ` (${holder})` : ''}; nothing changed`, 'try again once it is done: a claim reads every host twice, and a host slow to answer slows it');
+  }
+  return lockProblem(host, e);
+}
 
 /**
  * Claims a block of `space` for `host` (the one holding `want`, when given): the protocol above.
@@ -85,13 +110,12 @@ const CLAIM_LOCK_SCRIPT = [...lockPreamble(CLAIM_LOCK, 8, 60), `echo ${CLAIMING}
  * The host's lock proper is held only to look and to write, never while other hosts are read,
  * so attaches and applies there wait milliseconds, not seconds.
  */
-export async function claimBlock(transport: Transport, fleet: readonly HostTarget[], host: HostTarget, space: AddressSpace, options: { want?: number; parallelism: number }): Promise<ClaimOutcome> {
+export async function claimBlock(transport: Transport, fleet: readonly HostTarget[], host: HostTarget, space: AddressSpace, options: ClaimOptions): Promise<ClaimOutcome> {
   let held;
   try {
-    held = await transport.hold(host, CLAIM_LOCK_SCRIPT, CLAIMING, { timeoutMs: 90_000 });
+    held = await transport.hold(host, claimLockScript(options.lock?.holder), CLAIMING, { timeoutMs: (CLAIM_WAIT_SECONDS + 30) * 1000 });
   } catch (e) {
-    if (e instanceof Error && /exit 75/.test(e.message)) throw new HostError(host.name, 'command', `another claim of an address block on this host held ${CLAIM_LOCK} for 60 s; nothing changed`);
-    throw lockProblem(host, e);
+    throw claimLockProblem(host, e);
   }
   try {
     return await claimHolding(transport, fleet, host, space, options);
@@ -100,7 +124,8 @@ export async function claimBlock(transport: Transport, fleet: readonly HostTarge
   }
 }
 
-async function claimHolding(transport: Transport, fleet: readonly HostTarget[], host: HostTarget, space: AddressSpace, options: { want?: number; parallelism: number }): Promise<ClaimOutcome> {
+async function claimHolding(transport: Transport, fleet: readonly HostTarget[], host: HostTarget, space: AddressSpace, options: ClaimOptions): Promise<ClaimOutcome> {
+  const lock = options.lock ?? {};
   const network = `${space.tenant}/${space.network}`;
   const others = fleet.filter((h) => h.name !== host.name);
   const enough = (own: LiveHost): boolean => {
@@ -109,7 +134,7 @@ async function claimHolding(transport: Transport, fleet: readonly HostTarget[], 
     return options.want === undefined ? freeAddress(mine, space.key, taken) !== undefined : ownBlockOf(mine, space.key, options.want) !== undefined;
   };
   // Another attach may have claimed while this one waited for the claim lock.
-  if (enough(await withHostLock(transport, host, (session) => session.read()))) return { ok: true };
+  if (enough(await withHostLock(transport, host, (session) => session.read(), lock))) return { ok: true };
   const first = await readFleet(transport, others, options.parallelism);
   if (!first.ok) return { ok: false, diagnostic: first.diagnostics[0]! };
   const written = await withHostLock(transport, host, async (session): Promise<ClaimOutcome | { key: string; block: Block }> => {
@@ -131,7 +156,7 @@ async function claimHolding(transport: Transport, fleet: readonly HostTarget[], 
     const key = blockKey(space.key, piece.first);
     await setRecord(session, key, blockValue(block));
     return { key, block };
-  });
+  }, lock);
   if (!('key' in written)) return written;
   const { key, block } = written;
   const second = await readFleet(transport, others, options.parallelism);
@@ -146,14 +171,14 @@ async function claimHolding(transport: Transport, fleet: readonly HostTarget[], 
     }
     await setRecord(session, key, blockValue({ ...block, state: 'claimed' }));
     return { ok: true, block: { first: block.first, last: block.last } };
-  });
+  }, lock);
 }
 
 /**
  * Gives back a block this run claimed when what it was claimed for failed: removed under the
  * host's lock, only while it is recorded as claimed and still empty (no endpoint, nothing lent).
  */
-export function releaseIfEmpty(transport: Transport, host: HostTarget, space: string, block: IntRange): Promise<boolean> {
+export function releaseIfEmpty(transport: Transport, host: HostTarget, space: string, block: IntRange, lock: HostLock = {}): Promise<boolean> {
   return withHostLock(transport, host, async (session) => {
     const live = await session.read();
     const ids = idsOf(live);
@@ -163,13 +188,13 @@ export function releaseIfEmpty(transport: Transport, host: HostTarget, space: st
     for (const n of takenAddresses(ids, endpointsOf(live.state), tenant, network)) if (n >= block.first && n <= block.last) return false;
     await setRecord(session, key, undefined);
     return true;
-  });
+  }, lock);
 }
 
 export type LendOutcome = { ok: true } | { ok: false; diagnostic: Diagnostic } | { ok: false; raced: string };
 
 /** Records on `owner` that its address `ip` of the network is lent to an endpoint on `to`. */
-export function lendAddress(transport: Transport, owner: HostTarget, tenant: string, network: string, ip: number, to: string): Promise<LendOutcome> {
+export function lendAddress(transport: Transport, owner: HostTarget, tenant: string, network: string, ip: number, to: string, lock: HostLock = {}): Promise<LendOutcome> {
   return withHostLock(transport, owner, async (session): Promise<LendOutcome> => {
     const live = await session.read();
     const ids = idsOf(live);
@@ -183,15 +208,15 @@ export function lendAddress(transport: Transport, owner: HostTarget, tenant: str
     }
     await setRecord(session, lentKey(tenant, network, ip), to);
     return { ok: true };
-  });
+  }, lock);
 }
 
 /** Takes a lend back (an attach that failed after lending). */
-export function unlendAddress(transport: Transport, owner: HostTarget, tenant: string, network: string, ip: number, to: string): Promise<void> {
+export function unlendAddress(transport: Transport, owner: HostTarget, tenant: string, network: string, ip: number, to: string, lock: HostLock = {}): Promise<void> {
   return withHostLock(transport, owner, async (session) => {
     const key = lentKey(tenant, network, ip);
     if (idsOf(await session.read())[key] === to) await setRecord(session, key, undefined);
-  });
+  }, lock);
 }
 
 export interface SettledClaim {
@@ -206,9 +231,10 @@ export interface SettledClaim {
  * Steps 3 and 4 of the protocol for blocks an apply wrote as pending (the reserve of hosts
  * with runtimes): one read of every host after all of them were written, then each confirmed
  * or withdrawn under its host's lock. A host that cannot be read leaves them pending: never
- * used, and the next plan settles them from its own read.
+ * used, and the next plan settles them from its own read. `lock`: the apply's holder and wait,
+ * for the host locks it takes here.
  */
-export async function settleClaims(transport: Transport, fleet: readonly HostTarget[], claims: ReadonlyArray<{ host: string; key: string; value: string }>, parallelism: number): Promise<SettledClaim[]> {
+export async function settleClaims(transport: Transport, fleet: readonly HostTarget[], claims: ReadonlyArray<{ host: string; key: string; value: string }>, parallelism: number, lock: HostLock = {}): Promise<SettledClaim[]> {
   if (claims.length === 0) return [];
   const read = await readFleet(transport, fleet, parallelism);
   if (!read.ok) return claims.map((c) => ({ host: c.host, key: c.key, outcome: 'pending', note: read.diagnostics[0]!.message }));
@@ -231,7 +257,7 @@ export async function settleClaims(transport: Transport, fleet: readonly HostTar
         out.push(verdict.confirm ? { host: host.name, key: c.key, outcome: 'confirmed' } : { host: host.name, key: c.key, outcome: 'withdrawn', note: verdict.rival });
       }
       return out;
-    }),
+    }, lock),
   );
   return outcomes.flatMap((o) => (o.ok ? o.value : byHost.get(o.host)!.map((c) => ({ host: o.host, key: c.key, outcome: 'pending' as const, note: o.error.message }))));
 }

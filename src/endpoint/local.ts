@@ -5,7 +5,7 @@ import type { Endpoint } from '../state/endpoint.js';
 import { normalizeNetns } from './names.js';
 import { planLocalAttach, planLocalDetach, type DetachWhich, type LocalAttachRequest } from './plan.js';
 import { attachScript, detachScript, EXIT_NO_NETNS } from './script.js';
-import { withHostLock, type HostSession } from './session.js';
+import { withHostLock, type HostLock, type HostSession } from './session.js';
 
 /*
  * The host-local endpoint path: given a connection to ONE host (SSH for `contiv attach`, a
@@ -47,18 +47,24 @@ export async function attachInSession(session: HostSession, req: LocalAttachRequ
   return { ok: true, attached: { endpoint: p.endpoint, address: `${p.endpoint.ip}/${p.prefix}`, prefix: p.prefix, mtu: p.mtu, ...(p.gateway ? { gateway: p.gateway } : {}) } };
 }
 
-export function attachLocal(transport: Transport, host: HostTarget, req: LocalAttachRequest): Promise<AttachOutcome> {
-  return withHostLock(transport, host, (session) => attachInSession(session, req));
+/** `lock`: who holds the host's lock meanwhile, as recorded for others (`contiv attach`), and how long to wait for it. */
+export function attachLocal(transport: Transport, host: HostTarget, req: LocalAttachRequest, lock: HostLock = {}): Promise<AttachOutcome> {
+  return withHostLock(transport, host, (session) => attachInSession(session, req), lock);
 }
 
 export type DetachOutcome = { ok: true; endpoint: Endpoint } | { ok: false; diagnostic: Diagnostic };
 
-export function detachLocal(transport: Transport, host: HostTarget, which: DetachWhich): Promise<DetachOutcome> {
-  return withHostLock(transport, host, async (session) => {
-    const planned = planLocalDetach(host.name, await session.read(), which);
-    if (!planned.ok) return planned;
-    const r = await session.run(detachScript(planned.plan.endpoint, planned.plan.changes));
-    if (r.code !== 0) throw new HostError(host.name, 'command', `detach failed (exit ${r.code}): ${stderrSummary(r)}`);
-    return { ok: true, endpoint: planned.plan.endpoint };
-  });
+export function detachLocal(transport: Transport, host: HostTarget, which: DetachWhich, lock: HostLock = {}): Promise<DetachOutcome> {
+  return withHostLock(
+    transport,
+    host,
+    async (session) => {
+      const planned = planLocalDetach(host.name, await session.read(), which);
+      if (!planned.ok) return planned;
+      const r = await session.run(detachScript(planned.plan.endpoint, planned.plan.changes));
+      if (r.code !== 0) throw new HostError(host.name, 'command', `detach failed (exit ${r.code}): ${stderrSummary(r)}`);
+      return { ok: true, endpoint: planned.plan.endpoint };
+    },
+    lock,
+  );
 }

@@ -11,11 +11,17 @@ import { DEFAULT_TENANT } from '../../model/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
 import { DEFAULT_IFNAME } from '../../state/endpoint.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
+import { endpointLockHolder } from '../lock-holder.js';
+import { parseLockTimeout } from '../options.js';
 
 interface CommandOptions {
   fabric?: string;
   color?: boolean;
+  lockTimeout: number;
 }
+
+/** --lock-timeout as apply takes it: attach and detach wait for a host's lock as apply does, and say who held it. */
+const LOCK_TIMEOUT: [string, string, (value: string) => number, number] = ['--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30];
 
 /** A host that fails (unreachable, lock held) is the user's to fix: a diagnostic, not a stack. */
 function hostProblem(e: unknown): Diagnostic[] {
@@ -37,6 +43,7 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .requiredOption('--network <name>', 'the network')
     .option('--group <name>', 'endpoint group (on that network)')
     .option('--ip <address>', "a free address of the subnet (or of the group's ipPool), checked on every host; default: the next free one of the host's blocks")
+    .option(...LOCK_TIMEOUT)
     .option('--no-color', 'no colours')
     .action(async (dir: string, options: AttachAsk & CommandOptions) => {
       const color = useColor(options.color);
@@ -50,7 +57,9 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
       if (!checked) return failed(diagnostics);
       const transport = new SshTransport();
       try {
-        const result = await attachAnywhere(transport, loaded.model.fabric.hosts, checked, (line) => process.stdout.write(`${line}\n`));
+        // Recorded on every host lock it takes (this host's, a lender's), so a run waiting for one names this attach.
+        const lock = { holder: endpointLockHolder('attach', checked.request.netns), waitSeconds: options.lockTimeout };
+        const result = await attachAnywhere(transport, loaded.model.fabric.hosts, checked, (line) => process.stdout.write(`${line}\n`), lock);
         if (!result.outcome) return failed(result.diagnostics);
         if (!result.outcome.ok) return failed([result.outcome.diagnostic]);
         const a = result.outcome.attached;
@@ -72,6 +81,7 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
     .requiredOption('--host <name>', 'the host the namespace is on')
     .requiredOption('--netns <name|path>', 'the network namespace')
     .option('--ifname <name>', 'the interface, when the namespace has several endpoints')
+    .option(...LOCK_TIMEOUT)
     .option('--no-color', 'no colours')
     .action(async (dir: string, options: DetachAsk & CommandOptions) => {
       const color = useColor(options.color);
@@ -85,12 +95,13 @@ export function registerEndpointCommands(program: Command, setStatus: (code: num
       if (!host || netns === undefined) return failed(diagnostics);
       const transport = new SshTransport();
       try {
-        const out = await detachLocal(transport, host, { netns, ...(options.ifname !== undefined ? { ifname: options.ifname } : {}) });
+        const lock = { holder: endpointLockHolder('detach', netns), waitSeconds: options.lockTimeout };
+        const out = await detachLocal(transport, host, { netns, ...(options.ifname !== undefined ? { ifname: options.ifname } : {}) }, lock);
         if (!out.ok) return failed([out.diagnostic]);
         const e = out.endpoint;
         // An address another host lent: given back there (when that host cannot be reached, the next plan does it).
         const lender = e.lender ? loaded.model.fabric.hosts.find((h) => h.name === e.lender) : undefined;
-        if (lender) await unlendAddress(transport, lender, e.tenant, e.network, ipToInt(e.ip), e.host).catch(() => undefined);
+        if (lender) await unlendAddress(transport, lender, e.tenant, e.network, ipToInt(e.ip), e.host, lock).catch(() => undefined);
         process.stdout.write(`Detached ${e.netns}${e.ifname && e.ifname !== DEFAULT_IFNAME ? ` (${e.ifname})` : ''} on ${e.host} from ${e.tenant}/${e.network}; ${e.ip} is free again.\n`);
         return setStatus(0);
       } catch (e) {
