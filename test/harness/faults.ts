@@ -52,10 +52,13 @@ function processObject(host: string, role: ProcessRole) {
   return { rec, obj };
 }
 
-/** Kills a host's daemon by the pid the lab recorded; sshd with its sessions (its children), as when it dies. */
-export async function killDaemon(host: string, role: 'sshd' | 'ovs-vswitchd'): Promise<void> {
+/**
+ * Kills a host's daemon by the pid the lab recorded; sshd with its sessions (its children), as
+ * when it dies, unless `sessions: false` (only the listener goes; the connections made stay).
+ */
+export async function killDaemon(host: string, role: 'sshd' | 'ovs-vswitchd', options: { sessions?: boolean } = {}): Promise<void> {
   const { obj } = processObject(host, role);
-  if (role === 'sshd') await run(['pkill', '-KILL', '-P', String(obj.pid)]);
+  if (role === 'sshd' && options.sessions !== false) await run(['pkill', '-KILL', '-P', String(obj.pid)]);
   process.kill(obj.pid!, 'SIGKILL');
   for (let i = 0; i < 100; i++) {
     const stat = (() => {

@@ -1,13 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { labPaths } from '../../src/lab/paths.js';
 import { readRecord } from '../../src/lab/record.js';
 import { parsePlan } from '../../src/plan/plan-file.js';
 import { recordedPidAlive, hostNetns } from '../../src/lab/health.js';
 import { ctestFabric, removeContivBridges } from '../harness/contiv.js';
 import { fingerprints, firedReports, killDaemon, leftBehind, restartDaemon, stopAfterChange } from '../harness/faults.js';
-import { CTEST, execIn } from '../harness/lab.js';
+import { CTEST, ctestPlan, execIn } from '../harness/lab.js';
 import { contiv, spawnContiv, type CliRun } from '../support/cli.js';
 
 /*
@@ -225,6 +227,45 @@ describe('faults mid-apply: every host ends at its old or its new state, nothing
       for (const line of run.stdout.split('\n').filter((l) => l.includes('FAILED'))) expect(line).toMatch(/changed since the plan was made; nothing applied/);
     }
     await expectStates({ h1: 'new', h2: 'new', h3: 'new' });
+    await expectNothingLeft();
+    await converges();
+  }, 240_000);
+
+  it('another key answers for h2 within the same run: a key accepted as new minutes ago is "changed", never accepted again', async () => {
+    // A known_hosts without h2, so the run accepts h2's key as new (--accept-new-host-keys).
+    const paths = labPaths(CTEST.name);
+    const h2 = ctestPlan.hosts.find((h) => h.name === 'h2')!;
+    const known = join(tmp, 'known_hosts');
+    writeFileSync(known, readFileSync(paths.knownHosts, 'utf8').split('\n').filter((l) => !l.includes(h2.mgmtIp)).join('\n'));
+    const fabric = join(tmp, 'impostor-fabric.yaml');
+    writeFileSync(fabric, readFileSync(ctestFabric, 'utf8').replace(/knownHostsFile: .*/, `knownHostsFile: ${known}`));
+    const stopped = await stopAfterChange(['apply', NEW_DIR, '--fabric', fabric, '--auto-approve', '--parallelism', '1', '--accept-new-host-keys'], 'h2');
+    // The impostor: h2's listener swapped for one with another key (the sessions open stay).
+    const hp = paths.host('h2');
+    const key = join(tmp, 'impostor_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const config = join(tmp, 'impostor_sshd_config');
+    writeFileSync(config, readFileSync(hp.sshdConfig, 'utf8').replace(/^HostKey .*$/m, `HostKey ${key}`).replace(/^PidFile .*$/m, `PidFile ${join(tmp, 'impostor.pid')}`));
+    await killDaemon('h2', 'sshd', { sessions: false });
+    const anchor = readRecord(CTEST.name)!.objects.find((o) => o.kind === 'process' && o.host === 'h2' && o.role === 'ovsdb-server');
+    execFileSync('nsenter', ['--target', String(anchor?.kind === 'process' ? anchor.pid : 0), '--net', '--mount', '--uts', '--', '/usr/sbin/sshd', '-f', config, '-E', join(tmp, 'impostor.log')]);
+    try {
+      stopped.signal('SIGCONT');
+      const run = await stopped.done;
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`h2: FAILED: h2: applied and verified, but a new SSH connection to confirm it failed \\(HOST KEY CHANGED for ${h2.mgmtIp.replace(/[.]/g, '[.]')}: it presented SHA256:`));
+      expect(run.stdout).toContain('h2: rolled back to its state before the apply');
+      // Recorded once, the first key: the impostor's is in no line.
+      const impostor = readFileSync(`${key}.pub`, 'utf8').split(' ')[1]!;
+      const lines = readFileSync(known, 'utf8').split('\n').filter((l) => l.includes(h2.mgmtIp));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toContain(impostor);
+      expect(lines[0]).toContain(readFileSync(hp.hostPubKey, 'utf8').split(' ')[1]!);
+    } finally {
+      execFileSync('sh', ['-c', `kill "$(cat ${join(tmp, 'impostor.pid')})"`]);
+      await restartDaemon('h2', 'sshd');
+    }
+    await expectStates({ h1: 'new', h2: 'old', h3: 'new' });
     await expectNothingLeft();
     await converges();
   }, 240_000);
