@@ -88,7 +88,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   const claims = plan.hosts
     .filter((h) => applied.has(h.host))
     .flatMap((h) => h.changes.flatMap((c) => (c.type === 'address' && c.after?.endsWith(' pending') ? [{ host: h.host, key: c.key, value: c.after }] : [])));
-  if (claims.length) emit({ type: 'claims-settled', claims: await settleClaims(deps.transport, deps.hosts, claims, options.parallelism) });
+  if (claims.length) emit({ type: 'claims-settled', claims: await settleClaims(deps.transport, deps.hosts, claims, options.parallelism, deps.lock ?? {}) });
   return outcomes;
 }
 

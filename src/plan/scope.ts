@@ -90,7 +90,10 @@ export function unmetAssumptions(live: HostState, plan: readonly Change[]): stri
       const port = bridge?.ports[c.port];
       if (c.action === 'create' ? port !== undefined : !same(port, c.before)) out.push(c.address);
     } else if (c.type === 'address') {
-      if (bridge?.externalIds[c.key] !== c.before || (c.action === 'delete' && bridge && blockInUse(bridge, c, plan))) out.push(c.address);
+      // A record already as the plan leaves it is no conflict: an attach settled the same claim
+      // (pending to confirmed, or withdrawn) between the plan and this apply's lock.
+      const now = bridge?.externalIds[c.key];
+      if ((now !== c.before && now !== c.after) || (c.action === 'delete' && bridge && blockInUse(bridge, c, plan))) out.push(c.address);
     } else {
       const flows = bridge?.flows ?? {};
       const stale =

@@ -80,4 +80,15 @@ describe('address records a plan changes', () => {
     const other: AddressChange = { ...claim, key: 'contiv.block.default.net.10-1-2-32', address: 'h1/block/default/net/10.1.2.32' };
     expect(withinPlan([claim, other], [claim])).toEqual([claim]);
   });
+
+  it('a record already where the plan takes it holds (an attach settled the same claim meanwhile); one settled the other way does not', () => {
+    const confirm: AddressChange = { type: 'address', action: 'update', host: 'h1', address: 'h1/block/default/net/10.1.2.16', bridge: 'contiv0', key: KEY, before: '10.1.2.16-10.1.2.31 pending', after: VALUE, reason: 'settle' };
+    expect(unmetAssumptions(withBlock(), [confirm])).toEqual([]);
+    const withdraw: AddressChange = { ...confirm, action: 'delete', after: undefined };
+    expect(unmetAssumptions(host(), [withdraw])).toEqual([]);
+    // Confirmed by the attach, withdrawn by the plan: refused.
+    expect(unmetAssumptions(withBlock(), [withdraw])).toEqual(['h1/block/default/net/10.1.2.16']);
+    // Withdrawn by the attach, confirmed by the plan: refused.
+    expect(unmetAssumptions(host(), [confirm])).toEqual(['h1/block/default/net/10.1.2.16']);
+  });
 });
