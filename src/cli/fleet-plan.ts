@@ -3,6 +3,7 @@ import { gatherAll } from '../host/gather.js';
 import { readAllRecords, readShard } from '../host/read-shard.js';
 import type { Transport } from '../host/transport.js';
 import { makePlan } from '../plan/make-plan.js';
+import { unknownTrustedHost } from '../plan/trust.js';
 import { isSharded, needsEndpoints, selectShard, tenantsOn, type ShardRequest } from '../plan/target.js';
 import type { Plan } from '../plan/types.js';
 import type { LiveHost } from '../state/host-state.js';
@@ -18,6 +19,8 @@ export interface FleetPlanOptions {
   source: Plan['source'];
   /** The runtime plugins' hashes; absent: read from this contiv's bundles. */
   bundles?: { cni: string; docker: string };
+  /** --trust-host: whose records are taken where the hosts' records disagree (src/plan/trust.ts). */
+  trustHost?: string;
 }
 
 export type FleetPlanResult =
@@ -32,6 +35,9 @@ export type FleetPlanResult =
  * block it already uses. A selector that selects nothing is a diagnostic (exit 1).
  */
 export async function planFleet(model: Model, transport: Transport, options: FleetPlanOptions): Promise<FleetPlanResult> {
+  // A --trust-host naming no host is said before a thousand hosts are read for nothing.
+  const untrusted = unknownTrustedHost(model, options.trustHost);
+  if (untrusted) return { ok: false, diagnostics: [untrusted] };
   const request: ShardRequest = { target: options.target ?? [], exclude: options.exclude ?? [] };
   const hosts = model.fabric.hosts;
   let live: Record<string, LiveHost>;
@@ -53,7 +59,7 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
     cover = { hosts: selection.hosts, target: [...request.target], exclude: [...request.exclude] };
   }
   const bundles = options.bundles ?? (await bundleHashes());
-  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}) });
+  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}), ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
   return { ok: true, plan: result.plan, live };
 }

@@ -66,6 +66,16 @@ export function shardOptions(command: Command): Command {
     .option('--exclude <sel>', 'not these hosts (same selectors), from --target or from every host; repeatable', collect, []);
 }
 
+/** --trust-host: whose records are taken where the hosts' records disagree (src/plan/trust.ts). */
+export interface TrustCliOptions {
+  trustHost?: string;
+}
+
+/** For plan and apply (of a DIR): both make a plan from the hosts' records. */
+export function trustOptions(command: Command): Command {
+  return command.option('--trust-host <name>', "where hosts' records disagree (a VNI, group id or zone recorded with different values, address blocks two hosts claim, the model as last applied), take this host's instead of refusing");
+}
+
 export function hostOptions(command: Command): Command {
   return command
     .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))

@@ -96,3 +96,22 @@ function readOnce(records: readonly ParsedRecord[]): RecordedModel {
   out.policies.sort(byName);
   return out;
 }
+
+/** Whether a reading holds no model: a host contiv never applied. */
+export function recordsNoModel(m: RecordedModel): boolean {
+  return m.networks.length === 0 && m.groups.length === 0 && m.policies.length === 0 && m.mtu === undefined;
+}
+
+// Hosts with the same records share one reading (readModelRecords), so one identity.
+const identities = new WeakMap<RecordedModel, string>();
+
+/**
+ * A text two readings share exactly when they hold the same model: hosts whose model chunks
+ * differ in their compression alone, or that recorded one key each (older contivs), compare
+ * alike. Lists are sorted by readOnce, so the text depends on the records only.
+ */
+export function modelIdentity(m: RecordedModel): string {
+  let out = identities.get(m);
+  if (out === undefined) identities.set(m, (out = JSON.stringify(m)));
+  return out;
+}

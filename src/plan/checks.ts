@@ -1,13 +1,13 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { ENCAP_OVERHEAD, T } from '../compile/pipeline.js';
+import { BRIDGE, ENCAP_OVERHEAD, T } from '../compile/pipeline.js';
 import { floodCount, floodVteps } from '../compile/tunnels.js';
 import { cidrRange, ipToInt, type IntRange } from '../manifest/ipv4.js';
 import type { CompiledHost } from '../compile/compile.js';
 import type { Model } from '../model/types.js';
 import { endpointRecordProblems, endpointsOf, type Endpoint } from '../state/endpoint.js';
-import { readModelRecords, type RecordedModel } from '../compile/model-records.js';
+import type { RecordedModel } from '../compile/model-records.js';
 import type { Allocations } from '../compile/allocate.js';
-import { parseRecords, unreadableModel } from '../compile/records.js';
+import { parseRecords, unreadableModel, type ParsedRecord } from '../compile/records.js';
 import type { BridgeState, LiveHost } from '../state/host-state.js';
 import { KIND_KEY } from '../state/marks.js';
 
@@ -20,33 +20,15 @@ function hostError(host: string, code: string, message: string, hint?: string): 
   return { ...error(code, message, undefined, hint), address: host };
 }
 
-/** The model as last applied, from the hosts' records (the first host holding each record wins). */
-export function recordedModel(live: Record<string, LiveHost>): RecordedModel {
-  const merged: RecordedModel = { networks: [], groups: [], policies: [] };
-  const seen = new Set<string>();
-  for (const l of Object.values(live)) {
-    for (const bridge of Object.values(l.state.bridges)) {
-      const r = readModelRecords(bridge.externalIds);
-      for (const [kind, list] of [['net', r.networks], ['grp', r.groups], ['pol', r.policies]] as const) {
-        for (const item of list) {
-          const key = `${kind}/${item.tenant}/${item.name}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          (kind === 'net' ? merged.networks : kind === 'grp' ? merged.groups : merged.policies).push(item as never);
-        }
-      }
-    }
-  }
-  return merged;
-}
-
 /**
  * Endpoints live on the hosts, not in the manifests, so a manifest change can strand them.
  * Refused, naming the endpoints: removing their network or group, moving their group to
  * another network, changing their network's subnet, gateway or VNI. (Endpoints whose
- * namespace is gone do not count: the plan frees them.)
+ * namespace is gone do not count: the plan frees them.) A host's endpoints are compared with
+ * the model that host records (`recordedOn`, plan/recorded-models.ts): never with another
+ * host's, which could hide a change under them.
  */
-export function endpointsFollowManifests(model: Model, recorded: RecordedModel, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
+export function endpointsFollowManifests(model: Model, recordedOn: (host: string) => RecordedModel, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
   const problems = new Map<string, { code: string; message: string; hint: string; endpoints: string[] }>();
   const note = (key: string, code: string, message: string, hint: string, e: Endpoint) => {
     const p = problems.get(key) ?? { code, message, hint, endpoints: [] };
@@ -56,6 +38,7 @@ export function endpointsFollowManifests(model: Model, recorded: RecordedModel, 
   const detach = 'detach them first (contiv detach --host H --netns NS)';
   for (const l of Object.values(live)) {
     const dead = new Set(gone[l.state.host] ?? []);
+    const recorded = recordedOn(l.state.host);
     for (const e of endpointsOf(l.state)) {
       if (dead.has(e.netns)) continue;
       const net = `${e.tenant}/${e.network}`;
@@ -196,30 +179,46 @@ export function tunnelMeshCheck(model: Model): (host: string, desired: CompiledH
   };
 }
 
+// Per host's records (one array for hosts with the same records), the VNIs it records by network.
+const vnisRecorded = new WeakMap<readonly ParsedRecord[], ReadonlyMap<string, number>>();
+
+function vnisOf(records: readonly ParsedRecord[]): ReadonlyMap<string, number> {
+  let out = vnisRecorded.get(records);
+  if (!out) {
+    const vnis = new Map<string, number>();
+    for (const r of records) if (r.kind === 'vni') vnis.set(r.parts.join('/'), Number(r.value));
+    vnisRecorded.set(records, (out = vnis));
+  }
+  return out;
+}
+
 /**
  * A network with endpoints keeps its VNI: the allocation may move an automatic one (vniRange
  * changed), and hosts apply one after another, so its endpoints would be split meanwhile.
+ * A host's endpoints are on the VNI that host records (or, when it records no model contiv can
+ * read, the one `recordedOn` gives: the model most hosts record); another host's record never
+ * stands in for it, so a host that records the new VNI already cannot let the change pass
+ * under the others' endpoints.
  */
-export function vnisStableUnderEndpoints(allocations: Allocations, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>): Diagnostic[] {
-  const recorded = new Map<string, number>();
-  for (const l of Object.values(live)) for (const b of Object.values(l.state.bridges)) for (const r of parseRecords(b.externalIds)) if (r.kind === 'vni' && !recorded.has(r.parts.join('/'))) recorded.set(r.parts.join('/'), Number(r.value));
-  const users = new Map<string, string[]>();
+export function vnisStableUnderEndpoints(allocations: Allocations, live: Record<string, LiveHost>, gone: Record<string, readonly string[]>, recordedOn?: (host: string) => RecordedModel): Diagnostic[] {
+  // Per network and VNI it would leave, the endpoints on it.
+  const moving = new Map<string, { key: string; before: number; after: number; endpoints: string[] }>();
   for (const l of Object.values(live)) {
     const dead = new Set(gone[l.state.host] ?? []);
+    const vnis = vnisOf(parseRecords(l.state.bridges[BRIDGE]?.externalIds ?? {}));
     for (const e of endpointsOf(l.state)) {
       if (dead.has(e.netns)) continue;
       const key = `${e.tenant}/${e.network}`;
-      users.set(key, [...(users.get(key) ?? []), `${e.netns} on ${e.host} (${e.ip})`]);
+      const before = vnis.get(key) ?? recordedOn?.(l.state.host).networks.find((n) => n.tenant === e.tenant && n.name === e.network)?.vni;
+      const after = allocations.vni[key];
+      if (before === undefined || after === undefined || before === after) continue;
+      const id = `${key}|${before}`;
+      const m = moving.get(id) ?? { key, before, after, endpoints: [] };
+      m.endpoints.push(`${e.netns} on ${e.host} (${e.ip})`);
+      moving.set(id, m);
     }
   }
-  const out: Diagnostic[] = [];
-  for (const [key, endpoints] of users) {
-    const before = recorded.get(key);
-    const after = allocations.vni[key];
-    if (before === undefined || after === undefined || before === after) continue;
-    out.push(error('network-changed-in-use', `network ${key} would change VNI ${before} → ${after} (is its VNI still inside vniRange?) while endpoints use it: ${endpoints.join(', ')}`, undefined, 'keep vniRange covering the VNIs in use, or detach the endpoints first'));
-  }
-  return out;
+  return [...moving.values()].map((m) => error('network-changed-in-use', `network ${m.key} would change VNI ${m.before} → ${m.after} (is its VNI still inside vniRange?) while endpoints use it: ${m.endpoints.join(', ')}`, undefined, 'keep vniRange covering the VNIs in use, or detach the endpoints first'));
 }
 
 /**

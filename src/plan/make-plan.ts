@@ -7,7 +7,11 @@ import { endpointsOf } from '../state/endpoint.js';
 import { fingerprintHost } from '../state/fingerprint.js';
 import type { HostState, LiveHost } from '../state/host-state.js';
 import { dockerHostsReady, dockerNetworksFreeToGo, dockerNetworksHaveGateways } from './docker-checks.js';
-import { applyToolsPresent, bridgesAreOurs, endpointRecordsValid, flowsLeaveForeignAlone, endpointsFollowManifests, hostsLeftFabric, modelRecordsReadable, recordedModel, tunnelMeshCheck, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { applyToolsPresent, bridgesAreOurs, endpointRecordsValid, flowsLeaveForeignAlone, endpointsFollowManifests, hostsLeftFabric, modelRecordsReadable, tunnelMeshCheck, underlayReady, vnisStableUnderEndpoints } from './checks.js';
+import { allocationsAgree, allocationVoters } from './allocation-agreement.js';
+import { blocksAgree } from './block-agreement.js';
+import { recordedModels } from './recorded-models.js';
+import { unknownTrustedHost } from './trust.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
 import { planIpam, type HostAddresses } from '../ipam/fleet.js';
@@ -34,6 +38,11 @@ export interface PlanInput {
   docker?: { pluginSha256: string };
   /** Return every planned host's desired state too (tests compare it); a plan does not need it. */
   keepDesired?: boolean;
+  /**
+   * `--trust-host`: where hosts' records disagree (allocations, address blocks, the model as
+   * last applied), this host's are taken; without it such a plan is refused (plan/trust.ts).
+   */
+  trustHost?: string;
 }
 
 export interface PlanResult {
@@ -53,15 +62,22 @@ export function goneEndpoints(live: Record<string, LiveHost>): Record<string, st
   );
 }
 
-/** What the address plan needs of a host: its records and its endpoints whose namespace still exists. */
-function aliveAddresses(l: LiveHost, gone: readonly string[]): HostAddresses {
+/**
+ * What the address plan needs of a host: its records, less the blocks another host is trusted
+ * with (`dropped`: block-agreement.ts), and its endpoints whose namespace still exists.
+ */
+function aliveAddresses(l: LiveHost, gone: readonly string[], dropped: Readonly<Record<string, string>> = {}): HostAddresses {
   const dead = new Set(gone);
-  return { externalIds: l.state.bridges[BRIDGE]?.externalIds ?? {}, endpoints: endpointsOf(l.state).filter((e) => !dead.has(e.netns)) };
+  const ids = l.state.bridges[BRIDGE]?.externalIds ?? {};
+  const kept = Object.keys(dropped).length ? Object.fromEntries(Object.entries(ids).filter(([k]) => !(k in dropped))) : ids;
+  return { externalIds: kept, endpoints: endpointsOf(l.state).filter((e) => !dead.has(e.netns)) };
 }
 
 /** Pure: model + live state of every host → allocations → desired state → the plan (of every host, or of a shard's). */
 export function makePlan(input: PlanInput): PlanResult {
-  const { model, live } = input;
+  const { model, live, trustHost } = input;
+  const untrusted = unknownTrustedHost(model, trustHost);
+  if (untrusted) return { diagnostics: [untrusted] };
   // Before anything reads an endpoint's address or namespace.
   const damaged = endpointRecordsValid(live);
   if (damaged.length) return { diagnostics: damaged };
@@ -72,13 +88,18 @@ export function makePlan(input: PlanInput): PlanResult {
   // endpoints all count as alive, which keeps their addresses taken, never frees one.
   const gone = goneEndpoints(full);
   // The model as last applied, from the hosts' records: what the manifests are compared with.
-  const recorded = recordedModel(live);
-  const diagnostics: Diagnostic[] = [...endpointsFollowManifests(model, recorded, live, gone), ...modelRecordsReadable(live), ...underlayReady(model, full), ...hostsLeftFabric(model, live), ...applyToolsPresent(full), ...dockerHostsReady(model, full), ...dockerNetworksHaveGateways(model)];
+  // Each host's endpoints by its own records; the meaning by the model most hosts record.
+  const recorded = recordedModels(model.fabric.hosts.map((h) => h.name), live, trustHost);
+  // Records one host could steer the others with: refused where hosts disagree, unless trusted.
+  const agreedAllocations = allocationsAgree(model, live, trustHost);
+  const agreedBlocks = blocksAgree(live, trustHost);
+  const diagnostics: Diagnostic[] = [...agreedAllocations.diagnostics, ...agreedBlocks.diagnostics, ...recorded.diagnostics, ...endpointsFollowManifests(model, recorded.on, live, gone), ...modelRecordsReadable(live), ...underlayReady(model, full), ...hostsLeftFabric(model, live), ...applyToolsPresent(full), ...dockerHostsReady(model, full), ...dockerNetworksHaveGateways(model)];
   const liveStates: Record<string, HostState> = Object.fromEntries(Object.entries(live).map(([h, l]) => [h, l.state]));
-  const { allocations, diagnostics: allocationProblems } = allocate(model, Object.values(liveStates));
-  diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone));
+  const { allocations, diagnostics: allocationProblems } = allocate(model, allocationVoters(Object.values(liveStates), trustHost));
+  diagnostics.push(...allocationProblems, ...vnisStableUnderEndpoints(allocations, live, gone, recorded.on));
   if (hasErrors(diagnostics)) return { diagnostics };
-  const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [])])));
+  const addresses = planIpam(model, Object.fromEntries(Object.entries(live).map(([h, l]) => [h, aliveAddresses(l, gone[h] ?? [], agreedBlocks.dropped[h])])));
+  for (const [h, why] of Object.entries(agreedBlocks.dropped)) Object.assign((addresses.reasons[h] ??= {}), why);
   diagnostics.push(...addresses.diagnostics);
   // Host by host: compile, check, diff, and let the desired state go (at 1,000 hosts, holding
   // every one of them was a third of a plan's memory). Diagnostics keep the order of the checks.
@@ -110,7 +131,7 @@ export function makePlan(input: PlanInput): PlanResult {
     source: input.source,
     connections: model.fabric.hosts.map(({ at: _at, source: _source, ...connection }) => connection),
     hosts: hostPlans,
-    meaning: policyMeaning(recorded, model),
+    meaning: policyMeaning(recorded.baseline, model),
     addresses: addresses.use.filter((u) => u.low && covered.has(u.host)),
     diagnostics,
     ...(input.cover ? { shard: { target: [...input.cover.target], exclude: [...input.cover.exclude], hosts: model.fabric.hosts.filter((h) => covered.has(h.name)).map((h) => h.name) } } : {}),

@@ -9,10 +9,10 @@ import { renderPlanText, type PlanTextStyle } from '../../render/plan-text.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, trustOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
 import { shardNote } from '../shard-note.js';
 
-interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions {
+interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions {
   out?: string;
   detailedExitcode?: boolean;
   parallelism: number;
@@ -24,7 +24,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
   const command = program.command('plan').description('Show what apply would change on every host to match the manifests.');
   manifestOptions(command);
   formatOptions(command, ['text', 'json', 'markdown']);
-  shardOptions(hostOptions(command))
+  trustOptions(shardOptions(hostOptions(command)))
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
     .option('--full', 'every host\'s changes in its own section, every flow line (default: changes made alike on several hosts shown once)')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
@@ -35,7 +35,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
       if (!loaded) return;
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
-        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir, ...(options.ref ? { ref: options.ref } : {}) } });
+        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir, ...(options.ref ? { ref: options.ref } : {}) }, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
         if (!result.ok) {
           process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNo plan: fix the problems above first.\n`);
           setStatus(1);

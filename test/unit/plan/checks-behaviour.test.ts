@@ -11,7 +11,6 @@ import {
   flowsLeaveForeignAlone,
   fullTunnelMesh,
   hostsLeftFabric,
-  recordedModel,
   underlayReady,
   vnisStableUnderEndpoints,
 } from '../../../src/plan/checks.js';
@@ -75,7 +74,10 @@ function withEndpointsLive(specs: EndpointSpec[]): Record<string, LiveHost> {
   return Object.fromEntries(Object.entries(withEndpoints({}, specs)).map(([h, s]) => [h, liveHost(s)]));
 }
 
-const recorded = (networks: RecordedModel['networks']): RecordedModel => ({ networks, groups: [], policies: [] });
+/** What each host records, as endpointsFollowManifests asks for it. */
+type RecordedOn = (host: string) => RecordedModel;
+/** Every host records these networks. */
+const recorded = (networks: RecordedModel['networks']): RecordedOn => () => ({ networks, groups: [], policies: [] });
 
 const bridge = (name: string, ports: PortState[] = [], externalIds: Record<string, string> = { 'contiv.owner': 'contiv' }): BridgeState => ({
   name,
@@ -96,28 +98,6 @@ const tunnel = (host: string, peer: string, ofport: number): PortState => ({
 const compiled = (host: string, bridges: BridgeState[]): CompiledHost => ({ state: { host, bridges: Object.fromEntries(bridges.map((b) => [b.name, b])) }, owners: {} });
 
 const DETACH = 'detach them first (contiv detach --host H --netns NS)';
-
-describe('recordedModel: the model as last applied, read back from the hosts', () => {
-  it('reads networks, groups and policies, the first host holding a record winning', () => {
-    const h1 = liveHost({ host: 'h1', bridges: { contiv0: bridge('contiv0', [], { 'contiv.owner': 'contiv', 'contiv.net.default.web': '10.1.0.0/24 10.1.0.1', 'contiv.vni.default.web': '7', 'contiv.grp.default.fe': 'web' }) } });
-    const h2 = liveHost({
-      host: 'h2',
-      bridges: { contiv0: bridge('contiv0', [], { 'contiv.net.default.web': '10.9.0.0/24', 'contiv.net.blue.web': '10.2.0.0/24', 'contiv.pol.default.p': '[]' }) },
-    });
-    expect(recordedModel({ h1, h2 })).toEqual({
-      networks: [
-        { tenant: 'default', name: 'web', subnet: '10.1.0.0/24', gateway: '10.1.0.1', vni: 7 },
-        { tenant: 'blue', name: 'web', subnet: '10.2.0.0/24' },
-      ],
-      groups: [{ tenant: 'default', name: 'fe', network: 'web', policies: [] }],
-      policies: [{ tenant: 'default', name: 'p', rules: [] }],
-    });
-  });
-
-  it('is empty on fresh hosts', () => {
-    expect(recordedModel({ h1: liveHost({ host: 'h1', bridges: {} }) })).toEqual({ networks: [], groups: [], policies: [] });
-  });
-});
 
 describe('endpointsFollowManifests: a manifest change may not strand live endpoints', () => {
   it('refuses removing a network endpoints use, naming each endpoint, one refusal per network', () => {
@@ -169,7 +149,7 @@ describe('endpointsFollowManifests: a manifest change may not strand live endpoi
   it('refuses adding, changing or removing the gateway of a network in use', () => {
     const live = withEndpointsLive([{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }]);
     const was = (gateway?: string) => recorded([{ tenant: 'default', name: 'web', subnet: '10.1.0.0/24', ...(gateway ? { gateway } : {}) }]);
-    const messages = (m: Model, r: RecordedModel) => endpointsFollowManifests(m, r, live, {}).map((x) => x.message);
+    const messages = (m: Model, r: RecordedOn) => endpointsFollowManifests(m, r, live, {}).map((x) => x.message);
     const withGateway = model([network('default', 'web', '10.1.0.0/24', ', gateway: 10.1.0.1')]);
     const without = model([network('default', 'web', '10.1.0.0/24')]);
     expect(messages(withGateway, was())).toEqual(['network default/web changes (gateway (none) → 10.1.0.1) while endpoints use it: w-1 on h1 (10.1.0.5)']);
@@ -183,7 +163,7 @@ describe('endpointsFollowManifests: a manifest change may not strand live endpoi
     const live = withEndpointsLive([{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }]);
     const m = model([network('default', 'web', '10.1.0.0/24', ', vni: 30000')]);
     const r = (vni?: number, subnet = '10.1.0.0/24', gateway?: string) => recorded([{ tenant: 'default', name: 'web', subnet, ...(gateway ? { gateway } : {}), ...(vni !== undefined ? { vni } : {}) }]);
-    const messages = (mm: Model, rr: RecordedModel) => endpointsFollowManifests(mm, rr, live, {}).map((x) => x.message);
+    const messages = (mm: Model, rr: RecordedOn) => endpointsFollowManifests(mm, rr, live, {}).map((x) => x.message);
     expect(messages(m, r(20000))).toEqual(['network default/web changes (vni 20000 → 30000) while endpoints use it: w-1 on h1 (10.1.0.5)']);
     expect(messages(m, r(30000))).toEqual([]);
     // A VNI recorded but not in the manifest (allocated) is vnisStableUnderEndpoints' business, and one never recorded is new.
@@ -209,6 +189,17 @@ describe('endpointsFollowManifests: a manifest change may not strand live endpoi
       { tenant: 'default', name: 'app', subnet: '10.4.0.0/24' },
     ]);
     expect(endpointsFollowManifests(m, r2, live, {}).map((x) => x.message)).toEqual(['network default/app changes (subnet 10.4.0.0/24 → 10.3.0.0/24) while endpoints use it: a-1 on h1 (10.3.0.6)']);
+  });
+
+  it("compares each host's endpoints with the model that host records, never another host's", () => {
+    const m = model([network('default', 'web', '10.2.0.0/24')]);
+    const live = withEndpointsLive([
+      { host: 'h1', netns: 'w-1', network: 'web', ip: '10.2.0.5' },
+      { host: 'h2', netns: 'w-2', network: 'web', ip: '10.1.0.5' },
+    ]);
+    // h1 records the new subnet already (applied, or lying); h2 still records the old one: its endpoint is stranded.
+    const on: RecordedOn = (host) => recorded([{ tenant: 'default', name: 'web', subnet: host === 'h1' ? '10.2.0.0/24' : '10.1.0.0/24' }])(host);
+    expect(endpointsFollowManifests(m, on, live, {}).map((x) => x.message)).toEqual(['network default/web changes (subnet 10.1.0.0/24 → 10.2.0.0/24) while endpoints use it: w-2 on h2 (10.1.0.5)']);
   });
 
   it('refuses removing a group endpoints are in, naming them; a group of the same name elsewhere does not count', () => {
@@ -413,12 +404,41 @@ describe('vnisStableUnderEndpoints: a network with endpoints keeps its VNI', () 
     expect(vnisStableUnderEndpoints(allocations({ 'default/web': 3 }), l({ 'contiv.vni.default.web': '2' }, []), {})).toEqual([]);
   });
 
-  it('the first host recording a VNI is the one read', () => {
+  it("judges a host's endpoints by the VNI that host records: another host's record never stands in for it", () => {
     const live = {
       h1: records('h1', { 'contiv.vni.default.web': '2' }, [{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }]),
       h2: records('h2', { 'contiv.vni.default.web': '3' }),
     };
     expect(vnisStableUnderEndpoints(allocations({ 'default/web': 2 }), live, {})).toEqual([]);
+    // h1, read first, records the new VNI already: h3's endpoints on the old one are still named.
+    const steered = {
+      h1: records('h1', { 'contiv.vni.default.web': '101' }, [{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }]),
+      h3: records('h3', { 'contiv.vni.default.web': '2' }, [{ host: 'h3', netns: 'w-3', network: 'web', ip: '10.1.0.7' }]),
+    };
+    expect(vnisStableUnderEndpoints(allocations({ 'default/web': 101 }), steered, {}).map((d) => d.message)).toEqual([
+      'network default/web would change VNI 2 → 101 (is its VNI still inside vniRange?) while endpoints use it: w-3 on h3 (10.1.0.7)',
+    ]);
+  });
+
+  it('names the endpoints per VNI they would leave, when hosts record different ones', () => {
+    const live = {
+      h1: records('h1', { 'contiv.vni.default.web': '2' }, [{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }]),
+      h2: records('h2', { 'contiv.vni.default.web': '3' }, [{ host: 'h2', netns: 'w-2', network: 'web', ip: '10.1.0.6' }]),
+      h3: records('h3', { 'contiv.vni.default.web': '2' }, [{ host: 'h3', netns: 'w-3', network: 'web', ip: '10.1.0.7' }]),
+    };
+    expect(vnisStableUnderEndpoints(allocations({ 'default/web': 101 }), live, {}).map((d) => d.message)).toEqual([
+      'network default/web would change VNI 2 → 101 (is its VNI still inside vniRange?) while endpoints use it: w-1 on h1 (10.1.0.5), w-3 on h3 (10.1.0.7)',
+      'network default/web would change VNI 3 → 101 (is its VNI still inside vniRange?) while endpoints use it: w-2 on h2 (10.1.0.6)',
+    ]);
+  });
+
+  it('a host that records no VNI for the network is judged by the model it is given (the one most hosts record)', () => {
+    const live = { h1: records('h1', {}, [{ host: 'h1', netns: 'w-1', network: 'web', ip: '10.1.0.5' }]) };
+    const baseline = (): RecordedModel => ({ networks: [{ tenant: 'default', name: 'web', subnet: '10.1.0.0/24', vni: 2 }], groups: [], policies: [] });
+    expect(vnisStableUnderEndpoints(allocations({ 'default/web': 101 }), live, {}, baseline).map((d) => d.message)).toEqual([
+      'network default/web would change VNI 2 → 101 (is its VNI still inside vniRange?) while endpoints use it: w-1 on h1 (10.1.0.5)',
+    ]);
+    expect(vnisStableUnderEndpoints(allocations({ 'default/web': 2 }), live, {}, baseline)).toEqual([]);
   });
 
   it('endpoints whose namespace is gone do not hold the VNI', () => {

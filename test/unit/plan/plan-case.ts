@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeModel, isModelChunk, modelOf, UNREADABLE } from '../../../src/compile/model-blob.js';
 import { BRIDGE } from '../../../src/compile/pipeline.js';
 import type { Model } from '../../../src/model/types.js';
 import { makePlan, type PlanResult } from '../../../src/plan/make-plan.js';
@@ -15,11 +16,13 @@ import { CNI_TEST_BUNDLE, compileAll, defaultFacts, gatherText, loadModel, readL
  *   case.json         optional, how the hosts are now:
  *     converged       a manifest dir of the case (e.g. "before", or "manifests" itself): every
  *                     host of its Fabric runs exactly what it compiles to (hosts not in it are new)
+ *     convergedOn     per host, another manifest dir it runs instead (a partial apply reached it)
  *     endpoints       endpoints attached on the converged hosts (ports as attach makes them)
  *     edits           changes made by hand on a host afterwards (see Edit)
  *     gather          unmanaged bridges/ports and foreign flows per host, as gather would see them
  *     links           a host's interfaces (default: vtep on br-phy, MTU 1600; SSH on mgmt0)
  *     expectCodes     the diagnostic codes the plan must give (sorted)
+ *     trustHost       the plan is made with --trust-host this host
  *   live/<host>.json|txt   a host's live state written out instead (a HostState or a gather capture)
  * Every host's live state goes through gather's text form and parseGatherOutput, as on a real run.
  */
@@ -30,10 +33,14 @@ export type Edit =
   | { op: 'add-flow'; host: string; owner: { kind: FlowOwnerKind; address: string }; table: number; priority: number; match: string; actions: string }
   | { op: 'set-port-options'; host: string; port: string; options: Record<string, string> }
   | { op: 'set-bridge'; host: string; failMode?: 'secure' | 'standalone'; externalIds?: Record<string, string> }
-  | { op: 'set-file'; host: string; path: string; sha256: string };
+  | { op: 'set-file'; host: string; path: string; sha256: string }
+  /** Records in the host's model chunks (records.ts) set, or removed (null), as a host that lies would. */
+  | { op: 'set-records'; host: string; records: Record<string, string | null> };
 
 export interface CaseSpec {
   converged?: string;
+  convergedOn?: Record<string, string>;
+  trustHost?: string;
   endpoints?: EndpointSpec[];
   edits?: Edit[];
   gather?: Record<string, GatherExtras>;
@@ -58,6 +65,18 @@ function applyEdit(state: HostState, edit: Edit): void {
   }
   const bridge = state.bridges[BRIDGE];
   if (!bridge) throw new Error(`edit on ${edit.host}: no ${BRIDGE}`);
+  if (edit.op === 'set-records') {
+    const records = modelOf(bridge.externalIds);
+    if (records === UNREADABLE) throw new Error(`edit on ${edit.host}: its model records cannot be read`);
+    const next: Record<string, string> = { ...records };
+    for (const [key, value] of Object.entries(edit.records)) {
+      if (value === null) delete next[key];
+      else next[key] = value;
+    }
+    for (const key of Object.keys(bridge.externalIds)) if (isModelChunk(key)) delete bridge.externalIds[key];
+    Object.assign(bridge.externalIds, encodeModel(next));
+    return;
+  }
   if (edit.op === 'set-bridge') {
     if (edit.failMode) bridge.failMode = edit.failMode;
     Object.assign(bridge.externalIds, edit.externalIds ?? {});
@@ -86,13 +105,21 @@ export async function loadPlanCase(dir: string): Promise<PlanCase> {
   const model = await loadModel(join(dir, 'manifests'));
 
   let states: Record<string, HostState> = {};
-  if (spec.converged) {
-    const before = spec.converged === 'manifests' ? model : await loadModel(join(dir, spec.converged));
+  const convergedTo = async (name: string): Promise<Record<string, HostState>> => {
+    const before = name === 'manifests' ? model : await loadModel(join(dir, name));
     const withPorts = withEndpoints({}, spec.endpoints ?? []);
     const { desired } = compileAll(before, withPorts);
-    states = Object.fromEntries(Object.entries(desired).map(([h, c]) => [h, structuredClone(c.state)]));
-  } else if (spec.endpoints?.length) {
-    throw new Error(`${dir}: endpoints need a converged fabric`);
+    return Object.fromEntries(Object.entries(desired).map(([h, c]) => [h, structuredClone(c.state)]));
+  };
+  if (spec.converged) {
+    states = await convergedTo(spec.converged);
+    for (const [host, name] of Object.entries(spec.convergedOn ?? {})) {
+      const state = (await convergedTo(name))[host];
+      if (!state) throw new Error(`${dir}: convergedOn: ${host} is not a host of ${name}`);
+      states[host] = state;
+    }
+  } else if (spec.endpoints?.length || spec.convergedOn) {
+    throw new Error(`${dir}: endpoints and convergedOn need a converged fabric`);
   }
   for (const edit of spec.edits ?? []) applyEdit(states[edit.host] ?? (states[edit.host] = { host: edit.host, bridges: {} }), edit);
 
@@ -105,6 +132,6 @@ export async function loadPlanCase(dir: string): Promise<PlanCase> {
       : gatherText({ state: written[host.name]?.state ?? states[host.name] ?? { host: host.name, bridges: {} }, facts }, spec.gather?.[host.name]);
     live[host.name] = parseGatherOutput(host.name, text);
   }
-  const result = makePlan({ model, live, source: { dir: 'manifests' }, cni: CNI_TEST_BUNDLE, keepDesired: true });
+  const result = makePlan({ model, live, source: { dir: 'manifests' }, cni: CNI_TEST_BUNDLE, keepDesired: true, ...(spec.trustHost !== undefined ? { trustHost: spec.trustHost } : {}) });
   return { dir, spec, model, live, result };
 }
