@@ -13,13 +13,13 @@ import { UserError } from '../errors.js';
 import { readBundles } from '../../runtime/bundle.js';
 import { planFleet } from '../fleet-plan.js';
 import { loadModelOrReport, useColor } from '../load-model.js';
-import { hostOptions, manifestOptions, parseLockTimeout, shardOptions, type ManifestCliOptions, type ShardCliOptions } from '../options.js';
+import { hostOptions, manifestOptions, parseLockTimeout, shardOptions, trustOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
 import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
 import { DEFAULT_CONFIRM_TIMEOUT, failpointFromEnv, INTERRUPTED, onInterrupt, parseConfirmTimeout } from '../apply-safety.js';
 
-interface ApplyOptions extends ManifestCliOptions, ShardCliOptions {
+interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOptions {
   autoApprove?: boolean;
   parallelism: number;
   acceptNewHostKeys?: boolean;
@@ -31,7 +31,7 @@ interface ApplyOptions extends ManifestCliOptions, ShardCliOptions {
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
   const command = program.command('apply').description('Make every host match the manifests (DIR), or apply a saved plan exactly (PLANFILE).');
   manifestOptions(command, ['[dir-or-planfile]', 'manifest directory, or a plan saved by `contiv plan --out`']);
-  shardOptions(hostOptions(command))
+  trustOptions(shardOptions(hostOptions(command)))
     .option('--auto-approve', 'apply without asking')
     .option('--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30)
     .option('--confirm-timeout <seconds>', 'a host restores its state before the apply by itself unless contiv confirms the change over a new SSH connection within this long (0: no such timer)', parseConfirmTimeout, DEFAULT_CONFIRM_TIMEOUT)
@@ -43,6 +43,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         let plan: Plan;
         if (info?.isFile()) {
           // A saved plan is the approval: applied exactly as shown, or refused per host if that host moved.
+          if (options.trustHost !== undefined) throw new UserError(`--trust-host chooses whose records a plan takes; ${arg} is a plan already made (make it with contiv plan --trust-host ${options.trustHost} --out FILE)`);
           const parsed = parsePlan(await readFile(arg, 'utf8'));
           if (!parsed.plan) throw new UserError(`${arg}: ${parsed.problem}`);
           plan = parsed.plan;
@@ -57,7 +58,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         } else {
           const loaded = await loadModelOrReport(arg, options, setStatus);
           if (!loaded) return;
-          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) } });
+          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) }, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
           if (!result.ok) {
             process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);
             setStatus(1);
