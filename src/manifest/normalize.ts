@@ -6,6 +6,7 @@ import type {
   Network,
   Peer,
   Policy,
+  Principal,
   Protocol,
   Rule,
   SshSettings,
@@ -31,8 +32,20 @@ function located(parsed: ParsedDocument) {
 }
 
 export function normalizeTenant(parsed: ParsedDocument): Tenant {
-  const raw = parsed.value as RawMeta & { spec?: { description?: string } };
-  return { name: raw.metadata.name, description: raw.spec?.description ?? '', implicit: false, ...located(parsed) };
+  const raw = parsed.value as RawMeta & { spec?: { description?: string; owners?: RawPrincipal[] } };
+  const tenant: Tenant = { name: raw.metadata.name, description: raw.spec?.description ?? '', implicit: false, ...located(parsed) };
+  if (raw.spec?.owners !== undefined) tenant.owners = normalizePrincipals(parsed, raw.spec.owners, ['spec', 'owners']);
+  return tenant;
+}
+
+interface RawPrincipal {
+  name: string;
+  key: string;
+}
+
+/** Owners or admins: the key without its comment (`keytype base64`), each entry where its name was written. */
+function normalizePrincipals(parsed: ParsedDocument, raw: RawPrincipal[], path: string[]): Principal[] {
+  return raw.map((p, i) => ({ name: p.name, key: p.key.split(' ').slice(0, 2).join(' '), source: locate(parsed, [...path, i, 'name']) }));
 }
 
 /** Prefix length of a network's address blocks when the manifest says nothing: 16 addresses. */
@@ -159,7 +172,7 @@ interface RawHost {
 
 interface RawFabric {
   metadata: { name: string };
-  spec: { vxlanPort?: number; vniRange?: string; mtu?: number; ssh?: RawSsh; hosts: RawHost[] };
+  spec: { vxlanPort?: number; vniRange?: string; mtu?: number; ssh?: RawSsh; hosts: RawHost[]; admins?: RawPrincipal[] };
 }
 
 export const FABRIC_DEFAULTS = {
@@ -178,7 +191,7 @@ export function normalizeFabric(parsed: ParsedDocument, home: string): Fabric {
   const [first, last] = (raw.spec.vniRange ?? FABRIC_DEFAULTS.vniRange).split('-').map(Number) as [number, number];
   const all = collectPositions(parsed);
   const positions = hostPositions(all);
-  return {
+  const fabric: Fabric = {
     name: raw.metadata.name,
     file: parsed.file.absPath,
     vxlanPort: raw.spec.vxlanPort ?? FABRIC_DEFAULTS.vxlanPort,
@@ -188,6 +201,8 @@ export function normalizeFabric(parsed: ParsedDocument, home: string): Fabric {
     source: locate(parsed, ['metadata', 'name']),
     at: all,
   };
+  if (raw.spec.admins !== undefined) fabric.admins = normalizePrincipals(parsed, raw.spec.admins, ['spec', 'admins']);
+  return fabric;
 }
 
 /** Each host's positions, keyed relative to its entry (`address`, `ssh.user`): one pass over the Fabric's, whatever its size. */

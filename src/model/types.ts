@@ -65,6 +65,18 @@ export interface Host extends Located {
   ssh: SshSettings;
 }
 
+/**
+ * Someone who signs commits with an SSH key: a tenant's owner or an admin of the Fabric
+ * (who may change what, read from the pull request's base: src/rbac/).
+ */
+export interface Principal {
+  name: string;
+  /** `keytype base64`, the comment left out. */
+  key: string;
+  /** Where the entry was written (its `name`). */
+  source: SourcePos;
+}
+
 export interface Fabric extends Located {
   name: string;
   /** The file the Fabric came from, absolute; relative paths in it resolve against its folder. */
@@ -73,6 +85,8 @@ export interface Fabric extends Located {
   vniRange: NumberRange;
   mtu: number;
   hosts: Host[];
+  /** `spec.admins`; absent when not written (admin-level changes are then open to anyone). */
+  admins?: Principal[];
 }
 
 export interface Tenant extends Located {
@@ -80,6 +94,8 @@ export interface Tenant extends Located {
   description: string;
   /** True for `default` when no manifest declares it. */
   implicit: boolean;
+  /** `spec.owners`; absent when not written (the tenant is open to anyone). */
+  owners?: Principal[];
 }
 
 export interface Network extends Located {

@@ -2,6 +2,7 @@ import type { SemanticRule } from './context.js';
 import { exactlyOneFabric, fabricPathsConfined, hostAddressWellFormed, proxyJumpWellFormed, uniqueHosts, vniRangeWellFormed, vtepIsAddress } from './fabric.js';
 import { networkGroupNamesDistinct, uniqueNames } from './names.js';
 import { ipPoolsValid } from './pools.js';
+import { principalKeysDistinct, principalKeysWellFormed } from './principals.js';
 import { groupReferences, rulePeerReferences, tenantsExist } from './references.js';
 import { blockSizeFitsSubnet, gatewayInsideSubnet, subnetsDisjointPerTenant, subnetWellFormed } from './subnets.js';
 import { explicitVnis, vniRangeLargeEnough } from './vni.js';
@@ -29,4 +30,6 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   ipPoolsValid,
   explicitVnis,
   vniRangeLargeEnough,
+  principalKeysWellFormed,
+  principalKeysDistinct,
 ];
