@@ -121,8 +121,9 @@ export async function leftBehind(host: string): Promise<string[]> {
   const files = (await execIn(host, ['sh', '-c', 'ls /run/contiv/deadman 2>/dev/null || true'])).stdout.split('\n').filter(Boolean);
   found.push(...files.filter((f) => !f.endsWith('.fired')).map((f) => `file /run/contiv/deadman/${f}`));
   if ((await execIn(host, ['sh', '-c', 'exec 9>>/run/contiv.lock; flock -n 9'])).code !== 0) found.push('the lock is held');
-  // The pattern does not match its own text, so the grep and its shell are never counted.
-  const timers = (await execIn(host, ['sh', '-c', 'for p in /proc/[0-9]*; do if grep -qs "deadman/[0-9a-f]*[.]fire" "$p/cmdline" && ! grep -qs "^[0-9]* (.*) Z" "$p/stat"; then echo "${p#/proc/}"; fi; done'])).stdout.split('\n').filter(Boolean);
+  // The pattern does not match its own text, so the grep and its shell are never counted; only
+  // the hosts' timers (in /run/contiv/deadman), not those of unit tests running meanwhile.
+  const timers = (await execIn(host, ['sh', '-c', 'for p in /proc/[0-9]*; do if grep -qs "/run/contiv/deadman/[0-9a-f]*[.]fire" "$p/cmdline" && ! grep -qs "^[0-9]* (.*) Z" "$p/stat"; then echo "${p#/proc/} $(tr "\\000" " " < "$p/cmdline")"; fi; done'])).stdout.split('\n').filter(Boolean);
   found.push(...timers.map((p) => `timer process ${p}`));
   return found;
 }
