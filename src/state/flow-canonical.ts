@@ -201,8 +201,73 @@ function canonicalActionOnce(action: string): string {
 }
 
 export function canonicalActions(actions: string): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: which actions take the shortcut; the result is the same
+  if (actions.length > LONG_ACTIONS) return canonicalLongActions(actions);
+  return canonicalActionsOnce(actions);
+}
+
+function canonicalActionsOnce(actions: string): string {
   const list = splitTopLevel(actions).map(canonicalAction);
   return list.length === 0 || (list.length === 1 && list[0] === 'drop') ? 'drop' : list.join(',');
+}
+
+/*
+ * A flood list names every peer but the host itself: 1,000 hosts print 1,000 lists of 2,000
+ * actions, each the last one read but for a peer or two. When the last long list read was
+ * canonical as printed, a list that differs from it only in a stretch of plain actions (no
+ * brackets, so every comma there parts two actions) is canonical as printed too if the actions
+ * in that stretch are: the rest are the last list's own actions.
+ */
+const LONG_ACTIONS = 2_000;
+let lastLong: { text: string; lastBracket: number } | undefined;
+
+function canonicalLongActions(actions: string): string {
+  const last = lastLong;
+  if (last && sameAsCanonical(actions, last)) {
+    const copy = Buffer.from(actions).toString();
+    lastLong = { text: copy, lastBracket: last.lastBracket };
+    return copy;
+  }
+  const out = canonicalActionsOnce(actions);
+  lastLong = undefined;
+  if (out === actions) {
+    // Where the last bracket is, and whether every bracket before it is closed.
+    let depth = 0;
+    let lastBracket = -1;
+    for (let i = 0; i < out.length; i++) {
+      const c = out.charCodeAt(i);
+      if (c === 40 || c === 91) depth++;
+      else if (c === 41 || c === 93) depth--;
+      else continue;
+      lastBracket = i;
+    }
+    if (depth === 0) lastLong = { text: out, lastBracket };
+  }
+  return out;
+}
+
+const BRACKET = /[()[\]]/;
+
+/** Whether `actions` is canonical as it is, given that `last.text` is and what differs between them. */
+function sameAsCanonical(actions: string, last: { text: string; lastBracket: number }): boolean {
+  const was = last.text;
+  const shorter = Math.min(actions.length, was.length);
+  let prefix = 0;
+  while (prefix < shorter && actions.charCodeAt(prefix) === was.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && actions.charCodeAt(actions.length - 1 - suffix) === was.charCodeAt(was.length - 1 - suffix)) suffix++;
+  if (prefix === 0) return false;
+  // The stretch that differs, widened to whole actions: from a comma in the common beginning
+  // (after every bracket) to a comma in the common end.
+  const from = actions.lastIndexOf(',', prefix - 1);
+  if (from === -1 || from <= last.lastBracket) return false;
+  const to = actions.indexOf(',', actions.length - suffix);
+  const stretch = actions.slice(from + 1, to === -1 ? actions.length : to);
+  if (BRACKET.test(stretch)) return false;
+  for (const action of stretch.split(',')) {
+    if (action === '' || action.trim() !== action || canonicalAction(action) !== action) return false;
+  }
+  return true;
 }
 
 /** Keys printed by dump-flows that describe counters or timers, not the flow. */

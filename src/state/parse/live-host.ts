@@ -150,15 +150,58 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
   const foreign: string[] = [];
   if (!section) return { managed, foreign };
   if (section.status !== undefined && section.status !== 0) throw new GatherParseError(`flows ${bridge}`, `dump-flows failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
-  for (const line of section.body.split('\n')) {
-    if (!line.includes('actions=')) continue;
-    const read = readFlowLine(line);
+  const body = section.body;
+  // The lines of the bridge's previous dump (another host's, most often the same lines in the
+  // same order): a line found at its place there is compared there, not looked up by its text.
+  const before = previousDump.get(bridge);
+  const lines: Array<string | null> = [];
+  const reads: Array<ReadFlow | null> = [];
+  let shift = 0;
+  for (let start = 0; start <= body.length; ) {
+    let end = body.indexOf('\n', start);
+    if (end === -1) end = body.length;
+    const i = lines.length;
+    let line: string | null | undefined;
+    let read: ReadFlow | null = null;
+    const text = body.slice(start, end);
+    if (before) {
+      // At its place, or one line on (a line fewer than before), or one back (a line more).
+      for (let k = 0; k < 3; k++) {
+        const d = k === 0 ? shift : k === 1 ? shift + 1 : shift - 1;
+        const was = before.lines[i + d];
+        if (was != null && was.length === text.length && was === text) {
+          line = was;
+          read = before.reads[i + d]!;
+          shift = d;
+          break;
+        }
+      }
+    }
+    if (line === undefined) {
+      if (text.includes('actions=')) {
+        const known = readFlowLine(text);
+        line = known.line;
+        read = known.read;
+      } else line = text.length < 13 ? text : null;
+    }
+    lines.push(line);
+    reads.push(read);
+    start = end + 1;
     if (!read) continue;
     if (read.kind === 'foreign') foreign.push(read.key);
     else if (read.kind === 'managed') managed[read.key] = read.flow;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
+  if (previousDump.size >= 16) previousDump.clear();
+  previousDump.set(bridge, { lines, reads });
   return { managed, foreign };
 }
+
+/**
+ * Per bridge name, the lines of the last dump read (copies: no host's output is kept; null for
+ * a line not kept, never matched) and what each read as.
+ */
+const previousDump = new Map<string, { lines: Array<string | null>; reads: Array<ReadFlow | null> }>();
 
 interface ReadFlow {
   kind: 'managed' | 'learned' | 'foreign';
@@ -172,23 +215,30 @@ interface ReadFlow {
  * Flow shared by every host that prints it. Flows are never changed in place. Bounded, so a
  * long-lived process (the Docker plugin) does not grow with it.
  */
-const readLines = new Map<string, ReadFlow | null>();
+const readLines = new Map<string, KnownLine>();
 const KEEP_LINES = 200_000;
 /** Longer lines are a host's own (its flood list names every peer but itself): not kept. */
 const LONGEST_KEPT = 2_000;
 
-function readFlowLine(line: string): ReadFlow | null {
+/** A line as kept (null for a line not kept) and what it reads as. */
+interface KnownLine {
+  line: string | null;
+  read: ReadFlow | null;
+}
+
+function readFlowLine(line: string): KnownLine {
   // Stryker disable next-line ConditionalExpression,EqualityOperator: which lines a cache keeps; the result is the same
-  if (line.length > LONGEST_KEPT) return readFlowLineOnce(line);
+  if (line.length > LONGEST_KEPT) return { line: null, read: readFlowLineOnce(line) };
   const known = readLines.get(line);
   // Stryker disable next-line ConditionalExpression: a cache; parsing again gives the same result
   if (known !== undefined) return known;
-  const read = readFlowLineOnce(line);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
   if (readLines.size >= KEEP_LINES) readLines.clear();
   // A copy: the line is a slice of the host's whole output, which a key would keep alive.
-  readLines.set(Buffer.from(line).toString(), read);
-  return read;
+  const kept = Buffer.from(line).toString();
+  const entry: KnownLine = { line: kept, read: readFlowLineOnce(line) };
+  readLines.set(kept, entry);
+  return entry;
 }
 
 function readFlowLineOnce(line: string): ReadFlow | null {

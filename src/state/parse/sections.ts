@@ -7,31 +7,59 @@ export interface Section {
   status?: number;
 }
 
-/** Splits the gather script's output at its `@@contiv` marker lines. */
+const MARKER = '@@contiv ';
+
+/**
+ * Splits the gather script's output at its `@@contiv` marker lines (a line that starts with
+ * `@@contiv ` and a space). A section's body is the text between its marker line and the next
+ * one, a `status` line within it left out, trimmed at both ends. Found by searching for the
+ * markers, not line by line: a host prints 1,600 flow lines and a dozen markers. Bodies are
+ * copies, except the flows' (read line by line, and large): a body kept by a caller must not
+ * keep the host's whole output alive.
+ */
 export function splitSections(output: string): Section[] {
   const sections: Section[] = [];
   let current: Section | undefined;
-  let lines: string[] = [];
+  // The current section's body: runs of lines between its marker and status lines.
+  let runs: string[] = [];
+  let runStart = 0;
+  const endRun = (end: number) => {
+    // A marker right after a marker ends a run of no lines: nothing to join.
+    if (current && end > runStart) runs.push(output.slice(runStart, end - 1));
+  };
   const close = () => {
     if (current) {
-      current.body = lines.join('\n').trim();
+      const body = (runs.length === 1 ? runs[0]! : runs.join('\n')).trim();
+      current.body = current.name === 'flows' ? body : copy(body);
       sections.push(current);
     }
-    lines = [];
+    runs = [];
   };
-  for (const line of output.split('\n')) {
-    if (line.startsWith('@@contiv ')) {
-      const [name = '', ...rest] = line.slice('@@contiv '.length).trim().split(' ');
-      if (name === 'status' && current) {
-        current.status = Number(rest[0]);
-        continue;
-      }
+  let at = -1;
+  if (output.startsWith(MARKER)) at = 0;
+  else {
+    const first = output.indexOf(`\n${MARKER}`);
+    if (first !== -1) at = first + 1;
+  }
+  while (at !== -1) {
+    endRun(at);
+    const eol = output.indexOf('\n', at);
+    const line = output.slice(at + MARKER.length, eol === -1 ? output.length : eol);
+    const [name = '', ...rest] = line.trim().split(' ');
+    if (name === 'status' && current) current.status = Number(rest[0]);
+    else {
       close();
       current = { name, arg: rest.join(' '), body: '' };
-    } else {
-      lines.push(line);
     }
+    runStart = eol === -1 ? output.length + 1 : eol + 1;
+    const next = eol === -1 ? -1 : output.indexOf(`\n${MARKER}`, eol);
+    at = next === -1 ? -1 : next + 1;
   }
+  if (current && runStart <= output.length) runs.push(output.slice(runStart));
   close();
   return sections;
+}
+
+function copy(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text).toString();
 }

@@ -377,3 +377,65 @@ describe('formatFlow', () => {
     expect(b!.match).toBe('ct_state=0x1/0x1');
   });
 });
+
+describe('long action lists (flood lists), read against the last one', () => {
+  const TAG = 'push_vlan:0x8100,move:NXM_NX_REG0[0..11]->NXM_OF_VLAN_TCI[0..11],move:OXM_OF_METADATA[0..23]->NXM_NX_TUN_ID[0..23]';
+  const peer = (i: number) => `set_field:198.19.${i >> 8}.${i & 255}->tun_dst,output:9`;
+  const list = (n: number, skip: number, edit?: (i: number) => string | undefined) =>
+    [TAG, ...Array.from({ length: n }, (_, i) => i).filter((i) => i !== skip).map((i) => edit?.(i) ?? peer(i))].join(',');
+  /** The canonical form action by action, as a short list is made. */
+  const expected = (text: string) => splitTopLevel(text).map((a) => canonicalActions(a)).join(',');
+
+  it('gives what reading every action gives, whichever actions differ from the last list and however', () => {
+    const edits: Array<(i: number) => string | undefined> = [
+      () => undefined,
+      (i) => (i === 37 ? 'set_field:198.19.0.37->tun_dst,4096' : undefined),
+      (i) => (i === 38 ? 'load:0x5->NXM_NX_REG0[],output:9' : undefined),
+      (i) => (i === 39 ? ' set_field:198.19.0.39->tun_dst ,output:9' : undefined),
+      (i) => (i === 40 ? 'set_field:198.19.0.40->tun_dst,,output:9' : undefined),
+      (i) => (i === 41 ? 'resubmit(,10),output:9' : undefined),
+      (i) => (i === 0 ? 'strip_vlan' : undefined),
+      (i) => (i === 199 ? 'output:in_port' : undefined),
+    ];
+    let n = 0;
+    for (const skip of [5, 6, 0, 199, 100, 100, 7]) {
+      for (const edit of edits) {
+        const text = list(200, skip, edit);
+        expect(text.length).toBeGreaterThan(2_000);
+        expect(canonicalActions(text)).toBe(expected(text));
+        // And a canonical one after it, read against that one.
+        const plain = list(200, (skip + 1) % 200);
+        expect(canonicalActions(plain)).toBe(plain);
+        n++;
+      }
+    }
+    expect(n).toBe(56);
+  });
+
+  it('reads lists that differ at their very start or end, or not at all', () => {
+    const a = list(200, 3);
+    expect(canonicalActions(a)).toBe(a);
+    expect(canonicalActions(a)).toBe(a);
+    const b = `4096,${a}`;
+    expect(canonicalActions(b)).toBe(expected(b));
+    const c = `${a},4096`;
+    expect(canonicalActions(a)).toBe(a);
+    expect(canonicalActions(c)).toBe(expected(c));
+    const d = `,${a}`;
+    expect(canonicalActions(a)).toBe(a);
+    expect(canonicalActions(d)).toBe(expected(d));
+    const e = `${a},`;
+    expect(canonicalActions(a)).toBe(a);
+    expect(canonicalActions(e)).toBe(expected(e));
+  });
+
+  it('reads a list of plain actions only, and one with a bracket left open', () => {
+    const plain = Array.from({ length: 300 }, (_, i) => `output:${i + 1}`).join(',');
+    expect(canonicalActions(plain)).toBe(plain);
+    const next = plain.replace('output:150,', '151,');
+    expect(canonicalActions(next)).toBe(expected(next));
+    const open = `resubmit(,10,${plain}`;
+    expect(canonicalActions(open)).toBe(expected(open));
+    expect(canonicalActions(open.replace('output:7,', '7,'))).toBe(expected(open.replace('output:7,', '7,')));
+  });
+});

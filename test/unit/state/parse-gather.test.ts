@@ -1,8 +1,10 @@
-import { cookieFor } from '../../../src/state/marks.js';
+import { cookieFor, decodeCookie } from '../../../src/state/marks.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
 import { fingerprintHost } from '../../../src/state/fingerprint.js';
+import { parseFlowLine } from '../../../src/state/flow-canonical.js';
+import { flowKey, type Flow } from '../../../src/state/host-state.js';
 
 // Outputs of src/host/gather-script.ts captured on real lab hosts by scripts/capture-probes.sh.
 const probe = (name: string) => readFileSync(`fixtures/probes/gather/${name}.txt`, 'utf8');
@@ -121,5 +123,51 @@ describe('parseGatherOutput on lab captures', () => {
     expect(fingerprintHost(again)).toBe(before);
     again.bridges['contiv1']!.externalIds['contiv.a'] = '3';
     expect(fingerprintHost(again)).not.toBe(before);
+  });
+});
+
+describe('a host read after another (lines compared at their place in the last dump)', () => {
+  const base = probe('contiv-bridge-10k-flows');
+  const start = base.indexOf('@@contiv flows contiv0\n') + '@@contiv flows contiv0\n'.length;
+  const end = base.indexOf('\n@@contiv status', start);
+  const lines = base.slice(start, end).split('\n');
+  const withLines = (edit: (ls: string[]) => string[]) => `${base.slice(0, start)}${edit([...lines]).join('\n')}${base.slice(end)}`;
+  /** The flows each line gives on its own. */
+  const alone = (text: string) => {
+    const body = text.slice(start, text.indexOf('\n@@contiv status', start));
+    const flows: Record<string, Flow> = {};
+    const foreign: string[] = [];
+    for (const line of body.trim().split('\n')) {
+      const flow = line.includes('actions=') ? parseFlowLine(line) : undefined;
+      if (!flow) continue;
+      const owner = decodeCookie(flow.cookie);
+      if (!owner.ours) foreign.push(flowKey(flow));
+      else if (owner.kind !== 'learned') flows[flowKey(flow)] = flow;
+    }
+    return { flows, foreign: foreign.length ? { contiv0: foreign } : {} };
+  };
+
+  it('reads every line as it reads alone, lines taken out, put in, changed or moved', () => {
+    const one = (i: number) => `cookie=0xc101000000000abc, table=5, priority=${i}, metadata=${i} actions=drop`;
+    const variants: Array<(ls: string[]) => string[]> = [
+      (ls) => ls,
+      (ls) => ls.filter((_, i) => i !== 10),
+      (ls) => [...ls.slice(0, 20), one(1), ...ls.slice(20)],
+      (ls) => [...ls.slice(0, 20), one(1), one(2), ...ls.slice(20).filter((_, i) => i !== 5)],
+      (ls) => ls.map((l, i) => (i === 30 ? one(3) : l)),
+      (ls) => [...ls].reverse(),
+      (ls) => ls.filter((_, i) => i % 7 !== 0),
+      (ls) => [...ls.slice(0, 50), '', 'no flow here at all, none', ...ls.slice(50)],
+    ];
+    const wanted = variants.map((v) => alone(withLines(v)));
+    // Each after each: the last dump read is another's.
+    for (let round = 0; round < 2; round++) {
+      variants.forEach((v, i) => {
+        const live = parseGatherOutput('x', withLines(v));
+        expect(live.state.bridges['contiv0']!.flows).toEqual(wanted[i]!.flows);
+        expect(Object.keys(live.state.bridges['contiv0']!.flows)).toEqual(Object.keys(wanted[i]!.flows));
+        expect(live.unmanaged.flowKeys).toEqual(wanted[i]!.foreign);
+      });
+    }
   });
 });
