@@ -4,6 +4,10 @@ import { loadManifests, type LoadResult } from '../manifest/load.js';
 import { readManifestDir, readManifestRef, readSourceFile } from '../manifest/read-sources.js';
 import type { SourceFile } from '../manifest/source-file.js';
 import type { Model } from '../model/types.js';
+import { checkRbac } from '../rbac/check.js';
+import type { Approval } from '../rbac/decide.js';
+import { GitProblem } from '../rbac/history.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { UserError } from './errors.js';
 
@@ -80,4 +84,42 @@ export async function loadModelOrReport(dir: string, options: ManifestOptions & 
   process.stdout.write(`${renderDiagnostics(loaded.diagnostics, loaded.sources, { color: useColor(options.color) })}\n`);
   setStatus(1);
   return undefined;
+}
+
+/**
+ * `--base REF`: who may change what (src/rbac/), before any host is contacted. REF's manifests
+ * are read with the same --fabric/--fabric-ref as the tree's, so only what the repository
+ * changes is compared. A refusal is printed like the loader's problems (REF's files named
+ * `FILE@REF`) with exit status 1, and undefined returned; warnings go to stderr and the
+ * approvals each part needs are returned.
+ */
+export async function checkBaseOrReport(dir: string, base: string, loaded: LoadedManifests & { model: Model }, options: ManifestOptions & { color?: boolean }, setStatus: (code: number) => void): Promise<{ base: string; parts: Approval[] } | undefined> {
+  let atBase: LoadedManifests;
+  try {
+    atBase = await loadFromCli(dir, { ...options, ref: base });
+  } catch (e) {
+    throw new UserError(`--base: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const sources = new Map([...loaded.sources, ...[...atBase.sources].map(([path, text]) => [`${path}@${base}`, text] as const)]);
+  const color = useColor(options.color);
+  if (!atBase.model) {
+    const problems = atBase.diagnostics.map((d) => (d.source ? { ...d, source: { ...d.source, file: `${d.source.file}@${base}` } } : d));
+    process.stdout.write(`${renderDiagnostics(problems, sources, { color })}\n\nNo plan: the manifests at --base ${base} do not load, so who may change what cannot be read from them.\n`);
+    setStatus(1);
+    return undefined;
+  }
+  let decision;
+  try {
+    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), baseModel: atBase.model, tree: loaded.model });
+  } catch (e) {
+    if (e instanceof GitProblem) throw new UserError(`--base: ${e.message}`);
+    throw e;
+  }
+  if (hasErrors(decision.diagnostics)) {
+    process.stdout.write(`${renderDiagnostics(decision.diagnostics, sources, { color })}\n\nNo plan: these changes need signatures they do not have (who may change what, as listed at ${base}).\n`);
+    setStatus(1);
+    return undefined;
+  }
+  if (decision.diagnostics.length) process.stderr.write(`${renderDiagnostics(decision.diagnostics, sources, { color: false })}\n`);
+  return { base, parts: decision.approvals };
 }

@@ -76,6 +76,15 @@ export function trustOptions(command: Command): Command {
   return command.option('--trust-host <name>', "where hosts' records disagree (a VNI, group id or zone recorded with different values, address blocks two hosts claim, the model as last applied), take this host's instead of refusing");
 }
 
+/** --base: who may change what, from the pull request's base (src/rbac/). */
+export interface BaseCliOptions {
+  base?: string;
+}
+
+export function baseOptions(command: Command): Command {
+  return command.option('--base <ref>', "the pull request's base: every object that changes between it and the manifests must come from commits signed by who may change it, as listed at REF (tenants' owners, the Fabric's admins); checked before any host is contacted");
+}
+
 export function hostOptions(command: Command): Command {
   return command
     .addOption(new Option('--parallelism <n>', 'hosts at once').default(DEFAULT_PARALLELISM).argParser(parseParallelism))

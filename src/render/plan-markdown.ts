@@ -1,4 +1,5 @@
 import type { Plan } from '../plan/types.js';
+import type { Approval } from '../rbac/decide.js';
 import { describeHosts } from './host-list.js';
 import { codeSpan, fenceFor, visible } from './visible.js';
 import { planTextSections, type PlanTextSections } from './plan-text.js';
@@ -20,6 +21,13 @@ export interface MarkdownOptions {
   limit?: number;
   /** A line under the title (a shard's: which hosts the plan covers). */
   note?: string;
+  /** `plan --base`: whose signatures each part of the change needs (section "Approvals"). */
+  approvals?: Approvals;
+}
+
+export interface Approvals {
+  base: string;
+  parts: Approval[];
 }
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string {
@@ -29,7 +37,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string
   const comment = (body: string[], leftOut: string[]) => {
     const text = body.join('\n');
     const fence = fenceFor(text);
-    return `${title}${fence}diff\n${text}\n${fence}\n${leftOut.length ? `\nLeft out to fit a pull-request comment: ${leftOut.join('; ')}. The full plan: ${codeSpan(options.fullPlanCommand)}\n` : ''}`;
+    return `${title}${fence}diff\n${text}\n${fence}\n${options.approvals ? approvalsSection(options.approvals) : ''}${leftOut.length ? `\nLeft out to fit a pull-request comment: ${leftOut.join('; ')}. The full plan: ${codeSpan(options.fullPlanCommand)}\n` : ''}`;
   };
   const body = (s: PlanTextSections, hosts = s.hosts) => [...s.head, ...s.shared, ...hosts.flatMap((h) => h.lines), s.summary];
 
@@ -78,4 +86,25 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions): string
 
 function hostsNote(hosts: string[], total: number): string {
   return hosts.length ? `the sections of ${describeHosts(hosts, total)}` : 'no host sections';
+}
+
+/** Most objects named per part; the rest are counted. */
+const OBJECTS_SHOWN = 8;
+
+/** Whose signatures each part of the change needs, as listed at the base; parts open to anyone said so. */
+export function approvalsSection(approvals: Approvals): string {
+  const base = codeSpan(approvals.base);
+  if (approvals.parts.length === 0) return `\n#### Approvals\n\nNothing that needs a signature changes since ${base}.\n`;
+  const lines = approvals.parts.map((a) => {
+    const part = a.tenant === undefined ? 'the Fabric, admins and owners' : `tenant ${codeSpan(a.tenant)}`;
+    const who = a.open
+      ? `open to anyone (${a.tenant === undefined ? 'no admins' : 'no owners'} at ${base})`
+      : a.level === 'admins'
+        ? `an admin (${a.signers.map(codeSpan).join(', ')})`
+        : `an owner or an admin (${a.signers.map(codeSpan).join(', ')})`;
+    const shown = a.objects.slice(0, OBJECTS_SHOWN).map((o) => visible(o)).join(', ');
+    const more = a.objects.length > OBJECTS_SHOWN ? ` and ${a.objects.length - OBJECTS_SHOWN} more` : '';
+    return `- ${part}: ${who}: ${shown}${more}`;
+  });
+  return `\n#### Approvals\n\nEvery commit that changes a part is signed by one of these, as listed at ${base}:\n\n${lines.join('\n')}\n`;
 }

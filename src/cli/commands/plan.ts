@@ -8,11 +8,12 @@ import { toJson } from '../../render/json.js';
 import { renderPlanText, type PlanTextStyle } from '../../render/plan-text.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { planFleet } from '../fleet-plan.js';
-import { loadModelOrReport, useColor } from '../load-model.js';
-import { formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, trustOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
+import { checkBaseOrReport, loadModelOrReport, useColor } from '../load-model.js';
+import { baseOptions, formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, trustOptions, type BaseCliOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
+import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
 
-interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions {
+interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions, BaseCliOptions {
   out?: string;
   detailedExitcode?: boolean;
   parallelism: number;
@@ -24,7 +25,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
   const command = program.command('plan').description('Show what apply would change on every host to match the manifests.');
   manifestOptions(command);
   formatOptions(command, ['text', 'json', 'markdown']);
-  trustOptions(shardOptions(hostOptions(command)))
+  baseOptions(trustOptions(shardOptions(hostOptions(command))))
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
     .option('--full', 'every host\'s changes in its own section, every flow line (default: changes made alike on several hosts shown once)')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
@@ -33,6 +34,9 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
       if (options.out) checkWritablePath(options.out, 'plan --out');
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
+      // Who may change what is checked before any host is contacted.
+      const approvals = options.base !== undefined ? await checkBaseOrReport(dir, options.base, loaded, options, setStatus) : undefined;
+      if (options.base !== undefined && !approvals) return;
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
         const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir, ...(options.ref ? { ref: options.ref } : {}) }, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
@@ -43,7 +47,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         }
         const plan = result.plan;
         if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
-        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}) })}\n`);
+        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}), ...(approvals ? { approvals } : {}) })}\n`);
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
         setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);
@@ -59,6 +63,8 @@ export interface RenderPlanOptions {
   full: boolean;
   /** Where the plan was saved: markdown points there for the full plan. */
   planFile?: string;
+  /** --base: whose signatures each part of the change needs (markdown lists them). */
+  approvals?: Approvals;
 }
 
 export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', options: RenderPlanOptions): string {
@@ -67,7 +73,7 @@ export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', opt
       // The saved plan's form: each change once, with its hosts (src/plan/plan-file.ts).
       return toJson('plan', { plan: planDocument(plan), summary: countChanges(plan) });
     case 'markdown':
-      return renderPlanMarkdown(plan, { fullPlanCommand: options.planFile ? `contiv show ${options.planFile} --full` : 'contiv plan --full', ...(plan.shard ? { note: shardNote(plan) } : {}) });
+      return renderPlanMarkdown(plan, { fullPlanCommand: options.planFile ? `contiv show ${options.planFile} --full` : 'contiv plan --full', ...(plan.shard ? { note: shardNote(plan) } : {}), ...(options.approvals ? { approvals: options.approvals } : {}) });
     default:
       return `${plan.shard ? `${shardNote(plan)}\n\n` : ''}${renderPlanText(plan, fullStyle(options.color, options.full))}`;
   }
