@@ -3,6 +3,7 @@ import { gatherAll } from '../host/gather.js';
 import { readAllRecords, readShard } from '../host/read-shard.js';
 import type { Transport } from '../host/transport.js';
 import { makePlan } from '../plan/make-plan.js';
+import { destroysOf } from '../plan/destroy.js';
 import { unknownTrustedHost } from '../plan/trust.js';
 import { isSharded, needsEndpoints, selectShard, tenantsOn, type ShardRequest } from '../plan/target.js';
 import type { Plan } from '../plan/types.js';
@@ -61,7 +62,9 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
   const bundles = options.bundles ?? (await bundleHashes());
   const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}), ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
-  return { ok: true, plan: result.plan, live };
+  const destroys = destroysOf(result.plan.hosts, new Set(model.networks.map((n) => n.tenant)));
+  const plan = destroys.hosts.length || destroys.tenants.length ? { ...result.plan, destroys } : result.plan;
+  return { ok: true, plan, live };
 }
 
 async function bundleHashes(): Promise<{ cni: string; docker: string }> {

@@ -27,6 +27,7 @@ export function planDocument(plan: Plan): PlanDocument {
     addresses: plan.addresses,
     diagnostics: plan.diagnostics,
     ...(plan.shard ? { shard: plan.shard } : {}),
+    ...(plan.destroys ? { destroys: plan.destroys } : {}),
   };
 }
 
@@ -83,7 +84,9 @@ function expand(doc: PlanDocument): Plan | string {
   for (const [i, g] of doc.changes.entries()) {
     if (g.hosts.length === 0 || JSON.stringify(g.hosts) !== JSON.stringify(listed[i])) return `change ${i} lists hosts ${JSON.stringify(g.hosts)}, but ${JSON.stringify(listed[i])} make it`;
   }
-  return { format_version: doc.format_version, source: doc.source, connections: doc.connections, hosts, meaning: doc.meaning, addresses: doc.addresses, diagnostics: doc.diagnostics, ...(doc.shard ? { shard: doc.shard } : {}) };
+  const d = doc.destroys as unknown;
+  if (d !== undefined && (typeof d !== 'object' || d === null || !strings((d as Record<string, unknown>)['hosts']) || !strings((d as Record<string, unknown>)['tenants']))) return 'destroys (not lists of hosts and tenants)';
+  return { format_version: doc.format_version, source: doc.source, connections: doc.connections, hosts, meaning: doc.meaning, addresses: doc.addresses, diagnostics: doc.diagnostics, ...(doc.shard ? { shard: doc.shard } : {}), ...(doc.destroys ? { destroys: doc.destroys } : {}) };
 }
 
 const HOST_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -204,11 +207,14 @@ function badShape(c: Change): string | undefined {
   return undefined;
 }
 
+function strings(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((v) => typeof v === 'string');
+}
+
 /** A shard's record must say exactly which hosts the plan covers (what apply and its summary rely on). */
 function badShard(plan: Plan): string | undefined {
   const s = plan.shard as unknown;
   if (s === undefined) return undefined;
-  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
   const o = s as Partial<Record<'target' | 'exclude' | 'hosts', unknown>>;
   if (typeof s !== 'object' || s === null || !strings(o.target) || !strings(o.exclude) || !strings(o.hosts)) return 'shard (not a list of selectors and hosts)';
   if (o.hosts.join(' ') !== plan.hosts.map((h) => h.host).join(' ')) return 'shard (its hosts are not the hosts the plan covers)';

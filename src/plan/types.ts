@@ -187,6 +187,8 @@ export interface Plan {
   addresses: SpaceUse[];
   /** Warnings found while planning (errors stop a plan before it exists). */
   diagnostics: Diagnostic[];
+  /** What the plan destroys wholesale (plan/destroy.ts): apply needs --allow-destroy. Absent when nothing. */
+  destroys?: { hosts: string[]; tenants: string[] };
 }
 
 export function assertNever(x: never): never {

@@ -11,6 +11,7 @@ import { forHost, HOST_PLACEHOLDER } from '../plan/host-relative.js';
 import { describeHosts } from './host-list.js';
 import { visible } from './visible.js';
 import { splitShared } from './plan-groups.js';
+import { destroysLine, planDestroys } from '../plan/destroy.js';
 
 export interface PlanTextStyle {
   color: boolean;
@@ -58,6 +59,9 @@ export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSect
     ...(withDetails ? details(c, maxFlowLines).map((d) => visible(d)).map((d) => `        ${d.startsWith('+') ? paint('create', d) : d.startsWith('-') ? paint('delete', d) : d}`) : []),
   ];
   const head: string[] = [];
+  // First of all: a plan that removes everything contiv made somewhere (plan/destroy.ts).
+  const destroys = destroysLine(planDestroys(plan), (hosts) => describeHosts(hosts, plan.hosts.length));
+  if (destroys) head.push(paint('delete', visible(destroys)), '');
   for (const d of plan.diagnostics.filter((x) => x.severity === 'warning')) {
     head.push(visible(`Warning: ${d.code}: ${d.message}`));
     if (d.hint) head.push(visible(`  hint: ${d.hint}`));

@@ -5,6 +5,8 @@ import type { SettledClaim } from '../../endpoint/claim.js';
 import { describeAddressRecord } from '../../ipam/records.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { parsePlan } from '../../plan/plan-file.js';
+import { destroysWhat, planDestroys } from '../../plan/destroy.js';
+import { describeHosts } from '../../render/host-list.js';
 import { isSharded, selectShard } from '../../plan/target.js';
 import { countChanges, type Plan } from '../../plan/types.js';
 import { renderDiagnostics } from '../../render/diagnostics-text.js';
@@ -26,6 +28,7 @@ interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOpti
   color?: boolean;
   lockTimeout: number;
   confirmTimeout: number;
+  allowDestroy?: boolean;
 }
 
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
@@ -34,6 +37,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
   trustOptions(shardOptions(hostOptions(command)))
     .option('--auto-approve', 'apply without asking')
     .option('--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30)
+    .option('--allow-destroy', 'apply a plan that removes everything contiv made on a host, or every network of a tenant')
     .option('--confirm-timeout <seconds>', 'a host restores its state before the apply by itself unless contiv confirms the change over a new SSH connection within this long (0: no such timer)', parseConfirmTimeout, DEFAULT_CONFIRM_TIMEOUT)
     .action(async (arg: string, options: ApplyOptions) => {
       const color = useColor(options.color);
@@ -77,6 +81,8 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           setStatus(0);
           return;
         }
+        const destroys = planDestroys(plan);
+        if (destroys && !options.allowDestroy) throw new UserError(`this plan destroys ${destroysWhat(destroys, (hosts) => describeHosts(hosts, plan.hosts.length))}; nothing applied. If that is meant, apply again with --allow-destroy`);
         if (!info?.isFile() && !options.autoApprove) {
           if (!process.stdin.isTTY) throw new UserError('no terminal to ask for approval: pass --auto-approve, or apply a saved plan (contiv plan --out FILE, then contiv apply FILE)');
           if (!(await confirm('\nApply these changes? Only "yes" is accepted: '))) {
