@@ -22,7 +22,7 @@ const IMPURE = /^(node:)?(fs|fs\/promises|child_process|net|dgram|http|https|rea
 const PURE_STAGES = ['src/compile', 'src/plan', 'src/policy', 'src/state', 'src/ipam', 'src/model', 'src/diagnostics'];
 /** src/render is pure too, except its ink views, which draw on the terminal. */
 const RENDER = files('src/render').filter((f) => !f.startsWith('src/render/ink/'));
-const PURE_FILES = ['src/verify/expectations.ts', 'src/verify/probe-script.ts', 'src/manifest/load.ts', 'src/manifest/normalize.ts', 'src/manifest/parse-yaml.ts', 'src/manifest/locate.ts', 'src/apply/script.ts', 'src/apply/quote.ts', 'src/endpoint/plan.ts', 'src/endpoint/names.ts', 'src/endpoint/script.ts', 'src/endpoint/request.ts'];
+const PURE_FILES = ['src/verify/expectations.ts', 'src/verify/probe-script.ts', 'src/manifest/load.ts', 'src/manifest/normalize.ts', 'src/manifest/parse-yaml.ts', 'src/manifest/locate.ts', 'src/apply/script.ts', 'src/apply/quote.ts', 'src/endpoint/plan.ts', 'src/endpoint/names.ts', 'src/endpoint/script.ts', 'src/endpoint/request.ts', 'src/apply/deadman.ts', ...['keys', 'identity', 'changes', 'touched', 'access', 'decide'].map((f) => `src/rbac/${f}.ts`)];
 
 describe('architecture', () => {
   const pure = [...PURE_STAGES.flatMap(files), ...RENDER, ...PURE_FILES];
