@@ -1,5 +1,5 @@
 import { canonicalActions, canonicalMatch } from '../state/flow-canonical.js';
-import { flowKey, type Flow } from '../state/host-state.js';
+import { flowKey, sharedFlow, type Flow } from '../state/host-state.js';
 import { cookieFor, type FlowOwnerKind } from '../state/marks.js';
 
 /** Who owns a set of flows: its cookie says so on the host, its address says so in the plan. */
@@ -35,7 +35,7 @@ export class FlowSet {
   addCanonical(owner: FlowOwner, table: number, priority: number, match: string, actions: string): void {
     const cookie = cookieFor(owner.kind, owner.address);
     this.owners[cookie] = owner.address;
-    const flow: Flow = { cookie, table, priority, match, actions };
+    const flow = sharedFlow({ cookie, table, priority, match, actions });
     const key = flowKey(flow);
     if (this.flows[key]) throw new Error(`compile produced two flows with key ${key} (owners ${this.owners[this.flows[key]!.cookie]} and ${owner.address})`);
     this.flows[key] = flow;

@@ -265,11 +265,14 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
     return c;
   };
   // for…in, not Object.entries: a plan runs this over every flow of every host.
+  // Cookies come in runs (an owner's flows one after another): each run's is added once.
   const wantCookies = new Set<string>();
+  let wantCookie: string | undefined;
   for (const key in want) {
     const flow = want[key]!;
-    wantCookies.add(flow.cookie);
+    if (flow.cookie !== wantCookie) wantCookies.add((wantCookie = flow.cookie));
     const old = have[key];
+    // The same object on both sides (flows are shared: state/host-state.ts sharedFlow): nothing to compare.
     if (old === flow) continue;
     if (!old) change(flow.cookie).add.push(flow);
     else if (old.cookie !== flow.cookie) change(flow.cookie).add.push(flow);
@@ -280,9 +283,10 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
     }
   }
   const liveCookies = new Set<string>();
+  let liveCookie: string | undefined;
   for (const key in have) {
     const flow = have[key]!;
-    liveCookies.add(flow.cookie);
+    if (flow.cookie !== liveCookie) liveCookies.add((liveCookie = flow.cookie));
     if (want[key] === undefined) change(flow.cookie).remove.push(flow);
   }
 

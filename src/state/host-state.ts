@@ -159,3 +159,28 @@ export interface LiveHost {
   facts: HostFacts;
   unmanaged: UnmanagedObjects;
 }
+
+/*
+ * One Flow object per distinct flow, for the parser and the compiler alike: the plan's diff
+ * then finds a flow that stays by identity (the desired and the live side hold the same
+ * object), without comparing its fields, for 1,600 flows on each of 1,000 hosts. Flows are
+ * never changed in place. Long flows (a flood list, one per host) are not kept. Bounded for
+ * long-lived processes.
+ */
+const flows = new Map<string, Flow>();
+const KEEP_FLOWS = 200_000;
+const LONGEST_KEPT = 2_000;
+
+/** The one Flow equal to `flow` (field for field), or `flow` itself when it is the first or too long to keep. */
+export function sharedFlow(flow: Flow): Flow {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: which flows are kept; the result is equal
+  if (flow.actions.length + flow.match.length > LONGEST_KEPT) return flow;
+  const id = `${flow.cookie} ${flow.table} ${flow.priority} ${flow.match} ${flow.actions}`;
+  const known = flows.get(id);
+  // Stryker disable next-line ConditionalExpression: a cache; the flow is equal either way
+  if (known) return known;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
+  if (flows.size >= KEEP_FLOWS) flows.clear();
+  flows.set(id, flow);
+  return flow;
+}

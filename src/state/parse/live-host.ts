@@ -1,5 +1,5 @@
 import type { BridgeState, FileState, Flow, HostFacts, HostState, LinkInfo, LiveHost, PortState, PortType, UnmanagedObjects } from '../host-state.js';
-import { flowKey } from '../host-state.js';
+import { flowKey, sharedFlow } from '../host-state.js';
 import { decodeCookie, isOwned } from '../marks.js';
 import { parseFlowLine } from '../flow-canonical.js';
 import { mapOf, optional, parseOvsdbTables, setOf, str, type Row } from './ovsdb-json.js';
@@ -242,7 +242,8 @@ function readFlowLine(line: string): KnownLine {
 }
 
 function readFlowLineOnce(line: string): ReadFlow | null {
-  const flow = parseFlowLine(line);
+  const parsed = parseFlowLine(line);
+  const flow = parsed && sharedFlow(parsed);
   let read: ReadFlow | null = null;
   if (flow) {
     const owner = decodeCookie(flow.cookie);

@@ -29,18 +29,17 @@ export function splitSections(output: string): Section[] {
   };
   const close = () => {
     if (current) {
+      // Runs of blanks at either end go as the trim would take them: no joining (and copying)
+      // of a long body only to end it with a newline that the trim then drops.
+      while (runs.length > 1 && runs[runs.length - 1]!.trim() === '') runs.pop();
+      while (runs.length > 1 && runs[0]!.trim() === '') runs.shift();
       const body = (runs.length === 1 ? runs[0]! : runs.join('\n')).trim();
       current.body = current.name === 'flows' ? body : copy(body);
       sections.push(current);
     }
     runs = [];
   };
-  let at = -1;
-  if (output.startsWith(MARKER)) at = 0;
-  else {
-    const first = output.indexOf(`\n${MARKER}`);
-    if (first !== -1) at = first + 1;
-  }
+  let at = nextMarker(output, 0);
   while (at !== -1) {
     endRun(at);
     const eol = output.indexOf('\n', at);
@@ -52,12 +51,20 @@ export function splitSections(output: string): Section[] {
       current = { name, arg: rest.join(' '), body: '' };
     }
     runStart = eol === -1 ? output.length + 1 : eol + 1;
-    const next = eol === -1 ? -1 : output.indexOf(`\n${MARKER}`, eol);
-    at = next === -1 ? -1 : next + 1;
+    at = eol === -1 ? -1 : nextMarker(output, eol + 1);
   }
   if (current && runStart <= output.length) runs.push(output.slice(runStart));
   close();
   return sections;
+}
+
+/** The next marker line from `from` (a line start) on; -1 when there is none. */
+function nextMarker(output: string, from: number): number {
+  // Searched for as itself, not after a newline: a search is fast on a rare first character.
+  for (let at = output.indexOf(MARKER, from); at !== -1; at = output.indexOf(MARKER, at + 1)) {
+    if (at === from || output.charCodeAt(at - 1) === 10) return at;
+  }
+  return -1;
 }
 
 function copy(text: string): string {
