@@ -135,7 +135,7 @@ async function partB(addresses) {
   await new Promise((r) => setTimeout(r, 1000));
   const t0 = performance.now();
   const applied = await new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/contiv.js', 'apply', dir, '--fabric', paths.fabric, '--auto-approve'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/contiv.js', 'apply', dir, '--fabric', paths.fabric, '--auto-approve', '--allow-dirty'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -160,7 +160,7 @@ try {
   spawnSync(process.execPath, ['bin/contiv.js', 'lab', 'down', '--name', LAB], { cwd: root, stdio: 'ignore' }); // a leftover
   contiv('lab', 'up', '--name', LAB, '--hosts', '2', '--mgmt-subnet', '198.18.123.0/24', '--underlay-subnet', '198.19.123.0/24');
   cpSync(join(root, 'examples/quickstart'), dir, { recursive: true });
-  contiv('apply', dir, '--fabric', paths.fabric, '--auto-approve');
+  contiv('apply', dir, '--fabric', paths.fabric, '--auto-approve', '--allow-dirty');
   const addresses = ['198.18.123.11', '198.18.123.12'];
 
   const a = partA(addresses[0]);

@@ -84,7 +84,7 @@ try {
   const up0 = performance.now();
   contiv('lab', 'up', '--name', LAB, '--hosts', String(HOSTS), '--mgmt-subnet', '198.18.71.0/24', '--underlay-subnet', '198.19.71.0/24');
   cpSync(join(root, 'examples/quickstart'), dir, { recursive: true });
-  contiv('apply', dir, '--fabric', fabric, '--auto-approve');
+  contiv('apply', dir, '--fabric', fabric, '--auto-approve', '--allow-dirty');
   console.log(`lab of ${HOSTS} hosts up and applied in ${((performance.now() - up0) / 1000).toFixed(1)} s\n`);
 
   // 1. One attach at a time on h7 (tenant blue): the first claims a block, the others do not.
@@ -124,7 +124,7 @@ try {
   for (const [h, n] of names) run(h, n);
   const before3 = endpoints().filter((e) => e.tenant === 'blue').length;
   const t3 = performance.now();
-  const results = await Promise.all([spawnContiv(['apply', variant, '--fabric', fabric, '--auto-approve']), ...names.map(([h, n]) => spawnContiv(attachArgs(h, n, 'blue')))]);
+  const results = await Promise.all([spawnContiv(['apply', variant, '--fabric', fabric, '--auto-approve', '--allow-dirty']), ...names.map(([h, n]) => spawnContiv(attachArgs(h, n, 'blue')))]);
   const ms3 = performance.now() - t3;
   const failed = results.filter((r) => r.status !== 0);
   const blue = endpoints().filter((e) => e.tenant === 'blue');

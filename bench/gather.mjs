@@ -145,7 +145,7 @@ try {
 
   // examples/quickstart applied: every host has contiv's bridge, 49 tunnels and their flows.
   const fabric = labPaths(LAB).fabric;
-  contiv('apply', 'examples/quickstart', '--fabric', fabric, '--auto-approve');
+  contiv('apply', 'examples/quickstart', '--fabric', fabric, '--auto-approve', '--allow-dirty');
   const side = hostSide(addresses[1], [process.env.GATHER_FILE, recordsFile, ...compare]);
   console.log(`\none host of ${HOSTS}, quickstart applied: the script run inside the host (no SSH), median of 30 interleaved runs`);
   console.log('script                         processes  wall ms  cpu ms');

@@ -94,7 +94,7 @@ function measureSize(n) {
   try {
     const t0 = performance.now();
     contivSync('lab', 'up', '--name', lab, '--hosts', String(n), '--mgmt-subnet', `198.18.${net}.0/24`, '--underlay-subnet', `198.19.${net}.0/24`);
-    contivSync('apply', 'examples/quickstart', '--fabric', paths.fabric, '--auto-approve');
+    contivSync('apply', 'examples/quickstart', '--fabric', paths.fabric, '--auto-approve', '--allow-dirty');
     const upS = (performance.now() - t0) / 1000;
     const addresses = parse(readFileSync(paths.fabric, 'utf8')).spec.hosts.map((h) => h.address);
     if (addresses.length !== n) throw new Error(`the lab's Fabric has ${addresses.length} hosts, not ${n}`);

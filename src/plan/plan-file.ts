@@ -84,6 +84,8 @@ function expand(doc: PlanDocument): Plan | string {
   for (const [i, g] of doc.changes.entries()) {
     if (g.hosts.length === 0 || JSON.stringify(g.hosts) !== JSON.stringify(listed[i])) return `change ${i} lists hosts ${JSON.stringify(g.hosts)}, but ${JSON.stringify(listed[i])} make it`;
   }
+  const source = badSource(doc.source);
+  if (source) return source;
   const d = doc.destroys as unknown;
   if (d !== undefined && (typeof d !== 'object' || d === null || !strings((d as Record<string, unknown>)['hosts']) || !strings((d as Record<string, unknown>)['tenants']))) return 'destroys (not lists of hosts and tenants)';
   return { format_version: doc.format_version, source: doc.source, connections: doc.connections, hosts, meaning: doc.meaning, addresses: doc.addresses, diagnostics: doc.diagnostics, ...(doc.shard ? { shard: doc.shard } : {}), ...(doc.destroys ? { destroys: doc.destroys } : {}) };
@@ -204,6 +206,18 @@ function badShape(c: Change): string | undefined {
   if (c.action !== 'create' && !isObject(before)) return `a ${c.type} ${c.action} without what it expects to find (before)`;
   if (c.action !== 'delete' && !isObject(after)) return `a ${c.type} ${c.action} without what it makes (after)`;
   if (c.type === 'port' && [before, after].some((p) => p !== undefined && (!isObject(p) || !isObject(p['externalIds']) || !isObject(p['options'])))) return 'a port without its external_ids and options';
+  return undefined;
+}
+
+/** The source names the commit the plan was made from (what apply records on each host): checked as such. */
+function badSource(s: unknown): string | undefined {
+  if (typeof s !== 'object' || s === null) return 'source';
+  const o = s as Record<string, unknown>;
+  const hex = (x: unknown, n: number): boolean => typeof x === 'string' && new RegExp(`^[0-9a-f]{${n}}$`).test(x);
+  if (typeof o['dir'] !== 'string' || (o['ref'] !== undefined && typeof o['ref'] !== 'string')) return 'source (its folder or ref)';
+  if (o['commit'] !== undefined && !hex(o['commit'], 40) && !hex(o['commit'], 64)) return 'source (its commit is not a full commit hash)';
+  const u = o['uncommitted'] as Record<string, unknown> | undefined;
+  if (u !== undefined && (typeof u !== 'object' || u === null || !hex(u['sha256'], 64) || (u['head'] !== undefined && !hex(u['head'], 40) && !hex(u['head'], 64)))) return 'source (its uncommitted content)';
   return undefined;
 }
 

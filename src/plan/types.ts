@@ -171,10 +171,21 @@ export interface PlanShard {
   hosts: string[];
 }
 
+/**
+ * Where the manifests came from: the folder, the --ref given, and the commit they are (full
+ * hash), or, for manifests no commit holds, a hash of their content and the commit under them.
+ */
+export interface PlanSource {
+  dir: string;
+  ref?: string;
+  commit?: string;
+  uncommitted?: { sha256: string; head?: string };
+}
+
 export interface Plan {
   format_version: number;
-  /** Where the manifests came from, for the user. */
-  source: { dir: string; ref?: string };
+  /** Where the manifests came from. */
+  source: PlanSource;
   /** Every host of the Fabric the plan was made for (a shard's too: applying it reads them all to settle address claims). */
   connections: HostConnection[];
   /** The hosts the plan covers, in Fabric order: every host, or a shard's only. */

@@ -14,7 +14,7 @@ import { readRecord, updateObject, type ProcessRole } from '../../src/lab/record
 import { loadManifests } from '../../src/manifest/load.js';
 import { readManifestDir, readSourceFile } from '../../src/manifest/read-sources.js';
 import { fingerprintHost } from '../../src/state/fingerprint.js';
-import type { CliRun } from '../support/cli.js';
+import { withAllowDirty, type CliRun } from '../support/cli.js';
 import { CTEST, ctestPlan, execIn } from './lab.js';
 
 /** A contiv apply that stopped itself (SIGSTOP) at `after-change` of one host. */
@@ -27,7 +27,7 @@ export interface Stopped {
 
 /** Runs `contiv ARGS` with CONTIV_FAILPOINT=after-change:HOST:stop; resolves once it stopped there. */
 export async function stopAfterChange(args: string[], host: string): Promise<Stopped> {
-  const child = spawn('node', ['bin/contiv.js', ...args], { env: { ...process.env, NO_COLOR: '1', CONTIV_FAILPOINT: `after-change:${host}:stop` }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', ['bin/contiv.js', ...withAllowDirty(args)], { env: { ...process.env, NO_COLOR: '1', CONTIV_FAILPOINT: `after-change:${host}:stop` }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPaths } from '../../src/lab/paths.js';
 import { CTEST, execIn } from '../harness/lab.js';
-import { contiv, type CliRun } from '../support/cli.js';
+import { contiv, withAllowDirty, type CliRun } from '../support/cli.js';
 
 /*
  * contiv plan / apply on the ctest lab, through the real CLI: exit codes, the approval rules
@@ -40,7 +40,7 @@ function fingerprints(): Record<string, string> {
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `answer` at the prompt. */
 function onTerminal(args: string[], answer: string): CliRun {
-  const command = ['node', 'bin/contiv.js', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const command = ['node', 'bin/contiv.js', ...withAllowDirty(args)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', input: `${answer}\n`, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

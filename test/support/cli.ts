@@ -6,9 +6,19 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * Tests work on copies of manifests in temporary folders, which no Git commit holds: `apply` and
+ * `plan --out` of them need --allow-dirty, given here unless the test says `committed` (it
+ * tests that refusal, or runs in a repository of its own).
+ */
+export function withAllowDirty(args: readonly string[], committed = false): string[] {
+  const needs = args[0] === 'apply' || (args[0] === 'plan' && args.includes('--out'));
+  return needs && !committed && !args.includes('--allow-dirty') ? [...args, '--allow-dirty'] : [...args];
+}
+
 /** Runs the built CLI (`node bin/contiv.js ARGS`) without colours; dist/ is kept current by build.ts. */
-export function contiv(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): CliRun {
-  const r = spawnSync('node', ['bin/contiv.js', ...args], {
+export function contiv(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; committed?: boolean } = {}): CliRun {
+  const r = spawnSync('node', ['bin/contiv.js', ...withAllowDirty(args, options.committed)], {
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -20,7 +30,7 @@ export function contiv(args: string[], options: { env?: Record<string, string>; 
 /** Runs the CLI without blocking the event loop, so several can run at the same moment. */
 export function spawnContiv(args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn('node', ['bin/contiv.js', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', ['bin/contiv.js', ...withAllowDirty(args)], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

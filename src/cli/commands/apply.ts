@@ -19,6 +19,7 @@ import { hostOptions, manifestOptions, parseLockTimeout, shardOptions, trustOpti
 import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
+import { refuseDirty, sourceOf } from '../source-commit.js';
 import { DEFAULT_CONFIRM_TIMEOUT, failpointFromEnv, INTERRUPTED, onInterrupt, parseConfirmTimeout } from '../apply-safety.js';
 
 interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOptions {
@@ -29,6 +30,7 @@ interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOpti
   lockTimeout: number;
   confirmTimeout: number;
   allowDestroy?: boolean;
+  allowDirty?: boolean;
 }
 
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
@@ -37,6 +39,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
   trustOptions(shardOptions(hostOptions(command)))
     .option('--auto-approve', 'apply without asking')
     .option('--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30)
+    .option('--allow-dirty', 'apply manifests with uncommitted changes, or a plan of them (no commit says what was applied)')
     .option('--allow-destroy', 'apply a plan that removes everything contiv made on a host, or every network of a tenant')
     .option('--confirm-timeout <seconds>', 'a host restores its state before the apply by itself unless contiv confirms the change over a new SSH connection within this long (0: no such timer)', parseConfirmTimeout, DEFAULT_CONFIRM_TIMEOUT)
     .action(async (arg: string, options: ApplyOptions) => {
@@ -51,6 +54,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           const parsed = parsePlan(await readFile(arg, 'utf8'));
           if (!parsed.plan) throw new UserError(`${arg}: ${parsed.problem}`);
           plan = parsed.plan;
+          refuseDirty(plan.source, `apply ${arg}, a plan`, options.allowDirty);
           // Narrowed to some of the hosts the plan covers; the others stay unlocked and untouched.
           if (isSharded(options)) {
             const covered = new Set(plan.hosts.map((h) => h.host));
@@ -62,7 +66,9 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         } else {
           const loaded = await loadModelOrReport(arg, options, setStatus);
           if (!loaded) return;
-          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir: arg, ...(options.ref ? { ref: options.ref } : {}) }, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
+          const source = await sourceOf(arg, options.ref, loaded.sources);
+          refuseDirty(source, 'apply', options.allowDirty);
+          const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
           if (!result.ok) {
             process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);
             setStatus(1);
@@ -104,7 +110,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           if (e.type === 'claims-settled') settled = e.claims;
           else (progress?.onEvent ?? printEvent)(e);
         };
-        const lock = { holder: lockHolder('apply', plan.source.ref), waitSeconds: options.lockTimeout };
+        const lock = { holder: lockHolder('apply', plan.source.commit ?? plan.source.ref), waitSeconds: options.lockTimeout };
         const interrupt = onInterrupt(() => process.stderr.write(INTERRUPTED));
         const failpoint = failpointFromEnv(process.env['CONTIV_FAILPOINT']);
         let outcomes;

@@ -12,9 +12,11 @@ import { checkBaseOrReport, loadModelOrReport, useColor } from '../load-model.js
 import { baseOptions, formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, trustOptions, type BaseCliOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
 import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
+import { refuseDirty, sourceOf } from '../source-commit.js';
 
 interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions, BaseCliOptions {
   out?: string;
+  allowDirty?: boolean;
   detailedExitcode?: boolean;
   parallelism: number;
   acceptNewHostKeys?: boolean;
@@ -27,6 +29,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
   formatOptions(command, ['text', 'json', 'markdown']);
   baseOptions(trustOptions(shardOptions(hostOptions(command))))
     .option('--out <file>', 'save the plan, for `contiv apply FILE`')
+    .option('--allow-dirty', 'save a plan of manifests with uncommitted changes (no commit names it)')
     .option('--full', 'every host\'s changes in its own section, every flow line (default: changes made alike on several hosts shown once)')
     .option('--detailed-exitcode', 'exit 0 when there is nothing to change, 2 when there is, 1 on error')
     .action(async (dir: string, options: PlanOptions) => {
@@ -37,9 +40,12 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
       // Who may change what is checked before any host is contacted.
       const approvals = options.base !== undefined ? await checkBaseOrReport(dir, options.base, loaded, options, setStatus) : undefined;
       if (options.base !== undefined && !approvals) return;
+      // The commit the plan is of; a saved plan must name one (before any host is contacted).
+      const source = await sourceOf(dir, options.ref, loaded.sources);
+      if (options.out) refuseDirty(source, 'plan --out', options.allowDirty);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
-        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source: { dir, ...(options.ref ? { ref: options.ref } : {}) }, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
+        const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
         if (!result.ok) {
           process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNo plan: fix the problems above first.\n`);
           setStatus(1);

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { commitOf, GitProblem, openGit, uncommittedManifests } from '../rbac/history.js';
+import type { PlanSource } from '../plan/types.js';
+import { UserError } from './errors.js';
+
+/*
+ * Which commit a plan is made from (issue 16: Git is the source of truth). The manifests as of
+ * `--ref`, or DIR's checkout when no manifest file there differs from HEAD: that commit, in
+ * full. Otherwise the plan is of uncommitted manifests, named by a hash of their content (and
+ * the commit they sit on, if DIR is in a repository at all); `plan --out` and `apply` refuse
+ * such a plan unless --allow-dirty, since no commit says what was applied.
+ */
+export async function sourceOf(dir: string, ref: string | undefined, files: ReadonlyMap<string, string>): Promise<PlanSource> {
+  const base: PlanSource = { dir, ...(ref !== undefined ? { ref } : {}) };
+  const git = await openGit(dir);
+  const inRepo = await git.checkIsRepo().catch(() => false);
+  if (ref !== undefined) {
+    try {
+      return { ...base, commit: await commitOf(git, ref, '--ref') };
+    } catch (e) {
+      throw new UserError(e instanceof GitProblem ? e.message : String(e));
+    }
+  }
+  const sha256 = contentHash(files);
+  if (!inRepo) return { ...base, uncommitted: { sha256 } };
+  const head = await commitOf(git, 'HEAD', 'HEAD').catch(() => undefined);
+  if (head === undefined) return { ...base, uncommitted: { sha256 } };
+  if ((await uncommittedManifests(git)).length > 0) return { ...base, uncommitted: { sha256, head } };
+  return { ...base, commit: head };
+}
+
+/** The manifests' content, by path: the same files give the same hash, wherever they are read. */
+export function contentHash(files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const path of [...files.keys()].sort()) hash.update(`${path}\0${files.get(path)}\0`);
+  return hash.digest('hex');
+}
+
+/** In words, for messages: `commit 1a2b3c4d5e6f`, or `uncommitted manifests (content 9f8e…, on 1a2b3c4d5e6f)`. */
+export function describeSource(source: PlanSource): string {
+  if (source.commit) return `commit ${source.commit.slice(0, 12)}`;
+  const u = source.uncommitted;
+  return `uncommitted manifests${u ? ` (content ${u.sha256.slice(0, 12)}${u.head ? `, on ${u.head.slice(0, 12)}` : ', not in a Git repository'})` : ''}`;
+}
+
+/** `plan --out` and `apply` of uncommitted manifests: refused unless --allow-dirty. */
+export function refuseDirty(source: PlanSource, what: string, allowDirty: boolean | undefined): void {
+  if (allowDirty || source.commit !== undefined) return;
+  throw new UserError(`${what} of ${describeSource(source)}: no commit would say what was applied. Commit them (or plan a commit with --ref REV), or pass --allow-dirty`);
+}
