@@ -21,9 +21,20 @@ export class FlowSet {
    */
   readonly owners: Record<string, string>;
 
+  /**
+   * The keys and flows of `flows` in order, kept while the set does not change (add and remove
+   * drop it; flows change through them only): a set made from this one copies them without
+   * spreading an object of 1,600 keys, for each of 1,000 hosts.
+   */
+  private entries: { keys: string[]; flows: Flow[] } | undefined;
+
   /** Empty, or starting with the flows of `from` (shared, not copied: flows are never changed in place). */
   constructor(from?: FlowSet) {
-    this.flows = from ? { ...from.flows } : {};
+    this.flows = {};
+    if (from) {
+      const { keys, flows } = (from.entries ??= { keys: Object.keys(from.flows), flows: Object.values(from.flows) });
+      for (let i = 0; i < keys.length; i++) this.flows[keys[i]!] = flows[i]!;
+    }
     this.owners = from ? (Object.create(from.owners) as Record<string, string>) : {};
   }
 
@@ -38,11 +49,13 @@ export class FlowSet {
     const flow = sharedFlow({ cookie, table, priority, match, actions });
     const key = flowKey(flow);
     if (this.flows[key]) throw new Error(`compile produced two flows with key ${key} (owners ${this.owners[this.flows[key]!.cookie]} and ${owner.address})`);
+    this.entries = undefined;
     this.flows[key] = flow;
   }
 
   /** Takes flows out by key (a shared network's, replaced by the host's own). Their owners stay known. */
   remove(keys: readonly string[]): void {
+    this.entries = undefined;
     for (const key of keys) delete this.flows[key];
   }
 

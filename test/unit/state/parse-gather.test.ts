@@ -171,3 +171,42 @@ describe('a host read after another (lines compared at their place in the last d
     }
   });
 });
+
+describe('fingerprint of flows read against an earlier bridge', () => {
+  const live = parseGatherOutput('h2', probe('contiv-bridge-10k-flows'));
+  const bridge = live.state.bridges['contiv0']!;
+  // Flows the fingerprint counts (an endpoint's it leaves out), one object each as the parser gives them.
+  const entries = Object.entries(bridge.flows).map(([k, f]) => [k, { ...f, cookie: cookieFor('rule', `t/p${f.priority % 9}`) }] as [string, Flow]);
+  const withFlows = (list: Array<[string, Flow]>) => ({ ...live.state, bridges: { contiv0: { ...bridge, flows: Object.fromEntries(list) } } });
+  const other: Flow = { cookie: cookieFor('pipeline', 'pipeline'), table: 77, priority: 1, match: 'reg9=1', actions: 'drop' };
+  const tiny = withFlows([['x', other]]);
+  /** The fingerprint worked out flow by flow: after a bridge that shares none of these flows. */
+  const alone = (state: ReturnType<typeof withFlows>) => {
+    fingerprintHost(tiny);
+    return fingerprintHost(state);
+  };
+
+  it('is the same whichever flows differ from the reference, and wherever', () => {
+    const variants: Array<Array<[string, Flow]>> = [
+      entries,
+      entries.filter((_, i) => i !== 100),
+      entries.filter((_, i) => i !== 0 && i !== entries.length - 1),
+      [...entries.slice(0, 50), ['other', other], ...entries.slice(50)],
+      entries.map(([k, f], i) => (i === 70 ? [k, { ...f, actions: 'drop' }] : [k, f])),
+      entries.filter((_, i) => i % 3 !== 0),
+      [...entries].reverse(),
+      [...entries.slice(5000), ...entries.slice(0, 5000)],
+    ];
+    const wanted = variants.map((v) => alone(withFlows(v)));
+    // Reversed or rotated, the same multiset as the first.
+    expect(new Set(wanted).size).toBe(6);
+    variants.forEach((v, i) => {
+      fingerprintHost(tiny);
+      fingerprintHost(live.state);
+      expect(fingerprintHost(withFlows(v))).toBe(wanted[i]);
+      // And with the reference another variant.
+      fingerprintHost(withFlows(variants[(i + 1) % variants.length]!));
+      expect(fingerprintHost(withFlows(v))).toBe(wanted[i]);
+    });
+  });
+});
