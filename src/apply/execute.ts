@@ -199,6 +199,7 @@ async function rollback(transport: Transport, host: HostTarget, before: HostStat
   }
 }
 
+/** A state as the target of a diff: what was there, the commit record included. */
 function asCompiled(state: HostState): CompiledHost {
-  return { state, owners: {} };
+  return { state, owners: {}, commitRecorded: true };
 }

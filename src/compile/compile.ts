@@ -24,6 +24,11 @@ export interface CompiledHost {
   owners: Record<string, string>;
   /** Why each address record (block, lent address) changes, for the plan. */
   addressReasons?: Record<string, string>;
+  /**
+   * The state holds the commit record to compare (a state to go back to, plan/commit-record.ts);
+   * a compiled host does not, and the record is left out of its diff.
+   */
+  commitRecorded?: boolean;
 }
 
 export interface CompileInput {

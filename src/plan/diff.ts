@@ -8,6 +8,7 @@ import { cookieFor, decodeCookie, KIND_KEY, ADDRESS_KEY } from '../state/marks.j
 import { fieldChanges } from './field-changes.js';
 import type { Action, AddressChange, BridgeChange, BridgeDelta, BridgeFields, Change, DockerNetworkChange, DockerPluginChange, FileChange, FlowsChange, PortChange } from './types.js';
 import { describeAddressRecord, isAddressRecord } from '../ipam/records.js';
+import { COMMIT_KEY, diffCommit } from './commit-record.js';
 
 /**
  * Pure: desired vs live state of one host → the changes that make live equal desired.
@@ -30,6 +31,8 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
     const bridgeChange = diffBridge(host, want, have);
     if (bridgeChange) first.push(bridgeChange);
     for (const c of diffAddresses(host, name, want.externalIds, have?.externalIds ?? {}, desired.addressReasons ?? {})) (c.action === 'delete' ? last : first).push(c);
+    // A compiled host says nothing of the commit (the plan adds its record); a state to go back to does.
+    if (desired.commitRecorded) first.push(...diffCommit(host, name, want.externalIds[COMMIT_KEY], have?.externalIds[COMMIT_KEY]));
     for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
     flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
   }
@@ -56,8 +59,9 @@ export function bridgeFields(b: BridgeState): BridgeFields {
   return { name: b.name, datapathType: b.datapathType, failMode: b.failMode, externalIds: withoutAddressRecords(b.externalIds) };
 }
 
+/** Without the address records and the commit record, which are changes of their own (diffAddresses, commit-record.ts). */
 export function withoutAddressRecords(ids: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(ids).filter(([k]) => !isAddressRecord(k)));
+  return Object.fromEntries(Object.entries(ids).filter(([k]) => !isAddressRecord(k) && k !== COMMIT_KEY));
 }
 
 /**

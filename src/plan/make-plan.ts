@@ -14,6 +14,7 @@ import { recordedModels } from './recorded-models.js';
 import { unknownTrustedHost } from './trust.js';
 import { policyMeaning } from '../policy/meaning.js';
 import { diffHost } from './diff.js';
+import { commitRecordOf, withCommitRecord } from './commit-record.js';
 import { planIpam, type HostAddresses } from '../ipam/fleet.js';
 import { BRIDGE } from '../compile/pipeline.js';
 import { PLAN_FORMAT_VERSION, type HostPlan, type Plan } from './types.js';
@@ -122,7 +123,8 @@ export function makePlan(input: PlanInput): PlanResult {
     foreignFlowProblems.push(...flowsLeaveForeignAlone(one, gathered));
     dockerProblems.push(...dockerNetworksFreeToGo(one, gathered));
     if (input.keepDesired) desired[h.name] = compiled;
-    hostPlans.push({ host: h.name, fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }), changes: diffHost(compiled, liveStates[h.name]) });
+    const changes = withCommitRecord(h.name, diffHost(compiled, liveStates[h.name]), liveStates[h.name], commitRecordOf(input.source));
+    hostPlans.push({ host: h.name, fingerprint: fingerprintHost(liveStates[h.name] ?? { host: h.name, bridges: {} }), changes });
   }
   diagnostics.push(...meshProblems, ...bridgeProblems, ...foreignFlowProblems, ...dockerProblems);
   if (hasErrors(diagnostics)) return { diagnostics };

@@ -1,3 +1,4 @@
+import { COMMIT_KEY } from './commit-record.js';
 import { CNI_CONF_DIR, CNI_PLUGIN_PATH } from '../compile/cni-files.js';
 import { DOCKER_PLUGIN_PATH, DOCKER_UNIT_PATH } from '../compile/docker-runtime.js';
 import { isAddressRecord } from '../ipam/records.js';
@@ -69,7 +70,7 @@ export function outsideContiv(live: LiveHost, changes: readonly Change[]): strin
       }
       case 'address':
         if (!oursBridge(c.bridge)) refuse(c, `bridge ${c.bridge} is not contiv's`);
-        else if (!isAddressRecord(c.key)) refuse(c, `${c.key} is not an address record of contiv's`);
+        else if (!isAddressRecord(c.key) && c.key !== COMMIT_KEY) refuse(c, `${c.key} is not an address record of contiv's`);
         else if (needsBefore && c.before === undefined) refuse(c, `${article(c.action)} of ${c.key} without what it expects to find (before)`);
         break;
       case 'file':

@@ -108,7 +108,8 @@ function isSubnet(text: string): boolean {
   const [address = '', prefix = ''] = text.split('/');
   return isIpv4(address) && /^\d{1,2}$/.test(prefix) && Number(prefix) <= 32;
 }
-const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$/;
+/** Address records (src/ipam/records.ts), and the commit record (plan/commit-record.ts), whose value is a hash. */
+const ADDRESS_RECORD_KEY = /^contiv\.(block|lent|ipam)(\.[a-z0-9-]{1,63}){2,4}$|^contiv\.commit$/;
 const ADDRESS_RECORD_VALUE = /^[a-z0-9][a-z0-9 .-]{0,63}$/;
 
 /**

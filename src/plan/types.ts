@@ -1,3 +1,4 @@
+import { COMMIT_KEY } from './commit-record.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Host } from '../model/types.js';
 import type { MeaningLine } from '../policy/meaning.js';
@@ -217,6 +218,8 @@ export function countChanges(plan: Plan): PlanCounts {
   const counts: PlanCounts = { add: 0, change: 0, destroy: 0 };
   for (const host of plan.hosts) {
     for (const c of host.changes) {
+      // The commit record rides along with a host's changes (plan/commit-record.ts): not one of them.
+      if (c.type === 'address' && c.key === COMMIT_KEY) continue;
       switch (c.action) {
         case 'create':
           counts.add++;

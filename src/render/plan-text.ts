@@ -12,6 +12,7 @@ import { describeHosts } from './host-list.js';
 import { visible } from './visible.js';
 import { splitShared } from './plan-groups.js';
 import { destroysLine, planDestroys } from '../plan/destroy.js';
+import { isCommitRecord, UNCOMMITTED, withoutCommitRecords } from '../plan/commit-record.js';
 
 export interface PlanTextStyle {
   color: boolean;
@@ -50,7 +51,9 @@ export function renderPlanText(plan: Plan, style: PlanTextStyle): string {
   return [...s.head, ...s.shared, ...s.hosts.flatMap((h) => h.lines), s.summary].join('\n');
 }
 
-export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSections {
+export function planTextSections(planned: Plan, style: PlanTextStyle): PlanTextSections {
+  // The commit each changed host will record rides along with its changes; said once, below.
+  const plan = withoutCommitRecords(planned);
   const paint = (action: Action, text: string) => (style.color ? `${COLORS[action]}${text}${RESET}` : text);
   const maxFlowLines = style.maxFlowLines ?? 12;
   // Text from hosts and manifests goes through visible() before any colour is added.
@@ -94,7 +97,9 @@ export function planTextSections(plan: Plan, style: PlanTextStyle): PlanTextSect
     if (own.length === 0) continue;
     hosts.push({ host: host.host, lines: [`${visible(host.host)}:`, ...own.flatMap((c) => changeLines(c, '', style.hostDetails ?? true)), ''] });
   }
-  return { head, shared, hosts, summary: summaryLine(plan) };
+  const commit = planned.hosts.flatMap((h) => h.changes).find(isCommitRecord)?.after;
+  const records = commit === undefined ? '' : commit === UNCOMMITTED ? ' The hosts changed record that they are at no commit.' : ` The hosts changed record commit ${commit.slice(0, 12)}.`;
+  return { head, shared, hosts, summary: `${summaryLine(plan)}${records}` };
 }
 
 export function summaryLine(plan: Plan): string {

@@ -1,3 +1,4 @@
+import { recordedSource, UNCOMMITTED } from '../plan/commit-record.js';
 import { visible } from './visible.js';
 import type { HostOutcome } from '../host/fleet.js';
 import type { BridgeState, LiveHost } from '../state/host-state.js';
@@ -35,6 +36,8 @@ export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): stri
     if (!o.ok) return [`host ${o.host}: UNREACHABLE`, `  ${o.error.message}`, ...(o.error.hint ? [`  hint: ${o.error.hint}`] : [])].map((l) => visible(l)).join('\n');
     const { state, facts, unmanaged } = o.value;
     const lines = [`host ${o.host} (hostname ${facts.hostname}, Open vSwitch ${facts.ovsVersion || 'version not recorded'})`];
+    const commit = recordedSource(state);
+    if (commit) lines.push(commit === UNCOMMITTED ? '  applied last from uncommitted manifests (--allow-dirty)' : `  at commit ${commit} (the last applied to it)`);
     const bridges = Object.values(state.bridges);
     if (bridges.length === 0) lines.push('  no contiv bridge');
     for (const b of bridges) {

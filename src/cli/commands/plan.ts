@@ -13,6 +13,7 @@ import { baseOptions, formatOf, formatOptions, hostOptions, manifestOptions, sha
 import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
 import { refuseDirty, sourceOf } from '../source-commit.js';
+import { hostCommitsLines } from '../host-commits.js';
 
 interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions, BaseCliOptions {
   out?: string;
@@ -54,6 +55,10 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         const plan = result.plan;
         if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
         process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}), ...(approvals ? { approvals } : {}) })}\n`);
+        if (formatOf(options) === 'text') {
+          const behind = await hostCommitsLines(plan.source, result.live);
+          if (behind.length) process.stdout.write(`\n${behind.join('\n')}\n`);
+        }
         if (options.out) process.stderr.write(`Saved the plan to ${options.out}; apply exactly it with: contiv apply ${options.out}\n`);
         const changes = countChanges(plan);
         setStatus(options.detailedExitcode && changes.add + changes.change + changes.destroy > 0 ? 2 : 0);

@@ -1,0 +1,39 @@
+import { recordedSource, UNCOMMITTED } from '../plan/commit-record.js';
+import type { PlanSource } from '../plan/types.js';
+import type { LiveHost } from '../state/host-state.js';
+import { describeHosts } from '../render/host-list.js';
+import { openGit } from '../rbac/history.js';
+
+/*
+ * Where the hosts are, by the commit each records (plan/commit-record.ts), said when some host is
+ * not at the plan's commit: "h1–h3 at 1a2b3c4d5e6f, 3 commits behind". Counted by git in DIR's
+ * repository; a commit it does not have is said so.
+ */
+export async function hostCommitsLines(source: PlanSource, live: Readonly<Record<string, LiveHost>>): Promise<string[]> {
+  const target = source.commit ?? source.uncommitted?.head;
+  const byCommit = new Map<string, string[]>();
+  for (const [host, l] of Object.entries(live)) {
+    const at = recordedSource(l.state);
+    if (at !== undefined && at !== source.commit) byCommit.set(at, [...(byCommit.get(at) ?? []), host]);
+  }
+  if (byCommit.size === 0) return [];
+  const git = await openGit(source.dir);
+  const total = Object.keys(live).length;
+  const lines: string[] = [];
+  for (const [commit, hosts] of byCommit) {
+    lines.push(commit === UNCOMMITTED ? `  ${describeHosts(hosts, total)} applied from uncommitted manifests (--allow-dirty)` : `  ${describeHosts(hosts, total)} at ${commit.slice(0, 12)}${await distance(git, commit, target)}`);
+  }
+  return [`Hosts not at ${source.commit ? `commit ${source.commit.slice(0, 12)}` : 'this plan (uncommitted manifests)'}:`, ...lines];
+}
+
+async function distance(git: Awaited<ReturnType<typeof openGit>>, commit: string, target: string | undefined): Promise<string> {
+  if (target === undefined) return '';
+  try {
+    const behind = Number((await git.raw(['rev-list', '--count', `${commit}..${target}`])).trim());
+    const ahead = Number((await git.raw(['rev-list', '--count', `${target}..${commit}`])).trim());
+    if (ahead === 0) return `, ${behind} commit${behind === 1 ? '' : 's'} behind`;
+    return behind === 0 ? `, ${ahead} commit${ahead === 1 ? '' : 's'} ahead` : `, on another line of history (${ahead} ahead, ${behind} behind)`;
+  } catch {
+    return ', a commit this repository does not have';
+  }
+}
