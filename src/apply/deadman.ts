@@ -73,8 +73,11 @@ function fireScript(token: string, seconds: number, { dir, lock }: DeadmanPaths)
     'else',
     `  echo "RESTORE NOT RUN: ${lock} stayed held for ${FIRE_LOCK_WAIT} s"`,
     'fi',
+    // The report appears once the rest is gone, and the firing mark goes last: a confirmation
+    // waiting on it then finds the report.
+    `rm -f ${t}.sh ${t}.holder ${t}.pid ${t}.fire`,
     `mv -f ${t}.log ${t}.fired`,
-    `rm -f ${t}.firing ${t}.sh ${t}.holder ${t}.pid ${t}.fire`,
+    `rm -f ${t}.firing`,
     '',
   ].join('\n');
 }

@@ -57,8 +57,8 @@ async function expectNothingLeft(): Promise<void> {
 async function firedOn(host: string): Promise<string> {
   // Up to its lock wait (60 s) plus a restore whose ovs-vsctl waits for a dead ovs-vswitchd (30 s).
   for (let i = 0; i < 1000; i++) {
-    if ((await execIn(host, ['sh', '-c', 'ls /run/contiv/deadman/*.fired 2>/dev/null'])).code === 0) {
-      // Written whole when the restore ended (renamed from its log).
+    if ((await execIn(host, ['sh', '-c', 'ls /run/contiv/deadman/*.fired >/dev/null 2>&1 && ! ls /run/contiv/deadman/*.firing >/dev/null 2>&1'])).code === 0) {
+      // Written whole when the restore ended (renamed from its log), the firing mark gone after it.
       return firedReports(host);
     }
     await sleep(100);

@@ -53,6 +53,11 @@ function group(pgid: number): number[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The timer has fired and is done: its report there, its firing mark gone. */
+function fired(p: DeadmanPaths, token: string): boolean {
+  return existsSync(join(p.dir, `${token}.fired`)) && !existsSync(join(p.dir, `${token}.firing`));
+}
+
 async function until(test: () => boolean, ms = 8000): Promise<void> {
   for (const end = Date.now() + ms; !test(); ) {
     if (Date.now() > end) throw new Error('condition not met in time');
@@ -65,7 +70,7 @@ describe('the dead-man timer', () => {
     const p = place();
     const pid = arm(p, 'aaaa0001', 1, `echo restored > ${p.root}/out\n`);
     expect(alive(pid)).toBe(true);
-    await until(() => existsSync(join(p.dir, 'aaaa0001.fired')));
+    await until(() => fired(p, 'aaaa0001'));
     expect(readFileSync(join(p.root, 'out'), 'utf8')).toBe('restored\n');
     expect(readFileSync(join(p.dir, 'aaaa0001.fired'), 'utf8')).toMatch(/^fired at \S+: no confirmation within 1 s\nrestored the state before the apply\n$/);
     expect(readdirSync(p.dir)).toEqual(['aaaa0001.fired']);
@@ -102,7 +107,7 @@ describe('the dead-man timer', () => {
     expect(readFileSync(join(p.dir, 'cccc0003.holder'), 'utf8').trim()).toBe(String(session.pid));
     const ended = await new Promise<NodeJS.Signals | null>((r) => session.on('exit', (_code, signal) => r(signal)));
     expect(ended).toBe('SIGTERM');
-    await until(() => existsSync(join(p.dir, 'cccc0003.fired')));
+    await until(() => fired(p, 'cccc0003'));
     expect(readFileSync(join(p.dir, 'cccc0003.fired'), 'utf8')).toContain(`ended the apply session ${session.pid} that still held ${p.lock}\nrestored the state before the apply`);
     expect(readFileSync(join(p.root, 'out'), 'utf8')).toBe('restored\n');
   });
@@ -110,7 +115,7 @@ describe('the dead-man timer', () => {
   it.concurrent('says so when the restore fails, and keeps nothing else', async () => {
     const p = place();
     arm(p, 'dddd0004', 1, 'exit 3\n');
-    await until(() => existsSync(join(p.dir, 'dddd0004.fired')));
+    await until(() => fired(p, 'dddd0004'));
     expect(readFileSync(join(p.dir, 'dddd0004.fired'), 'utf8')).toContain('RESTORE FAILED (exit 3): run contiv plan and apply');
     expect(readdirSync(p.dir)).toEqual(['dddd0004.fired']);
   });
