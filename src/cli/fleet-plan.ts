@@ -67,7 +67,7 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
   return { ok: true, plan, live };
 }
 
-async function bundleHashes(): Promise<{ cni: string; docker: string }> {
+export async function bundleHashes(): Promise<{ cni: string; docker: string }> {
   const b = await readBundles();
   return { cni: b['contiv-cni'].sha256, docker: b['contiv-docker'].sha256 };
 }

@@ -19,6 +19,7 @@ import { hostOptions, manifestOptions, parseLockTimeout, shardOptions, trustOpti
 import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
+import { findDrift, repairPlan } from '../drift.js';
 import { refuseDirty, sourceOf } from '../source-commit.js';
 import { DEFAULT_CONFIRM_TIMEOUT, failpointFromEnv, INTERRUPTED, onInterrupt, parseConfirmTimeout } from '../apply-safety.js';
 
@@ -31,6 +32,7 @@ interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOpti
   confirmTimeout: number;
   allowDestroy?: boolean;
   allowDirty?: boolean;
+  repair?: boolean;
 }
 
 export function registerApply(program: Command, setStatus: (code: number) => void): void {
@@ -39,6 +41,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
   trustOptions(shardOptions(hostOptions(command)))
     .option('--auto-approve', 'apply without asking')
     .option('--lock-timeout <seconds>', "how long to wait for a host's lock that another contiv run holds", parseLockTimeout, 30)
+    .option('--repair', 'change nothing the manifests changed: put back on each host what changed outside contiv since the commit it records (safe from cron)')
     .option('--allow-dirty', 'apply manifests with uncommitted changes, or a plan of them (no commit says what was applied)')
     .option('--allow-destroy', 'apply a plan that removes everything contiv made on a host, or every network of a tenant')
     .option('--confirm-timeout <seconds>', 'a host restores its state before the apply by itself unless contiv confirms the change over a new SSH connection within this long (0: no such timer)', parseConfirmTimeout, DEFAULT_CONFIRM_TIMEOUT)
@@ -50,6 +53,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         let plan: Plan;
         if (info?.isFile()) {
           // A saved plan is the approval: applied exactly as shown, or refused per host if that host moved.
+          if (options.repair) throw new UserError(`--repair works from the manifests' history (DIR), not from a saved plan such as ${arg}`);
           if (options.trustHost !== undefined) throw new UserError(`--trust-host chooses whose records a plan takes; ${arg} is a plan already made (make it with contiv plan --trust-host ${options.trustHost} --out FILE)`);
           const parsed = parsePlan(await readFile(arg, 'utf8'));
           if (!parsed.plan) throw new UserError(`${arg}: ${parsed.problem}`);
@@ -67,7 +71,8 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           const loaded = await loadModelOrReport(arg, options, setStatus);
           if (!loaded) return;
           const source = await sourceOf(arg, options.ref, loaded.sources);
-          refuseDirty(source, 'apply', options.allowDirty);
+          // A repair applies commits the hosts already record, never DIR as it is now.
+          if (!options.repair) refuseDirty(source, 'apply', options.allowDirty);
           const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
           if (!result.ok) {
             process.stdout.write(`${renderDiagnostics(result.diagnostics, loaded.sources, { color })}\n\nNothing applied: fix the problems above first.\n`);
@@ -75,6 +80,12 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
             return;
           }
           plan = result.plan;
+          if (options.repair) {
+            if (isSharded(options)) throw new UserError('--repair works on every host; --target and --exclude are not for it');
+            const drift = await findDrift(arg, options, result.live);
+            for (const u of drift.unknown) process.stdout.write(`Not repaired, ${describeHosts(u.hosts, plan.connections.length)}: ${u.why}.\n`);
+            plan = repairPlan(plan, drift);
+          }
         }
         // A saved plan made by another contiv would install another plugin than this one carries.
         const bundles = await readBundles();
@@ -110,7 +121,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           if (e.type === 'claims-settled') settled = e.claims;
           else (progress?.onEvent ?? printEvent)(e);
         };
-        const lock = { holder: lockHolder('apply', plan.source.commit ?? plan.source.ref), waitSeconds: options.lockTimeout };
+        const lock = { holder: lockHolder(options.repair ? 'apply --repair' : 'apply', plan.source.commit ?? plan.source.ref), waitSeconds: options.lockTimeout };
         const interrupt = onInterrupt(() => process.stderr.write(INTERRUPTED));
         const failpoint = failpointFromEnv(process.env['CONTIV_FAILPOINT']);
         let outcomes;

@@ -14,6 +14,8 @@ import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
 import { refuseDirty, sourceOf } from '../source-commit.js';
 import { hostCommitsLines } from '../host-commits.js';
+import { DRIFT_THEN, driftSection, findDrift } from '../drift.js';
+import { isSharded } from '../../plan/target.js';
 
 interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions, BaseCliOptions {
   out?: string;
@@ -54,6 +56,11 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         }
         const plan = result.plan;
         if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
+        // What changed on the hosts outside contiv, ahead of what the manifests change.
+        if (formatOf(options) === 'text' && !isSharded(options)) {
+          const drift = driftSection(await findDrift(dir, options, result.live), plan.connections.length);
+          if (drift.length) process.stdout.write(`${drift.join('\n')}\n${DRIFT_THEN}\n\n`);
+        }
         process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}), ...(approvals ? { approvals } : {}) })}\n`);
         if (formatOf(options) === 'text') {
           const behind = await hostCommitsLines(plan.source, result.live);

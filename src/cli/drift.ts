@@ -1,0 +1,88 @@
+import { describeHosts } from '../render/host-list.js';
+import { planTextSections } from '../render/plan-text.js';
+import { recordedCommit } from '../plan/commit-record.js';
+import { makePlan } from '../plan/make-plan.js';
+import type { Change, Plan } from '../plan/types.js';
+import type { LiveHost } from '../state/host-state.js';
+import { bundleHashes } from './fleet-plan.js';
+import { loadFromCli, type ManifestOptions } from './load-model.js';
+
+/*
+ * Drift (issue 16): what changed on a host outside contiv since the commit it records — a flow
+ * deleted by hand, a port or tunnel removed, a restarted ovs-vswitchd's empty table, a plugin
+ * file edited. For each commit the hosts record, the manifests as of that commit are planned
+ * for those hosts: what that plan would change is what moved on them since, and nothing the
+ * manifests changed after it. `apply --repair` applies exactly these plans.
+ */
+export interface DriftPlan {
+  commit: string;
+  hosts: string[];
+  plan: Plan;
+}
+
+export interface Drift {
+  plans: DriftPlan[];
+  /** Hosts whose drift cannot be told: no commit recorded, or manifests at it that do not load. */
+  unknown: Array<{ hosts: string[]; why: string }>;
+}
+
+/** Address records are contiv's own bookkeeping (blocks follow the endpoints there are): never drift. */
+function isDrift(c: Change): boolean {
+  return c.type !== 'address';
+}
+
+export async function findDrift(dir: string, options: ManifestOptions, live: Readonly<Record<string, LiveHost>>): Promise<Drift> {
+  const byCommit = new Map<string, string[]>();
+  const none: string[] = [];
+  for (const [host, l] of Object.entries(live)) {
+    const c = recordedCommit(l.state);
+    if (c === undefined) none.push(host);
+    else byCommit.set(c, [...(byCommit.get(c) ?? []), host]);
+  }
+  const drift: Drift = { plans: [], unknown: none.length ? [{ hosts: none, why: 'no commit recorded (applied before contiv recorded commits, or from uncommitted manifests)' }] : [] };
+  const bundles = await bundleHashes();
+  for (const [commit, hosts] of byCommit) {
+    let model;
+    try {
+      model = (await loadFromCli(dir, { ...options, ref: commit })).model;
+    } catch {
+      model = undefined;
+    }
+    if (!model) {
+      drift.unknown.push({ hosts, why: `the manifests at ${commit.slice(0, 12)} cannot be read or do not load` });
+      continue;
+    }
+    const known = new Set(model.fabric.hosts.map((h) => h.name));
+    const covered = hosts.filter((h) => known.has(h));
+    const result = makePlan({ model, live: live as Record<string, LiveHost>, source: { dir, ref: commit, commit }, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, cover: { hosts: covered, target: [], exclude: [] } });
+    if (!result.plan) {
+      drift.unknown.push({ hosts, why: `the manifests at ${commit.slice(0, 12)} do not plan (${result.diagnostics[0]?.message ?? 'no reason given'})` });
+      continue;
+    }
+    const plan = { ...result.plan, hosts: result.plan.hosts.map((h) => ({ ...h, changes: h.changes.filter(isDrift) })) };
+    if (plan.hosts.some((h) => h.changes.length)) drift.plans.push({ commit, hosts: covered, plan });
+  }
+  return drift;
+}
+
+/** Between the drift and the plan, which repairs it too. */
+export const DRIFT_THEN = 'What apply does: the manifests\' changes, and the drift above put back.';
+
+/** The section ahead of a plan: per commit, the hosts' changes made outside contiv, as the plan that undoes them. */
+export function driftSection(drift: Drift, total: number): string[] {
+  const out: string[] = [];
+  for (const d of drift.plans) {
+    const s = planTextSections(d.plan, { color: false });
+    out.push(`Changed outside contiv since ${d.commit.slice(0, 12)} (the commit ${describeHosts(d.hosts, total)} record${d.hosts.length === 1 ? 's' : ''}); contiv apply --repair puts back:`, ...s.shared, ...s.hosts.flatMap((h) => h.lines));
+  }
+  return out;
+}
+
+/**
+ * One plan of every drift plan, for apply: the hosts of each (each records one commit, so they
+ * never meet), the Fabric's connections as the current plan has them, no manifest change.
+ */
+export function repairPlan(current: Plan, drift: Drift): Plan {
+  const hosts = drift.plans.flatMap((d) => d.plan.hosts.filter((h) => h.changes.length));
+  return { format_version: current.format_version, source: { dir: current.source.dir }, connections: current.connections, hosts, meaning: [], addresses: [], diagnostics: drift.plans.flatMap((d) => d.plan.diagnostics) };
+}

@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ctestFabric, removeContivBridges } from '../harness/contiv.js';
+import { execIn } from '../harness/lab.js';
+import { contiv, type CliRun } from '../support/cli.js';
+
+/*
+ * Drift on the lab: what changes on a host outside contiv (a flow deleted by hand, a tunnel port
+ * removed) is shown apart from what the manifests change, and `apply --repair` puts back only
+ * that — never a manifest change not yet applied — leaving what is not contiv's alone.
+ */
+const root = mkdtempSync(join(tmpdir(), 'contiv-drift-'));
+const dir = join(root, 'net');
+cpSync('examples/quickstart', dir, { recursive: true });
+const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+git('init', '-q', '-b', 'main');
+git('add', '.');
+git('commit', '-q', '-m', 'the network');
+
+const run = (args: string[]): CliRun => contiv([...args, '--fabric', ctestFabric], { committed: true, timeoutMs: 180_000 });
+function ok(r: CliRun): string {
+  if (r.status !== 0) throw new Error(`contiv failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+const dbPort = async (host: string): Promise<string[]> => [...(await execIn(host, ['ovs-ofctl', '-O', 'OpenFlow14', '--no-stats', 'dump-flows', 'contiv0'])).stdout.matchAll(/tp_dst=(543\d)/g)].map((m) => m[1]!);
+
+afterAll(async () => {
+  await execIn('h2', ['ovs-vsctl', '--if-exists', 'del-br', 'br-foreign']);
+  await removeContivBridges();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('drift', () => {
+  it('is shown apart from the manifests\' changes, and apply --repair puts back only it', async () => {
+    const first = git('rev-parse', 'HEAD');
+    ok(run(['apply', dir, '--auto-approve']));
+    expect(ok(run(['plan', dir]))).not.toContain('Changed outside contiv');
+    // Outside contiv: a flow of contiv's deleted on h2, h3's tunnel port removed, and a bridge that is not contiv's.
+    const flows = (await execIn('h2', ['ovs-ofctl', '--no-stats', 'dump-flows', 'contiv0', 'table=0,in_port=9'])).stdout;
+    const cookie = /cookie=(0x[0-9a-f]+)/.exec(flows)![1]!;
+    expect((await execIn('h2', ['ovs-ofctl', 'del-flows', 'contiv0', `cookie=${cookie}/-1`])).code).toBe(0);
+    const tunnel = (await execIn('h3', ['ovs-vsctl', 'list-ports', 'contiv0'])).stdout.split('\n').find((p) => p === 'contiv-vxlan')!;
+    expect((await execIn('h3', ['ovs-vsctl', 'del-port', 'contiv0', tunnel])).code).toBe(0);
+    expect((await execIn('h2', ['ovs-vsctl', 'add-br', 'br-foreign', '--', 'set', 'bridge', 'br-foreign', 'datapath_type=netdev'])).code).toBe(0);
+    // And a manifest change, committed, not applied.
+    writeFileSync(join(dir, 'policies.yaml'), readFileSync(join(dir, 'policies.yaml'), 'utf8').replace('port: 5432', 'port: 5433'));
+    git('commit', '-q', '-am', 'db on 5433');
+
+    const plan = ok(run(['plan', dir]));
+    const [drift = '', rest = ''] = plan.split("What apply does: the manifests' changes, and the drift above put back.\n");
+    expect(drift).toMatch(new RegExp(`^Changed outside contiv since ${first.slice(0, 12)} \\(the commit all 3 hosts record\\); contiv apply --repair puts back:`));
+    expect(drift).toContain('h2');
+    expect(drift).toContain('h3');
+    expect(drift).not.toContain('5433');
+    expect(drift).not.toContain('h1:');
+    expect(rest).toContain('5433');
+
+    const repaired = ok(run(['apply', dir, '--repair', '--auto-approve']));
+    expect(repaired).toContain('Apply complete: 2 hosts changed.');
+    expect(repaired).not.toContain('h1: applying');
+    // The manifest change is not applied; the foreign bridge is untouched; the drift is gone.
+    for (const h of ['h1', 'h2', 'h3']) expect(await dbPort(h)).not.toContain('5433');
+    expect((await execIn('h2', ['ovs-vsctl', 'br-exists', 'br-foreign'])).code).toBe(0);
+    expect((await execIn('h3', ['ovs-vsctl', 'list-ports', 'contiv0'])).stdout).toContain(tunnel);
+    const after = ok(run(['plan', dir]));
+    expect(after).not.toContain('Changed outside contiv');
+    expect(after).toContain('5433');
+    // Nothing left to repair: a no-op, as cron runs it.
+    expect(ok(run(['apply', dir, '--repair', '--auto-approve']))).toContain('No changes. The hosts match the manifests.');
+    ok(run(['apply', dir, '--auto-approve']));
+    expect(ok(run(['plan', dir]))).toContain('No changes. The hosts match the manifests.');
+  }, 300_000);
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { DRIFT_THEN, driftSection, repairPlan, type Drift } from '../../../src/cli/drift.js';
+import type { Change, HostPlan, Plan } from '../../../src/plan/types.js';
+
+/* The drift section and the repair plan, from drift plans as findDrift makes them (its lab test: test/lab/drift.test.ts). */
+
+const flows = (host: string): Change => ({ type: 'flows', action: 'update', host, address: `${host}/flows/pipeline`, bridge: 'contiv0', owner: 'pipeline', add: [{ cookie: 'c101000000000001', table: 0, priority: 1, match: '', actions: 'drop' }], modify: [], modifyBefore: [], remove: [], reason: 'missing on the host' });
+const host = (name: string, ...changes: Change[]): HostPlan => ({ host: name, fingerprint: `sha256:${name}`, changes });
+const plan = (hosts: HostPlan[], over: Partial<Plan> = {}): Plan => ({ format_version: 1, source: { dir: 'd' }, connections: [], hosts, meaning: [], addresses: [], diagnostics: [], ...over });
+
+describe('drift', () => {
+  const A = 'a'.repeat(40);
+  const B = 'b'.repeat(40);
+  const drift: Drift = {
+    plans: [
+      { commit: A, hosts: ['h1', 'h2'], plan: plan([host('h1'), host('h2', flows('h2'))]) },
+      { commit: B, hosts: ['h3'], plan: plan([host('h3', flows('h3'))]) },
+    ],
+    unknown: [],
+  };
+
+  it('is said per commit the hosts record, with the changes that put it back', () => {
+    const lines = driftSection(drift, 3);
+    expect(lines[0]).toBe(`Changed outside contiv since ${A.slice(0, 12)} (the commit 2 hosts (h1, h2) record); contiv apply --repair puts back:`);
+    expect(lines).toContain(`Changed outside contiv since ${B.slice(0, 12)} (the commit 1 host (h3) records); contiv apply --repair puts back:`);
+    expect(lines.join('\n')).toContain('h2:');
+    expect(lines.join('\n')).not.toContain('h1:');
+    expect(driftSection({ plans: [], unknown: [] }, 3)).toEqual([]);
+    expect(DRIFT_THEN).toMatch(/^What apply does/);
+  });
+
+  it('is repaired by one plan of the hosts that drifted, with nothing of the current plan but how to reach them', () => {
+    const current = plan([host('h1', flows('h1'))], { connections: [{ name: 'h1' } as Plan['connections'][number]], meaning: [{ subject: 'x', symbol: '+', text: 't' }] as Plan['meaning'], destroys: { hosts: ['h1'], tenants: [] }, shard: { target: [], exclude: [], hosts: ['h1'] } });
+    const repair = repairPlan(current, drift);
+    expect(repair.hosts.map((h) => h.host)).toEqual(['h2', 'h3']);
+    expect(repair.hosts[0]!.fingerprint).toBe('sha256:h2');
+    expect(repair.connections).toBe(current.connections);
+    expect(repair.meaning).toEqual([]);
+    expect(repair.destroys).toBeUndefined();
+    expect(repair.shard).toBeUndefined();
+    expect(repair.source).toEqual({ dir: 'd' });
+  });
+});
