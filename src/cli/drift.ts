@@ -3,6 +3,8 @@ import { planTextSections } from '../render/plan-text.js';
 import { recordedCommit } from '../plan/commit-record.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Change, Plan } from '../plan/types.js';
+import type { PlanDocument } from '../plan/plan-file.js';
+import { HOST_PLACEHOLDER } from '../plan/host-relative.js';
 import type { LiveHost } from '../state/host-state.js';
 import { bundleHashes } from './fleet-plan.js';
 import { loadFromCli, type ManifestOptions } from './load-model.js';
@@ -85,4 +87,14 @@ export function driftSection(drift: Drift, total: number): string[] {
 export function repairPlan(current: Plan, drift: Drift): Plan {
   const hosts = drift.plans.flatMap((d) => d.plan.hosts.filter((h) => h.changes.length));
   return { format_version: current.format_version, source: { dir: current.source.dir }, connections: current.connections, hosts, meaning: [], addresses: [], diagnostics: drift.plans.flatMap((d) => d.plan.diagnostics) };
+}
+
+/**
+ * The JSON plan with each change marked `origin: "drift"` (on every host that makes it, it puts
+ * back what changed outside contiv) or `"manifests"`; drift is a change (--detailed-exitcode 2).
+ */
+export function withOrigins(doc: PlanDocument, drift: Drift): Omit<PlanDocument, 'changes'> & { changes: Array<PlanDocument['changes'][number] & { origin: 'drift' | 'manifests' }> } {
+  const drifted = new Set(drift.plans.flatMap((d) => d.plan.hosts.flatMap((h) => h.changes.map((c) => c.address))));
+  const at = (address: string, host: string): string => (address.startsWith(`${HOST_PLACEHOLDER}/`) ? `${host}${address.slice(HOST_PLACEHOLDER.length)}` : address);
+  return { ...doc, changes: doc.changes.map((g) => ({ ...g, origin: g.hosts.every((h) => drifted.has(at(g.change.address, h))) ? 'drift' : 'manifests' })) };
 }

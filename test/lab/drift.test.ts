@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ctestFabric, removeContivBridges } from '../harness/contiv.js';
 import { execIn } from '../harness/lab.js';
+import { killDaemon, restartDaemon } from '../harness/faults.js';
 import { contiv, type CliRun } from '../support/cli.js';
 
 /*
@@ -58,6 +59,13 @@ describe('drift', () => {
     expect(drift).not.toContain('h1:');
     expect(rest).toContain('5433');
 
+    // The JSON plan marks each change as drift or as the manifests'; drift is a change (exit 2).
+    const json = run(['plan', dir, '--json', '--detailed-exitcode']);
+    expect(json.status).toBe(2);
+    const origins = (JSON.parse(json.stdout) as { plan: { changes: Array<{ hosts: string[]; origin: string; change: { address: string } }> } }).plan.changes.map((g) => `${g.origin} ${g.hosts.join(',')} ${g.change.address}`);
+    expect(origins.filter((o) => o.startsWith('drift '))).toEqual(expect.arrayContaining([expect.stringMatching(/^drift h2 /), expect.stringMatching(/^drift h3 /)]));
+    expect(origins.some((o) => o.startsWith('manifests h1,h2,h3 '))).toBe(true);
+
     const repaired = ok(run(['apply', dir, '--repair', '--auto-approve']));
     expect(repaired).toContain('Apply complete: 2 hosts changed.');
     expect(repaired).not.toContain('h1: applying');
@@ -70,6 +78,12 @@ describe('drift', () => {
     expect(after).toContain('5433');
     // Nothing left to repair: a no-op, as cron runs it.
     expect(ok(run(['apply', dir, '--repair', '--auto-approve']))).toContain('No changes. The hosts match the manifests.');
+    // A restarted ovs-vswitchd comes back with its ports and an empty flow table: drift, repaired.
+    await killDaemon('h1', 'ovs-vswitchd');
+    await restartDaemon('h1', 'ovs-vswitchd');
+    expect(ok(run(['plan', dir]))).toMatch(/^Changed outside contiv since [0-9a-f]{12} \(the commit all 3 hosts record\); contiv apply --repair puts back:\nh1:/);
+    expect(ok(run(['apply', dir, '--repair', '--auto-approve']))).toContain('Apply complete: 1 host changed.');
+    expect(ok(run(['plan', dir]))).not.toContain('Changed outside contiv');
     ok(run(['apply', dir, '--auto-approve']));
     expect(ok(run(['plan', dir]))).toContain('No changes. The hosts match the manifests.');
   }, 300_000);

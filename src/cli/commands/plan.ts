@@ -14,7 +14,7 @@ import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
 import { refuseDirty, sourceOf } from '../source-commit.js';
 import { hostCommitsLines } from '../host-commits.js';
-import { DRIFT_THEN, driftSection, findDrift } from '../drift.js';
+import { DRIFT_THEN, driftSection, findDrift, withOrigins, type Drift } from '../drift.js';
 import { isSharded } from '../../plan/target.js';
 
 interface PlanOptions extends ManifestCliOptions, FormatCliOptions, ShardCliOptions, TrustCliOptions, BaseCliOptions {
@@ -57,11 +57,13 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         const plan = result.plan;
         if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
         // What changed on the hosts outside contiv, ahead of what the manifests change.
-        if (formatOf(options) === 'text' && !isSharded(options)) {
-          const drift = driftSection(await findDrift(dir, options, result.live), plan.connections.length);
-          if (drift.length) process.stdout.write(`${drift.join('\n')}\n${DRIFT_THEN}\n\n`);
+        const format = formatOf(options) as 'text' | 'json' | 'markdown';
+        const drift = format !== 'markdown' && !isSharded(options) ? await findDrift(dir, options, result.live) : undefined;
+        if (drift && format === 'text') {
+          const lines = driftSection(drift, plan.connections.length);
+          if (lines.length) process.stdout.write(`${lines.join('\n')}\n${DRIFT_THEN}\n\n`);
         }
-        process.stdout.write(`${renderPlan(plan, formatOf(options) as 'text' | 'json' | 'markdown', { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}), ...(approvals ? { approvals } : {}) })}\n`);
+        process.stdout.write(`${renderPlan(plan, format, { color, full: options.full === true, ...(options.out ? { planFile: options.out } : {}), ...(approvals ? { approvals } : {}), ...(drift ? { drift } : {}) })}\n`);
         if (formatOf(options) === 'text') {
           const behind = await hostCommitsLines(plan.source, result.live);
           if (behind.length) process.stdout.write(`\n${behind.join('\n')}\n`);
@@ -83,13 +85,15 @@ export interface RenderPlanOptions {
   planFile?: string;
   /** --base: whose signatures each part of the change needs (markdown lists them). */
   approvals?: Approvals;
+  /** What changed outside contiv (JSON marks each change as drift or as the manifests'). */
+  drift?: Drift;
 }
 
 export function renderPlan(plan: Plan, format: 'text' | 'json' | 'markdown', options: RenderPlanOptions): string {
   switch (format) {
     case 'json':
       // The saved plan's form: each change once, with its hosts (src/plan/plan-file.ts).
-      return toJson('plan', { plan: planDocument(plan), summary: countChanges(plan) });
+      return toJson('plan', { plan: options.drift ? withOrigins(planDocument(plan), options.drift) : planDocument(plan), summary: countChanges(plan) });
     case 'markdown':
       return renderPlanMarkdown(plan, { fullPlanCommand: options.planFile ? `contiv show ${options.planFile} --full` : 'contiv plan --full', ...(plan.shard ? { note: shardNote(plan) } : {}), ...(options.approvals ? { approvals: options.approvals } : {}) });
     default:

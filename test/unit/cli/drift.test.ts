@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DRIFT_THEN, driftSection, repairPlan, type Drift } from '../../../src/cli/drift.js';
-import type { Change, HostPlan, Plan } from '../../../src/plan/types.js';
+import { DRIFT_THEN, driftSection, repairPlan, withOrigins, type Drift } from '../../../src/cli/drift.js';
+import { planDocument } from '../../../src/plan/plan-file.js';
+import type { Change, FlowsChange, HostPlan, Plan } from '../../../src/plan/types.js';
 
 /* The drift section and the repair plan, from drift plans as findDrift makes them (its lab test: test/lab/drift.test.ts). */
 
-const flows = (host: string): Change => ({ type: 'flows', action: 'update', host, address: `${host}/flows/pipeline`, bridge: 'contiv0', owner: 'pipeline', add: [{ cookie: 'c101000000000001', table: 0, priority: 1, match: '', actions: 'drop' }], modify: [], modifyBefore: [], remove: [], reason: 'missing on the host' });
+const flows = (host: string): FlowsChange => ({ type: 'flows', action: 'update', host, address: `${host}/flows/pipeline`, bridge: 'contiv0', owner: 'pipeline', add: [{ cookie: 'c101000000000001', table: 0, priority: 1, match: '', actions: 'drop' }], modify: [], modifyBefore: [], remove: [], reason: 'missing on the host' });
 const host = (name: string, ...changes: Change[]): HostPlan => ({ host: name, fingerprint: `sha256:${name}`, changes });
 const plan = (hosts: HostPlan[], over: Partial<Plan> = {}): Plan => ({ format_version: 1, source: { dir: 'd' }, connections: [], hosts, meaning: [], addresses: [], diagnostics: [], ...over });
 
@@ -39,5 +40,14 @@ describe('drift', () => {
     expect(repair.destroys).toBeUndefined();
     expect(repair.shard).toBeUndefined();
     expect(repair.source).toEqual({ dir: 'd' });
+  });
+
+  it('marks each change of the JSON plan as drift (on every host that makes it) or as the manifests\'', () => {
+    const policy = (h: string): Change => ({ ...flows(h), address: `${h}/flows/rule/default/p/1`, owner: 'rule/default/p/1' });
+    const doc = withOrigins(planDocument(plan([host('h1', policy('h1')), host('h2', flows('h2'), policy('h2')), host('h3', flows('h3'))])), drift);
+    expect(doc.changes.map((g) => [g.change.address, g.hosts, g.origin])).toEqual([
+      ['{host}/flows/rule/default/p/1', ['h1', 'h2'], 'manifests'],
+      ['{host}/flows/pipeline', ['h2', 'h3'], 'drift'],
+    ]);
   });
 });
