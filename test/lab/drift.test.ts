@@ -6,12 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ctestFabric, removeContivBridges } from '../harness/contiv.js';
 import { execIn } from '../harness/lab.js';
 import { killDaemon, restartDaemon } from '../harness/faults.js';
+import { DRIFT_THEN } from '../../src/cli/drift.js';
 import { contiv, type CliRun } from '../support/cli.js';
 
 /*
  * Drift on the lab: what changes on a host outside contiv (a flow deleted by hand, a tunnel port
- * removed) is shown apart from what the manifests change, and `apply --repair` puts back only
- * that — never a manifest change not yet applied — leaving what is not contiv's alone.
+ * removed, a restarted ovs-vswitchd's empty table, a CNI file edited) is shown apart from what
+ * the manifests change, and `apply --repair` puts back only that — never a manifest change not
+ * yet applied — leaving what is not contiv's alone.
  */
 const root = mkdtempSync(join(tmpdir(), 'contiv-drift-'));
 const dir = join(root, 'net');
@@ -84,6 +86,19 @@ describe('drift', () => {
     expect(ok(run(['plan', dir]))).toMatch(/^Changed outside contiv since [0-9a-f]{12} \(the commit all 3 hosts record\); contiv apply --repair puts back:\nh1:/);
     expect(ok(run(['apply', dir, '--repair', '--auto-approve']))).toContain('Apply complete: 1 host changed.');
     expect(ok(run(['plan', dir]))).not.toContain('Changed outside contiv');
+    // A file contiv installs (h2 runs the cni runtime), edited by hand: drift, put back.
+    const cniFabric = join(root, 'fabric-cni.yaml');
+    writeFileSync(cniFabric, readFileSync(ctestFabric, 'utf8').replace(/(- name: h2\n(\s+))/, '$1runtimes: [cni]\n$2'));
+    const withCni = (args: string[]): CliRun => contiv([...args, '--fabric', cniFabric], { committed: true, timeoutMs: 180_000 });
+    ok(withCni(['apply', dir, '--auto-approve']));
+    const conf = (await execIn('h2', ['sh', '-c', 'ls /etc/cni/net.d/*.conflist | head -1'])).stdout.trim();
+    expect(conf).toMatch(/contiv/);
+    expect((await execIn('h2', ['sh', '-c', `echo '# edited by hand' >> ${conf}`])).code).toBe(0);
+    const edited = ok(withCni(['plan', dir]));
+    expect(edited.split(DRIFT_THEN)[0]).toContain(conf);
+    expect(ok(withCni(['apply', dir, '--repair', '--auto-approve']))).toContain('Apply complete: 1 host changed.');
+    expect((await execIn('h2', ['cat', conf])).stdout).not.toContain('edited by hand');
+    expect(ok(withCni(['plan', dir]))).not.toContain('Changed outside contiv');
     ok(run(['apply', dir, '--auto-approve']));
     expect(ok(run(['plan', dir]))).toContain('No changes. The hosts match the manifests.');
   }, 300_000);
