@@ -37,3 +37,13 @@ async function distance(git: Awaited<ReturnType<typeof openGit>>, commit: string
     return ', a commit this repository does not have';
   }
 }
+
+/** For `show`: how far each commit the hosts record is from DIR's HEAD (`, 3 commits behind HEAD`; nothing when at it). */
+export async function distancesFromHead(dir: string, commits: readonly string[]): Promise<Record<string, string>> {
+  if (commits.length === 0) return {};
+  const git = await openGit(dir);
+  const head = await git.revparse(['HEAD']).then((h) => h.trim(), () => undefined);
+  const out: Record<string, string> = {};
+  for (const c of new Set(commits)) out[c] = head === undefined || head === c ? '' : `${await distance(git, c, head)} HEAD`;
+  return out;
+}

@@ -30,14 +30,15 @@ function tunnelsLine(b: BridgeState): string {
 }
 
 /** `contiv show` as text: one block per host; failed hosts say why, the others are still shown. */
-export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[]): string {
+/** `commitNote`: what to say after a commit a host records (how far from HEAD; the CLI asks git). */
+export function renderShowText(outcomes: readonly HostOutcome<LiveHost>[], commitNote: (commit: string) => string = () => ''): string {
   const blocks = outcomes.map((o) => {
     // What hosts hold is shown, not obeyed: every line goes through visible().
     if (!o.ok) return [`host ${o.host}: UNREACHABLE`, `  ${o.error.message}`, ...(o.error.hint ? [`  hint: ${o.error.hint}`] : [])].map((l) => visible(l)).join('\n');
     const { state, facts, unmanaged } = o.value;
     const lines = [`host ${o.host} (hostname ${facts.hostname}, Open vSwitch ${facts.ovsVersion || 'version not recorded'})`];
     const commit = recordedSource(state);
-    if (commit) lines.push(commit === UNCOMMITTED ? '  applied last from uncommitted manifests (--allow-dirty)' : `  at commit ${commit} (the last applied to it)`);
+    if (commit) lines.push(commit === UNCOMMITTED ? '  applied last from uncommitted manifests (--allow-dirty)' : `  at commit ${commit}${commitNote(commit)} (the last applied to it)`);
     const bridges = Object.values(state.bridges);
     if (bridges.length === 0) lines.push('  no contiv bridge');
     for (const b of bridges) {

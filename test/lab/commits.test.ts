@@ -59,6 +59,7 @@ describe('commits on the hosts', () => {
     const plan = ok(run(['plan', dir]));
     expect(plan).toContain('No changes. The hosts match the manifests.');
     expect(plan).toContain(`Hosts not at commit ${third.slice(0, 12)}:\n  all 3 hosts at ${second.slice(0, 12)}, 1 commit behind`);
+    expect(ok(run(['show', dir]))).toContain(`  at commit ${second}, 1 commit behind HEAD (the last applied to it)`);
     expect(ok(run(['apply', dir, '--auto-approve']))).not.toContain('Apply complete');
     expect(await recorded('h2')).toBe(second);
 

@@ -7,6 +7,8 @@ import { gatherFleet } from '../../host/gather.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { toJson } from '../../render/json.js';
 import { renderShowText } from '../../render/show-text.js';
+import { recordedCommit } from '../../plan/commit-record.js';
+import { distancesFromHead } from '../host-commits.js';
 import { fingerprintHost } from '../../state/fingerprint.js';
 import { BRIDGE } from '../../compile/pipeline.js';
 import { blockUse } from '../../ipam/host.js';
@@ -66,7 +68,9 @@ export function registerShow(program: Command, setStatus: (code: number) => void
           );
           process.stdout.write(`${toJson('show', { hosts: body })}\n`);
         } else {
-          process.stdout.write(`${renderShowText(outcomes)}\n`);
+          const commits = outcomes.flatMap((o) => (o.ok ? [recordedCommit(o.value.state)].filter((c): c is string => c !== undefined) : []));
+          const notes = await distancesFromHead(dir, commits).catch(() => ({}) as Record<string, string>);
+          process.stdout.write(`${renderShowText(outcomes, (c) => notes[c] ?? '')}\n`);
         }
         setStatus(outcomes.every((o) => o.ok) ? 0 : 1);
       } finally {
