@@ -33,7 +33,11 @@ function isDrift(c: Change): boolean {
   return c.type !== 'address';
 }
 
-export async function findDrift(dir: string, options: ManifestOptions, live: Readonly<Record<string, LiveHost>>): Promise<Drift> {
+/**
+ * `current`: the plan just made of the manifests, when they are a commit. Hosts that record that
+ * very commit need no second plan: what it changes on them is their drift.
+ */
+export async function findDrift(dir: string, options: ManifestOptions, live: Readonly<Record<string, LiveHost>>, current?: Plan): Promise<Drift> {
   const byCommit = new Map<string, string[]>();
   const none: string[] = [];
   for (const [host, l] of Object.entries(live)) {
@@ -42,8 +46,14 @@ export async function findDrift(dir: string, options: ManifestOptions, live: Rea
     else byCommit.set(c, [...(byCommit.get(c) ?? []), host]);
   }
   const drift: Drift = { plans: [], unknown: none.length ? [{ hosts: none, why: 'no commit recorded (applied before contiv recorded commits, or from uncommitted manifests)' }] : [] };
-  const bundles = await bundleHashes();
+  let bundles: Awaited<ReturnType<typeof bundleHashes>> | undefined;
   for (const [commit, hosts] of byCommit) {
+    if (current !== undefined && current.source.commit === commit && current.shard === undefined) {
+      const mine = new Set(hosts);
+      const plan = { ...current, hosts: current.hosts.filter((h) => mine.has(h.host)).map((h) => ({ ...h, changes: h.changes.filter(isDrift) })) };
+      if (plan.hosts.some((h) => h.changes.length)) drift.plans.push({ commit, hosts: plan.hosts.map((h) => h.host), plan });
+      continue;
+    }
     let model;
     try {
       model = (await loadFromCli(dir, { ...options, ref: commit })).model;
@@ -54,6 +64,7 @@ export async function findDrift(dir: string, options: ManifestOptions, live: Rea
       drift.unknown.push({ hosts, why: `the manifests at ${commit.slice(0, 12)} cannot be read or do not load` });
       continue;
     }
+    bundles ??= await bundleHashes();
     const known = new Set(model.fabric.hosts.map((h) => h.name));
     const covered = hosts.filter((h) => known.has(h));
     const result = makePlan({ model, live: live as Record<string, LiveHost>, source: { dir, ref: commit, commit }, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, cover: { hosts: covered, target: [], exclude: [] } });

@@ -82,7 +82,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           plan = result.plan;
           if (options.repair) {
             if (isSharded(options)) throw new UserError('--repair works on every host; --target and --exclude are not for it');
-            const drift = await findDrift(arg, options, result.live);
+            const drift = await findDrift(arg, options, result.live, plan);
             for (const u of drift.unknown) process.stdout.write(`Not repaired, ${describeHosts(u.hosts, plan.connections.length)}: ${u.why}.\n`);
             plan = repairPlan(plan, drift);
           }

@@ -58,7 +58,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
         // What changed on the hosts outside contiv, ahead of what the manifests change.
         const format = formatOf(options) as 'text' | 'json' | 'markdown';
-        const drift = format !== 'markdown' && !isSharded(options) ? await findDrift(dir, options, result.live) : undefined;
+        const drift = format !== 'markdown' && !isSharded(options) ? await findDrift(dir, options, result.live, plan) : undefined;
         if (drift && format === 'text') {
           const lines = driftSection(drift, plan.connections.length);
           if (lines.length) process.stdout.write(`${lines.join('\n')}\n${DRIFT_THEN}\n\n`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DRIFT_THEN, driftSection, repairPlan, withOrigins, type Drift } from '../../../src/cli/drift.js';
+import { DRIFT_THEN, driftSection, findDrift, repairPlan, withOrigins, type Drift } from '../../../src/cli/drift.js';
+import type { LiveHost } from '../../../src/state/host-state.js';
 import { planDocument } from '../../../src/plan/plan-file.js';
 import type { Change, FlowsChange, HostPlan, Plan } from '../../../src/plan/types.js';
 
@@ -49,5 +50,17 @@ describe('drift', () => {
       ['{host}/flows/rule/default/p/1', ['h1', 'h2'], 'manifests'],
       ['{host}/flows/pipeline', ['h2', 'h3'], 'drift'],
     ]);
+  });
+
+  it('needs no second plan for hosts at the commit just planned: its changes on them are their drift', async () => {
+    const at = (commit: string | undefined): LiveHost => ({ state: { host: 'h', bridges: { contiv0: { name: 'contiv0', datapathType: 'netdev', failMode: 'secure', externalIds: commit ? { 'contiv.commit': commit } : {}, ports: {}, flows: {} } } } } as unknown as LiveHost);
+    const record = { type: 'address', action: 'update', host: 'h2', address: 'h2/block/x/10.1.2.16', bridge: 'contiv0', key: 'contiv.block.x.y.10-1-2-16', before: 'a', after: 'b', reason: '' } as Change;
+    const current = plan([host('h1', flows('h1')), host('h2', flows('h2'), record), host('h3', flows('h3'))], { source: { dir: '/nonexistent', commit: A } });
+    // h3 records nothing: unknown; the directory is never read (no second plan).
+    const drift = await findDrift('/nonexistent', {}, { h1: at(A), h2: at(A), h3: at(undefined) }, current);
+    expect(drift.plans).toHaveLength(1);
+    expect(drift.plans[0]!.hosts).toEqual(['h1', 'h2']);
+    expect(drift.plans[0]!.plan.hosts.map((h) => h.changes.map((c) => c.type))).toEqual([['flows'], ['flows']]);
+    expect(drift.unknown).toEqual([{ hosts: ['h3'], why: expect.stringContaining('no commit recorded') }]);
   });
 });
