@@ -98,11 +98,13 @@ export function allocationsAgree(model: Model, live: Readonly<Record<string, Liv
   const total = Object.keys(live).length;
   const refused: Diagnostic[] = [];
   const taken: string[] = [];
+  // Stryker disable next-line EqualityOperator: ids are a Map's keys, never equal, so `a <= b` orders them as `a < b` does
   const ids = [...keepableValues(model, live)].filter(([, r]) => r.values.size > 1).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [, r] of ids) {
     const key = recordKey(r.kind, ...r.parts);
     // Most hosts first, then the lower value. (A host with two bridges is one host.)
     const values = [...r.values].map(([v, lists]): [number, Set<string>] => [v, new Set(lists.flat())]).sort(([va, a], [vb, b]) => b.size - a.size || va - vb);
+    // Stryker disable next-line ConditionalExpression: with no trusted host, no set of hosts holds undefined: the filter gives [] as well
     const trustedValues = trusted === undefined ? [] : values.filter(([, hosts]) => hosts.has(trusted));
     if (trustedValues.length === 1) {
       const [value] = trustedValues[0]!;
@@ -128,6 +130,7 @@ export function allocationsAgree(model: Model, live: Readonly<Record<string, Liv
  * together. Where only one value can be kept (allocationsAgree), that changes nothing.
  */
 export function allocationVoters(states: readonly HostState[], trusted?: string): HostState[] {
+  // Stryker disable next-line ConditionalExpression: with no trusted host, no state's host is undefined: find gives undefined as well
   const trustedState = trusted === undefined ? undefined : states.find((s) => s.host === trusted);
   return trustedState ? [...states, ...states.map(() => trustedState)] : [...states];
 }

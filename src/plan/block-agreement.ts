@@ -47,6 +47,7 @@ function rangeText(c: { first: number; last: number }): string {
 }
 
 function claimsOf(live: Readonly<Record<string, LiveHost>>): Claim[] {
+  // Stryker disable next-line ArrayDeclaration: an element that is no claim has no host nor network: it sorts first, alone in its run, and no host is named for it
   const out: Claim[] = [];
   for (const [host, l] of Object.entries(live)) {
     for (const b of parseBlocks(l.state.bridges[BRIDGE]?.externalIds ?? {})) if (b.state === 'claimed') out.push({ host, network: networkOfSpace(b.space), space: b.space, first: b.first, last: b.last });
@@ -58,7 +59,9 @@ function claimsOf(live: Readonly<Record<string, LiveHost>>): Claim[] {
 /** Runs of blocks of one network that overlap one another (each overlaps one before it in the run). */
 function overlapping(claims: readonly Claim[]): Claim[][] {
   const runs: Claim[][] = [];
+  // Stryker disable next-line ArrayDeclaration: an element that is no claim has no network: it ends its run at the first claim, a run of no host, where nothing is named or dropped
   let run: Claim[] = [];
+  // Stryker disable next-line UnaryOperator: read only once a run has begun, and its first block sets it
   let end = -1;
   for (const c of claims) {
     if (run.length && (c.network !== run[0]!.network || c.first > end)) {
@@ -69,6 +72,7 @@ function overlapping(claims: readonly Claim[]): Claim[][] {
     run.push(c);
     end = Math.max(end, c.last);
   }
+  // Stryker disable next-line ConditionalExpression: an empty run (no claims at all) holds no host and no block: nothing is named or dropped for it
   if (run.length) runs.push(run);
   return runs;
 }
@@ -83,6 +87,7 @@ function outvoted(claims: readonly Claim[], trusted: string): Map<Claim, Claim> 
   const out = new Map<Claim, Claim>();
   for (const run of overlapping(claims)) {
     const mine = run.filter((c) => c.host === trusted);
+    // Stryker disable next-line ConditionalExpression: a shortcut; with no trusted block in the run, the search below finds no keeper
     if (!mine.length) continue;
     const furthest: Claim[] = [];
     for (const t of mine) furthest.push(furthest.length && furthest.at(-1)!.last >= t.last ? furthest.at(-1)! : t);
@@ -99,6 +104,7 @@ function outvoted(claims: readonly Claim[], trusted: string): Map<Claim, Claim> 
           lo = mid + 1;
         } else hi = mid - 1;
       }
+      // Stryker disable next-line ConditionalExpression: furthest[-1] is undefined as well
       const keeper = at >= 0 ? furthest[at]! : undefined;
       if (keeper && keeper.last >= c.first) out.set(c, keeper);
     }
@@ -109,6 +115,7 @@ function outvoted(claims: readonly Claim[], trusted: string): Map<Claim, Claim> 
 export function blocksAgree(live: Readonly<Record<string, LiveHost>>, trusted?: string): BlockAgreement {
   const all = claimsOf(live);
   const dropped: BlockAgreement['dropped'] = {};
+  // Stryker disable next-line ConditionalExpression: with no trusted host, outvoted finds no block whose host is undefined: no block goes either way
   const gone = trusted === undefined ? new Map<Claim, Claim>() : outvoted(all, trusted);
   for (const [c, keeper] of gone) {
     (dropped[c.host] ??= {})[blockKey(c.space, c.first)] = `overlaps ${trusted}'s block ${rangeText(keeper)}, and ${trusted} is trusted (${TRUST_FLAG})`;

@@ -50,6 +50,7 @@ function modelOn(l: LiveHost): RecordedModel | undefined {
 /** `order`: the Fabric's host names, which break a tie. */
 export function recordedModels(order: readonly string[], live: Readonly<Record<string, LiveHost>>, trusted?: string): RecordedModels {
   const rank = new Map(order.map((h, i) => [h, i]));
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: host names never tie, so `a <= b` is `a < b` and `a > b` is true where it is read; and sort tells a negative result only from the rest, so 0 there orders as 1 does
   const hosts = Object.keys(live).sort((a, b) => (rank.get(a) ?? order.length) - (rank.get(b) ?? order.length) || (a < b ? -1 : a > b ? 1 : 0));
   const own = new Map<string, RecordedModel>();
   // Hosts whose records are the same text share one reading: compared once, by object, then by content.
@@ -70,11 +71,13 @@ export function recordedModels(order: readonly string[], live: Readonly<Record<s
     else models.set(id, { model: m, hosts: [...list] });
   }
   const groups = [...models.values()];
+  // Stryker disable next-line ConditionalExpression: with no trusted host, no group's hosts include undefined: find gives undefined as well
   const trustedGroup = trusted === undefined ? undefined : groups.find((g) => g.hosts.includes(trusted));
   // Groups are in the order of their first host: on a tie, the earlier one is kept.
   const baseline = trustedGroup ?? groups.reduce<(typeof groups)[number] | undefined>((best, g) => (!best || g.hosts.length > best.hosts.length ? g : best), undefined);
   const total = hosts.length;
   const trusting = trustedGroup !== undefined;
+  // Stryker disable next-line StringLiteral: with neither a trusted group nor a baseline there are no other models, and `whose` is never read
   const whose = trusting ? `${trusted} (trusted: ${TRUST_FLAG})` : baseline ? holders(baseline.hosts, total) : '';
   const others = groups.filter((g) => g !== baseline);
   const diagnostics = others.slice(0, SHOWN).map((g): Diagnostic => {

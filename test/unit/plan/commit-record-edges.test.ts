@@ -42,7 +42,8 @@ describe("a host's record, as it reads", () => {
 
   it("as a source: a commit, 'uncommitted', or nothing for a record that reads as neither", () => {
     expect(recordedSource(at(C1))).toBe(C1);
-    expect(recordedSource(at(UNCOMMITTED))).toBe(UNCOMMITTED);
+    // The word a host records, as contivs before and after this one read it.
+    expect(recordedSource(at('uncommitted'))).toBe('uncommitted');
     expect(recordedSource(at('not-a-hash'))).toBeUndefined();
     expect(recordedSource(at())).toBeUndefined();
     expect(recordedSource(fresh)).toBeUndefined();
@@ -72,10 +73,32 @@ describe('withCommitRecord', () => {
     reason: 'the commit these changes come from',
   });
 
-  it('is added to a host whose bridge the plan makes', () => {
+  it('is added to a host whose bridge the plan makes, with what else the plan makes on it', () => {
     const make = bridge(BRIDGE, 'create');
-    expect(withCommitRecord('h1', [make], fresh, C1)).toEqual([make, record('create', C1)]);
-    expect(withCommitRecord('h1', [make], undefined, C1)).toEqual([make, record('create', C1)]);
+    expect(withCommitRecord('h1', [make], fresh, C1)).toStrictEqual([make, record('create', C1)]);
+    expect(withCommitRecord('h1', [make], undefined, C1)).toStrictEqual([make, record('create', C1)]);
+    expect(withCommitRecord('h1', [make, flows], fresh, C1)).toStrictEqual([make, flows, record('create', C1)]);
+  });
+
+  it("is not added where contiv's bridge goes, with what else goes on it", () => {
+    const drop = bridge(BRIDGE, 'delete');
+    expect(withCommitRecord('h1', [flows, drop], at(C2), C1)).toEqual([flows, drop]);
+  });
+
+  it("a block released on contiv's bridge is no bridge going: the record is added", () => {
+    const release: AddressChange = { type: 'address', action: 'delete', host: 'h1', address: block.address, bridge: BRIDGE, key: block.key, before: '10.1.0.0-10.1.0.15 claimed', reason: '' };
+    expect(withCommitRecord('h1', [release], at(C2), C1)).toEqual([release, record('update', C1, C2)]);
+  });
+
+  it('a plan that names no commit leaves the record a host has alone', () => {
+    expect(withCommitRecord('h1', [flows], at(C1), undefined)).toEqual([flows]);
+    expect(withCommitRecord('h1', [flows], at(UNCOMMITTED), undefined)).toEqual([flows]);
+  });
+
+  it("changes to contiv's bridge on a host that lacks it, other than making it, are no bridge to record on", () => {
+    const port: Change = { type: 'port', action: 'create', host: 'h1', address: 'h1/endpoint/web-1', bridge: BRIDGE, port: 'web-1', reason: '' };
+    expect(withCommitRecord('h1', [port], fresh, C1)).toEqual([port]);
+    expect(withCommitRecord('h1', [bridge(BRIDGE, 'update')], fresh, C1)).toEqual([bridge(BRIDGE, 'update')]);
   });
 
   it("is not added where contiv's bridge is neither there nor made: another bridge made or gone does not count", () => {
@@ -88,7 +111,8 @@ describe('withCommitRecord', () => {
   });
 
   it('names the record it replaces, whatever it was', () => {
-    expect(withCommitRecord('h1', [flows], at(C2), C1)).toEqual([flows, record('update', C1, C2)]);
+    expect(withCommitRecord('h1', [flows], at(C2), C1)).toStrictEqual([flows, record('update', C1, C2)]);
+    expect(withCommitRecord('h1', [flows], at(), C1)).toStrictEqual([flows, record('create', C1)]);
     expect(withCommitRecord('h1', [flows], at(UNCOMMITTED), C1)).toEqual([flows, record('update', C1, UNCOMMITTED)]);
     expect(withCommitRecord('h1', [flows], at(C1), UNCOMMITTED)).toEqual([flows, record('update', UNCOMMITTED, C1)]);
     expect(withCommitRecord('h1', [flows], at(UNCOMMITTED), UNCOMMITTED)).toEqual([flows]);
@@ -101,9 +125,9 @@ describe('diffCommit', () => {
   it('puts the record back as it was: made, changed back, or removed; nothing where it is as it was', () => {
     expect(diffCommit('h1', 'br-x', C1, C1)).toEqual([]);
     expect(diffCommit('h1', 'br-x', undefined, undefined)).toEqual([]);
-    expect(diffCommit('h1', 'br-x', C1, undefined)).toEqual([change('create', { after: C1 })]);
-    expect(diffCommit('h1', 'br-x', C1, C2)).toEqual([change('update', { before: C2, after: C1 })]);
-    expect(diffCommit('h1', 'br-x', undefined, C2)).toEqual([change('delete', { before: C2 })]);
+    expect(diffCommit('h1', 'br-x', C1, undefined)).toStrictEqual([change('create', { after: C1 })]);
+    expect(diffCommit('h1', 'br-x', C1, C2)).toStrictEqual([change('update', { before: C2, after: C1 })]);
+    expect(diffCommit('h1', 'br-x', undefined, C2)).toStrictEqual([change('delete', { before: C2 })]);
   });
 });
 
