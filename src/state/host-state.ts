@@ -173,7 +173,7 @@ const LONGEST_KEPT = 2_000;
 
 /** The one Flow equal to `flow` (field for field), or `flow` itself when it is the first or too long to keep. */
 export function sharedFlow(flow: Flow): Flow {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: which flows are kept; the result is equal
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: which flows are kept; the result is equal
   if (flow.actions.length + flow.match.length > LONGEST_KEPT) return flow;
   const id = `${flow.cookie} ${flow.table} ${flow.priority} ${flow.match} ${flow.actions}`;
   const known = flows.get(id);

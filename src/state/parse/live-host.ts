@@ -157,6 +157,7 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
   const lines: Array<string | null> = [];
   const reads: Array<ReadFlow | null> = [];
   let shift = 0;
+  // Stryker disable next-line EqualityOperator: an empty body read as one empty line or none: no flow either way
   for (let start = 0; start <= body.length; ) {
     let end = body.indexOf('\n', start);
     if (end === -1) end = body.length;
@@ -164,11 +165,15 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
     let line: string | null | undefined;
     let read: ReadFlow | null = null;
     const text = body.slice(start, end);
+    // Stryker disable next-line ConditionalExpression,BlockStatement: the last dump not looked at, every line is read by its text: the same flows
     if (before) {
       // At its place, or one line on (a line fewer than before), or one back (a line more).
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: where in the last dump to look; a line is taken only when equal to the one there
       for (let k = 0; k < 3; k++) {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: where in the last dump to look; a line is taken only when equal to the one there
         const d = k === 0 ? shift : k === 1 ? shift + 1 : shift - 1;
         const was = before.lines[i + d];
+        // Stryker disable next-line EqualityOperator,BlockStatement: the length compared first is a shortcut, and a line not taken from the last dump is read by its text
         if (was != null && was.length === text.length && was === text) {
           line = was;
           read = before.reads[i + d]!;
@@ -177,11 +182,14 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
         }
       }
     }
+    // Stryker disable next-line ConditionalExpression: a line read by its text reads as the equal line of the last dump did
     if (line === undefined) {
+      // Stryker disable next-line ConditionalExpression,StringLiteral: a line without actions= parses as no flow either way
       if (text.includes('actions=')) {
         const known = readFlowLine(text);
         line = known.line;
         read = known.read;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: which lines without a flow are kept to compare; they read as no flow either way
       } else line = text.length < 13 ? text : null;
     }
     lines.push(line);

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
+import { formatFlow, parseFlowLine } from '../../../src/state/flow-canonical.js';
+import { flowKey, type Flow } from '../../../src/state/host-state.js';
+import { cookieFor, decodeCookie } from '../../../src/state/marks.js';
+
+/*
+ * A bridge's flows read line by line against the bridge's last dump (issue 14): a flood list
+ * longer than any line kept, lines that are no flows (short and long), foreign flows, and
+ * dumps read one after another, each giving what its lines give on their own.
+ */
+
+const capture = readFileSync('fixtures/probes/gather/flow-variety.txt', 'utf8');
+const start = capture.indexOf('@@contiv flows contiv0\n') + '@@contiv flows contiv0\n'.length;
+const end = capture.indexOf('\n@@contiv status', start);
+const withBody = (lines: string[]) => `${capture.slice(0, start)}${lines.join('\n')}${capture.slice(end)}`;
+
+const NET = cookieFor('network', 'net/t/web');
+const RULE = cookieFor('rule', 'rule/t/p/1');
+const flood = (n: number, skip: number) => Array.from({ length: n }, (_, i) => i).filter((i) => i !== skip).map((i) => `set_field:198.19.${i >> 8}.${i & 255}->tun_dst,output:9`).join(',');
+const line = (f: Flow) => ` ${formatFlow(f)}`;
+const rules = Array.from({ length: 12 }, (_, i) => line({ cookie: RULE, table: 40, priority: 100 + i, match: `reg5=${i}`, actions: 'drop' }));
+const floodLine = (skip: number) => line({ cookie: NET, table: 20, priority: 15, match: 'reg6=1', actions: flood(120, skip) });
+const foreign = ' cookie=0x1, priority=1 actions=drop';
+const notFlows = ['', 'NXST_FLOW reply (xid=0x4):', 'x'];
+
+/** The flows each line gives on its own. */
+const alone = (lines: string[]) => {
+  const flows: Record<string, Flow> = {};
+  const foreignKeys: string[] = [];
+  for (const l of lines) {
+    const flow = l.includes('actions=') ? parseFlowLine(l) : undefined;
+    if (!flow) continue;
+    const owner = decodeCookie(flow.cookie);
+    if (!owner.ours) foreignKeys.push(flowKey(flow));
+    else if (owner.kind !== 'learned') flows[flowKey(flow)] = flow;
+  }
+  return { flows, foreign: foreignKeys.length ? { contiv0: foreignKeys } : {} };
+};
+
+describe('flow lines read against the last dump of the bridge', () => {
+  it('reads a flood list longer than any line kept, on its own and after another host', () => {
+    for (const skip of [3, 4, 3]) {
+      const lines = [...rules.slice(0, 6), floodLine(skip), ...rules.slice(6)];
+      expect(floodLine(skip).length).toBeGreaterThan(2_000);
+      const live = parseGatherOutput('h1', withBody(lines));
+      const want = alone(lines);
+      expect(live.state.bridges['contiv0']!.flows).toStrictEqual(want.flows);
+      expect(Object.keys(live.state.bridges['contiv0']!.flows)).toHaveLength(13);
+    }
+  });
+
+  it('reads lines that are no flows, and foreign flows, in place, moved, or one line off', () => {
+    const variants: string[][] = [
+      [notFlows[1]!, ...rules.slice(0, 4), foreign, notFlows[0]!, ...rules.slice(4), notFlows[2]!],
+      [notFlows[1]!, ...rules.slice(0, 4), foreign, notFlows[0]!, ...rules.slice(4), notFlows[2]!],
+      [...rules.slice(0, 4), foreign, notFlows[0]!, ...rules.slice(4), notFlows[2]!],
+      [notFlows[1]!, notFlows[1]!, ...rules.slice(0, 4), foreign, notFlows[0]!, ...rules.slice(4), notFlows[2]!],
+      [notFlows[2]!, ...rules.slice(1, 4), notFlows[2]!, foreign, ...rules.slice(4)],
+      [...rules.slice(6), foreign, ...rules.slice(0, 6)],
+      [foreign, rules[0]!, foreign.replace('priority=1', 'priority=2'), rules[1]!],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const lines of variants) {
+        const live = parseGatherOutput('h1', withBody(lines));
+        const want = alone(lines);
+        expect(live.state.bridges['contiv0']!.flows).toStrictEqual(want.flows);
+        expect(Object.keys(live.state.bridges['contiv0']!.flows)).toStrictEqual(Object.keys(want.flows));
+        expect(live.unmanaged.flowKeys).toStrictEqual(want.foreign);
+      }
+    }
+  });
+
+  it('gives a flow read from the last dump the same object the first read gave', () => {
+    const first = parseGatherOutput('h1', withBody(rules)).state.bridges['contiv0']!.flows;
+    const again = parseGatherOutput('h2', withBody(rules.slice(1))).state.bridges['contiv0']!.flows;
+    for (const key of Object.keys(again)) expect(again[key]).toBe(first[key]);
+  });
+});
