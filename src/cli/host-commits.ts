@@ -10,7 +10,9 @@ import { openGit } from '../rbac/history.js';
  * repository; a commit it does not have is said so.
  */
 export async function hostCommitsLines(source: PlanSource, live: Readonly<Record<string, LiveHost>>): Promise<string[]> {
-  const target = source.commit ?? source.uncommitted?.head;
+  // A plan of uncommitted manifests is at no commit: there is nothing to be behind of.
+  if (source.commit === undefined) return [];
+  const target = source.commit;
   const byCommit = new Map<string, string[]>();
   for (const [host, l] of Object.entries(live)) {
     const at = recordedSource(l.state);
@@ -23,7 +25,7 @@ export async function hostCommitsLines(source: PlanSource, live: Readonly<Record
   for (const [commit, hosts] of byCommit) {
     lines.push(commit === UNCOMMITTED ? `  ${describeHosts(hosts, total)} applied from uncommitted manifests (--allow-dirty)` : `  ${describeHosts(hosts, total)} at ${commit.slice(0, 12)}${await distance(git, commit, target)}`);
   }
-  return [`Hosts not at ${source.commit ? `commit ${source.commit.slice(0, 12)}` : 'this plan (uncommitted manifests)'}:`, ...lines];
+  return [`Hosts not at commit ${source.commit.slice(0, 12)}:`, ...lines];
 }
 
 async function distance(git: Awaited<ReturnType<typeof openGit>>, commit: string, target: string | undefined): Promise<string> {

@@ -98,8 +98,9 @@ export function planTextSections(planned: Plan, style: PlanTextStyle): PlanTextS
     hosts.push({ host: host.host, lines: [`${visible(host.host)}:`, ...own.flatMap((c) => changeLines(c, '', style.hostDetails ?? true)), ''] });
   }
   const commit = planned.hosts.flatMap((h) => h.changes).find(isCommitRecord)?.after;
-  const records = commit === undefined ? '' : commit === UNCOMMITTED ? ' The hosts changed record that they are at no commit.' : ` The hosts changed record commit ${commit.slice(0, 12)}.`;
-  return { head, shared, hosts, summary: `${summaryLine(plan)}${records}` };
+  // Said before the summary, which stays the last line.
+  const records = commit === undefined ? '' : commit === UNCOMMITTED ? 'The hosts changed record that they are at no commit.\n' : `The hosts changed record commit ${commit.slice(0, 12)}.\n`;
+  return { head, shared, hosts, summary: `${records}${summaryLine(plan)}` };
 }
 
 export function summaryLine(plan: Plan): string {

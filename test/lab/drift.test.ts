@@ -11,7 +11,7 @@ import { contiv, type CliRun } from '../support/cli.js';
 
 /*
  * Drift on the lab: what changes on a host outside contiv (a flow deleted by hand, a tunnel port
- * removed, a restarted ovs-vswitchd's empty table, a CNI file edited) is shown apart from what
+ * removed, a restarted ovs-vswitchd's empty table, the CNI plugin and its configuration edited) is shown apart from what
  * the manifests change, and `apply --repair` puts back only that — never a manifest change not
  * yet applied — leaving what is not contiv's alone.
  */
@@ -94,10 +94,16 @@ describe('drift', () => {
     const conf = (await execIn('h2', ['sh', '-c', 'ls /etc/cni/net.d/*.conflist | head -1'])).stdout.trim();
     expect(conf).toMatch(/contiv/);
     expect((await execIn('h2', ['sh', '-c', `echo '# edited by hand' >> ${conf}`])).code).toBe(0);
+    // And the plugin itself.
+    const plugin = '/opt/cni/bin/contiv';
+    const pluginSum = (await execIn('h2', ['sha256sum', plugin])).stdout;
+    expect((await execIn('h2', ['sh', '-c', `echo '// patched by hand' >> ${plugin}`])).code).toBe(0);
     const edited = ok(withCni(['plan', dir]));
     expect(edited.split(DRIFT_THEN)[0]).toContain(conf);
+    expect(edited.split(DRIFT_THEN)[0]).toContain(plugin);
     expect(ok(withCni(['apply', dir, '--repair', '--auto-approve']))).toContain('Apply complete: 1 host changed.');
     expect((await execIn('h2', ['cat', conf])).stdout).not.toContain('edited by hand');
+    expect((await execIn('h2', ['sha256sum', plugin])).stdout).toBe(pluginSum);
     expect(ok(withCni(['plan', dir]))).not.toContain('Changed outside contiv');
     ok(run(['apply', dir, '--auto-approve']));
     expect(ok(run(['plan', dir]))).toContain('No changes. The hosts match the manifests.');

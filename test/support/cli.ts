@@ -38,3 +38,11 @@ export function spawnContiv(args: string[]): Promise<CliRun> {
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/**
+ * A text plan without its closing note on the hosts' commits (`Hosts not at commit …`), which
+ * names hosts a test applied from copies in temporary folders: what the plan itself says.
+ */
+export function planPart(stdout: string): string {
+  return stdout.split('\n\nHosts not at commit ')[0]!.trim();
+}

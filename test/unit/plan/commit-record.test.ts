@@ -32,7 +32,7 @@ describe('the commit record', () => {
     // Not a change of its own: counted and shown as before, said once.
     expect(countChanges(p)).toEqual(countChanges(plan()));
     const text = renderPlanText(p, { color: false });
-    expect(text.split('\n').at(-1)).toBe(`${renderPlanText(plan(), { color: false }).split('\n').at(-1)} The hosts changed record commit ${C1.slice(0, 12)}.`);
+    expect(text.split('\n').slice(-2)).toEqual([`The hosts changed record commit ${C1.slice(0, 12)}.`, renderPlanText(plan(), { color: false }).split('\n').at(-1)]);
     expect(text).not.toContain(COMMIT_KEY);
     const quiet = (await fleet('no-changes')).plan(C2);
     expect(quiet.hosts.every((h) => h.changes.length === 0)).toBe(true);
