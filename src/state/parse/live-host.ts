@@ -189,8 +189,10 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
         const known = readFlowLine(text);
         line = known.line;
         read = known.read;
+      } else {
         // Stryker disable next-line ConditionalExpression,EqualityOperator: which lines without a flow are kept to compare; they read as no flow either way
-      } else line = text.length < 13 ? text : null;
+        line = text.length < 13 ? text : null;
+      }
     }
     lines.push(line);
     reads.push(read);

@@ -21,17 +21,21 @@ export function splitSections(output: string): Section[] {
   const sections: Section[] = [];
   let current: Section | undefined;
   // The current section's body: runs of lines between its marker and status lines.
+  // Stryker disable next-line ArrayDeclaration: the first marker's close empties it before any section is made
   let runs: string[] = [];
   let runStart = 0;
   const endRun = (end: number) => {
     // A marker right after a marker ends a run of no lines: nothing to join.
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: what precedes the first marker is dropped by the close it makes, and a run of no lines is an empty one, which the trim drops
     if (current && end > runStart) runs.push(output.slice(runStart, end - 1));
   };
   const close = () => {
     if (current) {
       // Runs of blanks at either end go as the trim would take them: no joining (and copying)
       // of a long body only to end it with a newline that the trim then drops.
+      // Stryker disable next-line MethodExpression,StringLiteral: a blank run left in place is dropped by the trim
       while (runs.length > 1 && runs[runs.length - 1]!.trim() === '') runs.pop();
+      // Stryker disable next-line MethodExpression,StringLiteral: a blank run left in place is dropped by the trim
       while (runs.length > 1 && runs[0]!.trim() === '') runs.shift();
       const body = (runs.length === 1 ? runs[0]! : runs.join('\n')).trim();
       // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: which bodies are copied; a copy is equal to its text
@@ -45,15 +49,19 @@ export function splitSections(output: string): Section[] {
     endRun(at);
     const eol = output.indexOf('\n', at);
     const line = output.slice(at + MARKER.length, eol === -1 ? output.length : eol);
+    // Stryker disable next-line StringLiteral: split gives at least one name, '' for a bare marker: the default is never used
     const [name = '', ...rest] = line.trim().split(' ');
     if (name === 'status' && current) current.status = Number(rest[0]);
     else {
       close();
+      // Stryker disable next-line StringLiteral: the body is set when the section closes
       current = { name, arg: rest.join(' '), body: '' };
     }
     runStart = eol === -1 ? output.length + 1 : eol + 1;
+    // Stryker disable next-line ArithmeticOperator: from the marker line's last character a marker can start only after its newline: the same marker found
     at = eol === -1 ? -1 : nextMarker(output, eol + 1);
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a run past the end is empty, which the trim drops, and runs with no section are never closed into one
   if (current && runStart <= output.length) runs.push(output.slice(runStart));
   close();
   return sections;
