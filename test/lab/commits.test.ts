@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ctestFabric, removeContivBridges } from '../harness/contiv.js';
+import { removeContivBridges } from '../harness/contiv.js';
 import { execIn } from '../harness/lab.js';
-import { contiv, type CliRun } from '../support/cli.js';
+import { manifestRepo, ok } from '../harness/repo.js';
 
 /*
  * Git as the source of truth, on the lab: the manifests in a repository of their own; each
@@ -13,20 +11,7 @@ import { contiv, type CliRun } from '../support/cli.js';
  * behind; a commit that changes nothing for the hosts plans No changes; uncommitted manifests
  * are not applied without --allow-dirty.
  */
-const root = mkdtempSync(join(tmpdir(), 'contiv-commits-'));
-const dir = join(root, 'net');
-cpSync('examples/quickstart', dir, { recursive: true });
-const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
-git('init', '-q', '-b', 'main');
-git('add', '.');
-git('commit', '-q', '-m', 'the network');
-
-/** contiv as CI runs it on the repository: no --allow-dirty given behind its back. */
-const run = (args: string[]): CliRun => contiv([...args, '--fabric', ctestFabric], { committed: true, timeoutMs: 180_000 });
-function ok(r: CliRun): string {
-  if (r.status !== 0) throw new Error(`contiv failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const { root, dir, git, run } = manifestRepo('commits');
 const recorded = async (host: string): Promise<string> => (await execIn(host, ['ovs-vsctl', '--if-exists', 'get', 'bridge', 'contiv0', 'external_ids:contiv.commit'])).stdout.trim().replace(/"/g, '');
 
 afterAll(async () => {

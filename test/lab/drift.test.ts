@@ -1,33 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ctestFabric, removeContivBridges } from '../harness/contiv.js';
 import { execIn } from '../harness/lab.js';
 import { killDaemon, restartDaemon } from '../harness/faults.js';
 import { DRIFT_THEN } from '../../src/cli/drift.js';
-import { contiv, type CliRun } from '../support/cli.js';
+import { manifestRepo, ok } from '../harness/repo.js';
 
 /*
  * Drift on the lab: what changes on a host outside contiv (a flow deleted by hand, a tunnel port
- * removed, a restarted ovs-vswitchd's empty table, the CNI plugin and its configuration edited) is shown apart from what
- * the manifests change, and `apply --repair` puts back only that — never a manifest change not
- * yet applied — leaving what is not contiv's alone.
+ * removed, a restarted ovs-vswitchd's empty table, the CNI plugin and its configuration edited)
+ * is shown apart from what the manifests change, and `apply --repair` puts back only that —
+ * never a manifest change not yet applied — leaving what is not contiv's alone.
  */
-const root = mkdtempSync(join(tmpdir(), 'contiv-drift-'));
-const dir = join(root, 'net');
-cpSync('examples/quickstart', dir, { recursive: true });
-const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
-git('init', '-q', '-b', 'main');
-git('add', '.');
-git('commit', '-q', '-m', 'the network');
-
-const run = (args: string[]): CliRun => contiv([...args, '--fabric', ctestFabric], { committed: true, timeoutMs: 180_000 });
-function ok(r: CliRun): string {
-  if (r.status !== 0) throw new Error(`contiv failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
+const { root, dir, git, run } = manifestRepo('drift');
 const dbPort = async (host: string): Promise<string[]> => [...(await execIn(host, ['ovs-ofctl', '-O', 'OpenFlow14', '--no-stats', 'dump-flows', 'contiv0'])).stdout.matchAll(/tp_dst=(543\d)/g)].map((m) => m[1]!);
 
 afterAll(async () => {
@@ -89,7 +75,7 @@ describe('drift', () => {
     // A file contiv installs (h2 runs the cni runtime), edited by hand: drift, put back.
     const cniFabric = join(root, 'fabric-cni.yaml');
     writeFileSync(cniFabric, readFileSync(ctestFabric, 'utf8').replace(/(- name: h2\n(\s+))/, '$1runtimes: [cni]\n$2'));
-    const withCni = (args: string[]): CliRun => contiv([...args, '--fabric', cniFabric], { committed: true, timeoutMs: 180_000 });
+    const withCni = (args: string[]) => run(args, cniFabric);
     ok(withCni(['apply', dir, '--auto-approve']));
     const conf = (await execIn('h2', ['sh', '-c', 'ls /etc/cni/net.d/*.conflist | head -1'])).stdout.trim();
     expect(conf).toMatch(/contiv/);
