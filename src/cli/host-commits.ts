@@ -28,13 +28,13 @@ export async function hostCommitsLines(source: PlanSource, live: Readonly<Record
   return [`Hosts not at commit ${source.commit.slice(0, 12)}:`, ...lines];
 }
 
-async function distance(git: Awaited<ReturnType<typeof openGit>>, commit: string, target: string | undefined): Promise<string> {
-  if (target === undefined) return '';
+/** `, 3 commits behind` (then `against`, e.g. ` HEAD`); ahead, or on another line; or not in the repository. */
+async function distance(git: Awaited<ReturnType<typeof openGit>>, commit: string, target: string, against = ''): Promise<string> {
   try {
-    const behind = Number((await git.raw(['rev-list', '--count', `${commit}..${target}`])).trim());
-    const ahead = Number((await git.raw(['rev-list', '--count', `${target}..${commit}`])).trim());
-    if (ahead === 0) return `, ${behind} commit${behind === 1 ? '' : 's'} behind`;
-    return behind === 0 ? `, ${ahead} commit${ahead === 1 ? '' : 's'} ahead` : `, on another line of history (${ahead} ahead, ${behind} behind)`;
+    // One walk for both sides: commits only `commit` has, then only `target`.
+    const [ahead, behind] = (await git.raw(['rev-list', '--left-right', '--count', `${commit}...${target}`])).trim().split(/\s+/).map(Number) as [number, number];
+    if (ahead === 0) return `, ${behind} commit${behind === 1 ? '' : 's'} behind${against}`;
+    return behind === 0 ? `, ${ahead} commit${ahead === 1 ? '' : 's'} ahead${against ? ` of${against}` : ''}` : `, on another line of history than${against || ' it'} (${ahead} ahead, ${behind} behind)`;
   } catch {
     return ', a commit this repository does not have';
   }
@@ -46,6 +46,6 @@ export async function distancesFromHead(dir: string, commits: readonly string[])
   const git = await openGit(dir);
   const head = await git.revparse(['HEAD']).then((h) => h.trim(), () => undefined);
   const out: Record<string, string> = {};
-  for (const c of new Set(commits)) out[c] = head === undefined || head === c ? '' : `${await distance(git, c, head)} HEAD`;
+  for (const c of new Set(commits)) out[c] = head === undefined || head === c ? '' : await distance(git, c, head, ' HEAD');
   return out;
 }

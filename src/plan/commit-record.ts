@@ -47,10 +47,8 @@ export function withCommitRecord(host: string, changes: Change[], live: HostStat
   const bridgeGoes = changes.some((c) => c.type === 'bridge' && c.bridge === BRIDGE && c.action === 'delete');
   const bridgeStays = live?.bridges[BRIDGE] !== undefined || changes.some((c) => c.type === 'bridge' && c.bridge === BRIDGE && c.action === 'create');
   if (bridgeGoes || !bridgeStays) return changes;
-  const before = live?.bridges[BRIDGE]?.externalIds[COMMIT_KEY];
-  if (before === commit) return changes;
-  const record: AddressChange = { type: 'address', action: before === undefined ? 'create' : 'update', host, address: `${host}/commit`, bridge: BRIDGE, key: COMMIT_KEY, ...(before !== undefined ? { before } : {}), after: commit, reason: 'the commit these changes come from' };
-  return [...changes, record];
+  const record = diffCommit(host, BRIDGE, commit, live?.bridges[BRIDGE]?.externalIds[COMMIT_KEY]);
+  return [...changes, ...record.map((r) => ({ ...r, reason: 'the commit these changes come from' }))];
 }
 
 /** A state to go back to (a rollback, the dead-man timer's checkpoint) against the host: its commit record back as it was. */

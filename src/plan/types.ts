@@ -1,4 +1,4 @@
-import { COMMIT_KEY } from './commit-record.js';
+import { isCommitRecord } from './commit-record.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Host } from '../model/types.js';
 import type { MeaningLine } from '../policy/meaning.js';
@@ -219,7 +219,7 @@ export function countChanges(plan: Plan): PlanCounts {
   for (const host of plan.hosts) {
     for (const c of host.changes) {
       // The commit record rides along with a host's changes (plan/commit-record.ts): not one of them.
-      if (c.type === 'address' && c.key === COMMIT_KEY) continue;
+      if (isCommitRecord(c)) continue;
       switch (c.action) {
         case 'create':
           counts.add++;
