@@ -53,7 +53,7 @@ function tenantsYaml() {
 
 const dist = (p) => import(join(root, 'dist', p));
 
-/** The manifests of a model and case: the base set, and the edited set the measured plan reads. */
+/** The manifests of a model and case: the base set, and the edited set the measured plan reads (each loaded when asked: the measured process loads only the one it plans, as `contiv plan` does). */
 async function manifests(hosts, modelName, caseName) {
   const { loadManifests } = await dist('manifest/load.js');
   const qs = join(root, 'examples/quickstart');
@@ -65,7 +65,7 @@ async function manifests(hosts, modelName, caseName) {
     if (!r.model) throw new Error(JSON.stringify(r.diagnostics.slice(0, 3)));
     return r.model;
   };
-  if (caseName === 'first-apply') return { base: load(base), next: () => load(base) };
+  if (caseName === 'first-apply') return { base: () => load(base), next: () => load(base) };
   const extra = caseName === 'add-network'
     ? [{ path: 'added.yaml', absPath: '/bench/added.yaml', text: `apiVersion: contiv.io/v1\nkind: Network\nmetadata:\n  name: added-net\n  tenant: ${modelName === 'quickstart' ? 'blue' : 't3'}\nspec:\n  subnet: 10.250.0.0/24\n` }]
     : [];
@@ -73,7 +73,7 @@ async function manifests(hosts, modelName, caseName) {
     ? base.map((f) => ({ ...f, text: modelName === 'quickstart' ? f.text.replace('port: 5432', 'port: 5433') : f.text.replace('port: 8007,', 'port: 9007,') }))
     : [...base, ...extra];
   if (caseName === 'change-rule' && files.every((f, i) => f.text === base[i].text)) throw new Error('the rule to change was not found');
-  return { base: load(base), next: () => load(files) };
+  return { base: () => load(base), next: () => load(files) };
 }
 
 /**
@@ -86,7 +86,7 @@ async function setup(hosts, modelName, caseName, dir) {
   const { gatherText } = await dist('state/parse/gather-text.js');
   const { makePlan } = await dist('plan/make-plan.js');
   const { projectState } = await dist('plan/project.js');
-  const { base: model } = await manifests(hosts, modelName, caseName);
+  const model = (await manifests(hosts, modelName, caseName)).base();
   // Every host as the captured empty host, renamed and re-addressed.
   const capture = readFileSync(join(root, 'fixtures/probes/gather/empty-host.txt'), 'utf8');
   const live = {};

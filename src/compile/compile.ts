@@ -141,7 +141,7 @@ export function compileHost(input: CompileInput, host: Host, shared: FabricShare
       ...Object.fromEntries(Object.entries(liveBridge?.externalIds ?? {}).filter(([k]) => isHeldRecord(k))),
     },
     ports,
-    flows: flows.flows,
+    flows: flows.frozen(),
   };
   // No files wanted where the host has none: said by leaving them out (as a host without runtimes has).
   const files = wantedFiles(input, host, live?.files);

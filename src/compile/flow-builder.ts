@@ -1,5 +1,6 @@
 import { canonicalActions, canonicalMatch } from '../state/flow-canonical.js';
 import { flowKey, sharedFlow, type Flow } from '../state/host-state.js';
+import { freezeFlows } from '../state/flow-list.js';
 import { cookieFor, type FlowOwnerKind } from '../state/marks.js';
 
 /** Who owns a set of flows: its cookie says so on the host, its address says so in the plan. */
@@ -22,19 +23,19 @@ export class FlowSet {
   readonly owners: Record<string, string>;
 
   /**
-   * The keys and flows of `flows` in order, kept while the set does not change (add and remove
-   * drop it; flows change through them only): a set made from this one copies them without
-   * spreading an object of 1,600 keys, for each of 1,000 hosts.
+   * The keys and flows of `flows` in its order, kept in step with it: a set made from this one
+   * copies them without spreading an object of 1,600 keys, for each of 1,000 hosts, and the
+   * frozen record hands them on (state/flow-list.ts).
    */
-  private entries: { keys: string[]; flows: Flow[] } | undefined;
+  private readonly keys: string[];
+  private readonly list: Flow[];
 
   /** Empty, or starting with the flows of `from` (shared, not copied: flows are never changed in place). */
   constructor(from?: FlowSet) {
     this.flows = {};
-    if (from) {
-      const { keys, flows } = (from.entries ??= { keys: Object.keys(from.flows), flows: Object.values(from.flows) });
-      for (let i = 0; i < keys.length; i++) this.flows[keys[i]!] = flows[i]!;
-    }
+    this.keys = from ? from.keys.slice() : [];
+    this.list = from ? from.list.slice() : [];
+    for (let i = 0; i < this.keys.length; i++) this.flows[this.keys[i]!] = this.list[i]!;
     this.owners = from ? (Object.create(from.owners) as Record<string, string>) : {};
   }
 
@@ -49,14 +50,28 @@ export class FlowSet {
     const flow = sharedFlow({ cookie, table, priority, match, actions });
     const key = flowKey(flow);
     if (this.flows[key]) throw new Error(`compile produced two flows with key ${key} (owners ${this.owners[this.flows[key]!.cookie]} and ${owner.address})`);
-    this.entries = undefined;
+    // The record first: once frozen it refuses, and the lists stay as they were.
     this.flows[key] = flow;
+    this.keys.push(key);
+    this.list.push(flow);
   }
 
   /** Takes flows out by key (a shared network's, replaced by the host's own). Their owners stay known. */
   remove(keys: readonly string[]): void {
-    this.entries = undefined;
     for (const key of keys) delete this.flows[key];
+    let kept = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.flows[this.keys[i]!] === undefined) continue;
+      this.keys[kept] = this.keys[i]!;
+      this.list[kept++] = this.list[i]!;
+    }
+    this.keys.length = kept;
+    this.list.length = kept;
+  }
+
+  /** The flows, frozen (state/flow-list.ts): the set takes no more flows. */
+  frozen(): Record<string, Flow> {
+    return freezeFlows(this.flows, { keys: this.keys, flows: this.list });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { CompiledHost } from '../compile/compile.js';
 import type { BridgeState, DockerNetworkState, DockerState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
+import { flowEntries } from '../state/flow-list.js';
 import { isRecordKey, parseRecords, type ParsedRecord } from '../compile/records.js';
 import { expandModel, isModelChunk, modelDifference, modelOf, sameModel, UNREADABLE } from '../compile/model-blob.js';
 import { VTEP_OWNER } from '../compile/tunnels.js';
@@ -268,19 +269,27 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
     }
     return c;
   };
-  // for…in, not Object.entries: a plan runs this over every flow of every host.
+  // Lists, not for…in: a plan runs this over every flow of every host (state/flow-list.ts).
   // Cookies come in runs (an owner's flows one after another): each run's is added once.
+  const wanted = flowEntries(want);
+  const held = flowEntries(have);
   const wantCookies = new Set<string>();
   let wantCookie: string | undefined;
-  for (const key in want) {
-    const flow = want[key]!;
+  // How many of the host's flows are wanted: all of them, and none can be left to remove.
+  let kept = 0;
+  for (let i = 0; i < wanted.keys.length; i++) {
+    const flow = wanted.flows[i]!;
     if (flow.cookie !== wantCookie) wantCookies.add((wantCookie = flow.cookie));
-    const old = have[key];
+    const old = have[wanted.keys[i]!];
+    if (old === undefined) {
+      change(flow.cookie).add.push(flow);
+      continue;
+    }
+    kept++;
     // The same object on both sides (flows are shared: state/host-state.ts sharedFlow): nothing to compare.
     // Stryker disable next-line ConditionalExpression: the same object compared field by field is unchanged too
     if (old === flow) continue;
-    if (!old) change(flow.cookie).add.push(flow);
-    else if (old.cookie !== flow.cookie) change(flow.cookie).add.push(flow);
+    if (old.cookie !== flow.cookie) change(flow.cookie).add.push(flow);
     else if (old.actions !== flow.actions) {
       const c = change(flow.cookie);
       c.modify.push(flow);
@@ -289,10 +298,11 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
   }
   const liveCookies = new Set<string>();
   let liveCookie: string | undefined;
-  for (const key in have) {
-    const flow = have[key]!;
+  const removing = kept < held.keys.length;
+  for (let i = 0; i < held.keys.length; i++) {
+    const flow = held.flows[i]!;
     if (flow.cookie !== liveCookie) liveCookies.add((liveCookie = flow.cookie));
-    if (want[key] === undefined) change(flow.cookie).remove.push(flow);
+    if (removing && want[held.keys[i]!] === undefined) change(flow.cookie).remove.push(flow);
   }
 
   const out = [...byOwner.entries()].map(([cookie, c]) => {

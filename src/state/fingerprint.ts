@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { flowKey, type Flow, type HostState } from './host-state.js';
 import { decodeCookie, KIND_KEY } from './marks.js';
+import { flowEntries } from './flow-list.js';
 import { isAddressRecord } from '../ipam/records.js';
 
 /**
@@ -61,8 +62,9 @@ function flowsDigest(flows: Record<string, Flow>): string {
   let runStart = 0;
   let matched = 0;
   let total = 0;
-  for (const key in flows) {
-    const f = flows[key]!;
+  const list = flowEntries(flows).flows;
+  for (let n = 0; n < list.length; n++) {
+    const f = list[n]!;
     // Stryker disable next-line UpdateOperator: counts that choose the reference only; the digest is the same
     total++;
     // Stryker disable next-line ConditionalExpression,BlockStatement: the reference not used, every flow counts on its own: the same digest
@@ -94,11 +96,11 @@ function flowsDigest(flows: Record<string, Flow>): string {
 }
 
 /** The flows of one bridge in order, with the sums of their digests (and their count) before each. */
-let reference: { flows: Flow[]; sums: Uint32Array; counts: Uint32Array } | undefined;
+let reference: { flows: readonly Flow[]; sums: Uint32Array; counts: Uint32Array } | undefined;
 
 // Stryker disable next-line BlockStatement: no reference (undefined), every flow counts on its own: the same digest
 function referenceOf(flows: Record<string, Flow>): NonNullable<typeof reference> {
-  const list = Object.values(flows);
+  const list = flowEntries(flows).flows;
   const sums = new Uint32Array((list.length + 1) * WORDS);
   const counts = new Uint32Array(list.length + 1);
   list.forEach((f, n) => {

@@ -5,6 +5,7 @@ import { parseFlowLine } from '../flow-canonical.js';
 import { mapOf, optional, parseOvsdbTables, setOf, str, type Row } from './ovsdb-json.js';
 import { parseDockerSections } from './docker.js';
 import { splitSections, type Section } from './sections.js';
+import { freezeFlows } from '../flow-list.js';
 
 /** A gather output that cannot be read: names the section, so the host error says what failed. */
 export class GatherParseError extends Error {
@@ -58,7 +59,7 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
 
   for (const bridge of tables.bridges) {
     const name = str(bridge['name']);
-    const externalIds = mapOf(bridge['external_ids']);
+    const externalIds = sharedLongValues(mapOf(bridge['external_ids']));
     if (!isOwned(externalIds)) {
       unmanaged.bridges.push(name);
       continue;
@@ -145,25 +146,63 @@ function toPortState(name: string, port: Row, iface: Row | undefined, externalId
   return state;
 }
 
+/*
+ * Per external_ids key, the last long value read: hosts of a Fabric record the same model as
+ * applied (17 KB a host with 2,000 rules), and a value equal to the last is kept once. Bounded.
+ */
+const lastLongValues = new Map<string, string>();
+const LONG_VALUE = 1_024;
+
+function sharedLongValues(ids: Record<string, string>): Record<string, string> {
+  for (const key in ids) {
+    const value = ids[key]!;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: which values are shared; an equal value either way
+    if (value.length < LONG_VALUE) continue;
+    const last = lastLongValues.get(key);
+    // Stryker disable next-line ConditionalExpression: the host's own copy or the last one, equal text either way
+    if (last === value) ids[key] = last;
+    else {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
+      if (lastLongValues.size >= 64) lastLongValues.clear();
+      lastLongValues.set(key, value);
+    }
+  }
+  return ids;
+}
+
 function parseFlows(section: Section | undefined, bridge: string): { managed: Record<string, Flow>; foreign: string[] } {
   const managed: Record<string, Flow> = {};
   const foreign: string[] = [];
-  if (!section) return { managed, foreign };
+  if (!section) return { managed: freezeFlows(managed), foreign };
+  // The managed flows' keys and flows in the record's order (flow-list.ts), collected as it is filled.
+  const keys: string[] = [];
+  const flows: Flow[] = [];
+  let again = false;
+  const beforeKeys = previousDump.get(bridge)?.keys;
+  let alike = beforeKeys !== undefined;
   if (section.status !== undefined && section.status !== 0) throw new GatherParseError(`flows ${bridge}`, `dump-flows failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
   const body = section.body;
   // The lines of the bridge's previous dump (another host's, most often the same lines in the
   // same order): a line found at its place there is compared there, not looked up by its text.
   const before = previousDump.get(bridge);
-  const lines: Array<string | null> = [];
-  const reads: Array<ReadFlow | null> = [];
+  // This dump's lines and reads, made only once it differs from the last (hosts of a Fabric
+  // mostly print the same dump: a thousand of them, two arrays of 1,600 each for nothing). A
+  // line not kept (null) in both is no difference: a null line is never compared.
+  let lines: Array<string | null> | undefined = before ? undefined : [];
+  let reads: Array<ReadFlow | null> | undefined = before ? undefined : [];
+  const differ = (i: number) => {
+    lines = before!.lines.slice(0, i);
+    reads = before!.reads.slice(0, i);
+  };
+  let i = 0;
   let shift = 0;
   // Stryker disable next-line EqualityOperator: an empty body read as one empty line or none: no flow either way
-  for (let start = 0; start <= body.length; ) {
+  for (let start = 0; start <= body.length; i++) {
     let end = body.indexOf('\n', start);
     if (end === -1) end = body.length;
-    const i = lines.length;
     let line: string | null | undefined;
     let read: ReadFlow | null = null;
+    // A slice, not a copy (and startsWith at an offset is several times slower than slicing to compare).
     const text = body.slice(start, end);
     // Stryker disable next-line ConditionalExpression,BlockStatement: the last dump not looked at, every line is read by its text: the same flows
     if (before) {
@@ -178,6 +217,7 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
           line = was;
           read = before.reads[i + d]!;
           shift = d;
+          if (lines === undefined && d !== 0) differ(i);
           break;
         }
       }
@@ -193,25 +233,44 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
         // Stryker disable next-line ConditionalExpression,EqualityOperator: which lines without a flow are kept to compare; they read as no flow either way
         line = text.length < 13 ? text : null;
       }
+      if (lines === undefined && !(line === null && before!.lines[i] === null)) differ(i);
     }
-    lines.push(line);
-    reads.push(read);
+    if (lines !== undefined) {
+      lines.push(line);
+      reads!.push(read);
+    }
     start = end + 1;
     if (!read) continue;
     if (read.kind === 'foreign') foreign.push(read.key);
-    else if (read.kind === 'managed') managed[read.key] = read.flow;
+    else if (read.kind === 'managed') {
+      // Keys one for one the last dump's (distinct) are distinct: no look-up for one met again.
+      if (alike && beforeKeys![keys.length] === read.key) {
+        keys.push(read.key);
+        flows.push(read.flow);
+      } else if (((alike = false), managed[read.key] === undefined)) {
+        keys.push(read.key);
+        flows.push(read.flow);
+      } else again = true;
+      managed[read.key] = read.flow;
+    }
   }
+  // A key met again (two lines, one canonical flow) keeps its first place with its last flow, as in the record.
+  if (again) for (let i = 0; i < keys.length; i++) flows[i] = managed[keys[i]!]!;
+  // The same keys as the last dump's: one list for both (a thousand hosts, one list of 1,600 keys).
+  const sharedKeys = alike && keys.length === beforeKeys!.length ? beforeKeys! : keys;
+  // As many lines as the last dump, every one alike: its arrays serve again.
+  if (lines === undefined && i !== before!.lines.length) differ(i);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
   if (previousDump.size >= 16) previousDump.clear();
-  previousDump.set(bridge, { lines, reads });
-  return { managed, foreign };
+  previousDump.set(bridge, { lines: lines ?? before!.lines, reads: reads ?? before!.reads, keys: sharedKeys });
+  return { managed: freezeFlows(managed, { keys: sharedKeys, flows }), foreign };
 }
 
 /**
  * Per bridge name, the lines of the last dump read (copies: no host's output is kept; null for
  * a line not kept, never matched) and what each read as.
  */
-const previousDump = new Map<string, { lines: Array<string | null>; reads: Array<ReadFlow | null> }>();
+const previousDump = new Map<string, { lines: Array<string | null>; reads: Array<ReadFlow | null>; keys: readonly string[] }>();
 
 interface ReadFlow {
   kind: 'managed' | 'learned' | 'foreign';

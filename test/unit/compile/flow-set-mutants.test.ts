@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlowSet } from '../../../src/compile/flow-builder.js';
+import { flowEntries } from '../../../src/state/flow-list.js';
 
 /*
  * A FlowSet made from another (a host's from the Fabric's common set, issue 14) copies its
@@ -57,5 +58,27 @@ describe('FlowSet: one flow per key', () => {
     set.add(POLICY, 40, 100, ['reg5=1'], ['drop']);
     expect(() => set.add(NET, 40, 100, ['reg5=1'], ['output:1'])).toThrow(/two flows with key table=40,priority=100,reg5=1 \(owners rule\/t\/p\/1 and net\/t\/web\)/);
     expect(() => new FlowSet(set).add(NET, 40, 100, ['reg5=1'], ['drop'])).toThrow(/two flows/);
+  });
+
+  it('hands its flows on frozen, with lists in step with them through adds and removals', () => {
+    const common = new FlowSet();
+    for (let i = 0; i < 5; i++) common.add(POLICY, 40, 100 + i, [`reg5=${i}`], ['drop']);
+    const host = new FlowSet(common);
+    host.add(NET, 20, 100, ['reg6=1'], ['drop']);
+    host.remove(['table=40,priority=101,reg5=1', 'table=40,priority=103,reg5=3']);
+    host.add(POLICY, 40, 101, ['reg5=1'], ['output:2']);
+    const flows = host.frozen();
+    expect(Object.isFrozen(flows)).toBe(true);
+    const { keys, flows: list } = flowEntries(flows);
+    expect(keys).toStrictEqual(Object.keys(flows));
+    expect(keys).toStrictEqual(['table=40,priority=100,reg5=0', 'table=40,priority=102,reg5=2', 'table=40,priority=104,reg5=4', 'table=20,priority=100,reg6=1', 'table=40,priority=101,reg5=1']);
+    expect(list).toStrictEqual(Object.values(flows));
+    expect(list[4]!.actions).toBe('output:2');
+    // Frozen: no more flows, and the lists stay as they were.
+    expect(() => host.add(NET, 20, 101, ['reg6=2'], ['drop'])).toThrow(TypeError);
+    expect(flowEntries(flows).keys).toHaveLength(5);
+    // The set it was made from goes on, unchanged by the host's.
+    expect(Object.keys(common.flows)).toHaveLength(5);
+    expect(Object.keys(new FlowSet(common).flows)).toStrictEqual(Object.keys(common.flows));
   });
 });

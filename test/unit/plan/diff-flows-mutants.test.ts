@@ -4,6 +4,7 @@ import { diffHost } from '../../../src/plan/diff.js';
 import type { FlowsChange } from '../../../src/plan/types.js';
 import { flowKey, type BridgeState, type Flow, type HostState } from '../../../src/state/host-state.js';
 import { cookieFor, ownerIds } from '../../../src/state/marks.js';
+import { freezeFlows } from '../../../src/state/flow-list.js';
 
 /*
  * Flow changes per owner when an owner's flows do not come in one run (the diff adds each
@@ -46,5 +47,24 @@ describe('diffHost: flows of owners in runs that come back', () => {
     const have = [f(A, 1), f(A, 2), { ...f(A, 3), cookie: B }];
     expect(flowChanges(want, have)).toStrictEqual([['rule/t/p/1', 'update', 0, 1, 0]]);
     expect(flowChanges([f(A, 1)], [{ ...f(A, 1) }])).toStrictEqual([]);
+  });
+
+  it('removes what only the host has, as many flows on both sides or not, lists kept or not', () => {
+    // As many on both sides: one to add, one to remove (the count alone does not say none is left).
+    expect(flowChanges([f(A, 1), f(A, 2)], [f(A, 1), f(A, 3)])).toStrictEqual([['rule/t/p/1', 'update', 1, 0, 1]]);
+    expect(flowChanges([f(A, 1)], [f(A, 1), f(B, 2)])).toStrictEqual([['rule/t/p/2', 'delete', 0, 0, 1]]);
+    expect(flowChanges([f(A, 1), f(B, 2)], [f(B, 2)])).toStrictEqual([['rule/t/p/1', 'create', 1, 0, 0]]);
+    // Frozen records with their lists (as parsed and compiled): the same changes.
+    const frozen = (fs: Flow[]): HostState => {
+      const s = state(fs);
+      freezeFlows(s.bridges['contiv0']!.flows);
+      return s;
+    };
+    const changes = (want: Flow[], have: Flow[]) => (diffHost({ state: frozen(want), owners } as CompiledHost, frozen(have)).filter((c) => c.type === 'flows') as FlowsChange[]).map((c) => [c.owner, c.action, c.add.length, c.modify.length, c.remove.length]);
+    expect(changes([f(A, 1), f(A, 2)], [f(A, 1), f(A, 3)])).toStrictEqual([['rule/t/p/1', 'update', 1, 0, 1]]);
+    expect(changes([f(A, 1), f(C, 5, 'output:1')], [f(C, 5), f(B, 2), f(A, 1)])).toStrictEqual([
+      ['rule/t/p/2', 'delete', 0, 0, 1],
+      ['rule/t/p/3', 'update', 0, 1, 0],
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
 import { formatFlow, parseFlowLine } from '../../../src/state/flow-canonical.js';
 import { flowKey, type Flow } from '../../../src/state/host-state.js';
 import { cookieFor, decodeCookie } from '../../../src/state/marks.js';
+import { flowEntries } from '../../../src/state/flow-list.js';
 
 /*
  * A bridge's flows read line by line against the bridge's last dump (issue 14): a flood list
@@ -39,6 +40,15 @@ const alone = (lines: string[]) => {
   return { flows, foreign: foreignKeys.length ? { contiv0: foreignKeys } : {} };
 };
 
+/** The lists a parsed record keeps (state/flow-list.ts) are its keys and flows, in its order; the record is frozen. */
+const expectListed = (record: Record<string, Flow>) => {
+  expect(Object.isFrozen(record)).toBe(true);
+  const { keys, flows } = flowEntries(record);
+  expect(keys).toStrictEqual(Object.keys(record));
+  expect(flows).toStrictEqual(Object.values(record));
+  for (let i = 0; i < keys.length; i++) expect(flows[i]).toBe(record[keys[i]!]);
+};
+
 describe('flow lines read against the last dump of the bridge', () => {
   it('reads a flood list longer than any line kept, on its own and after another host', () => {
     for (const skip of [3, 4, 3]) {
@@ -48,6 +58,7 @@ describe('flow lines read against the last dump of the bridge', () => {
       const want = alone(lines);
       expect(live.state.bridges['contiv0']!.flows).toStrictEqual(want.flows);
       expect(Object.keys(live.state.bridges['contiv0']!.flows)).toHaveLength(13);
+      expectListed(live.state.bridges['contiv0']!.flows);
     }
   });
 
@@ -68,6 +79,7 @@ describe('flow lines read against the last dump of the bridge', () => {
         expect(live.state.bridges['contiv0']!.flows).toStrictEqual(want.flows);
         expect(Object.keys(live.state.bridges['contiv0']!.flows)).toStrictEqual(Object.keys(want.flows));
         expect(live.unmanaged.flowKeys).toStrictEqual(want.foreign);
+        expectListed(live.state.bridges['contiv0']!.flows);
       }
     }
   });
@@ -76,5 +88,40 @@ describe('flow lines read against the last dump of the bridge', () => {
     const first = parseGatherOutput('h1', withBody(rules)).state.bridges['contiv0']!.flows;
     const again = parseGatherOutput('h2', withBody(rules.slice(1))).state.bridges['contiv0']!.flows;
     for (const key of Object.keys(again)) expect(again[key]).toBe(first[key]);
+  });
+
+  it('keeps lists equal to the record through dumps alike, one line off, and two lines of one canonical flow', () => {
+    // Two lines, one flow once canonical (the match's fields in another order): the record keeps the last.
+    const twice = [rules[0]!, line({ cookie: RULE, table: 40, priority: 7, match: 'ip,nw_src=10.0.0.1,reg5=1', actions: 'drop' }), rules[1]!, line({ cookie: RULE, table: 40, priority: 7, match: 'reg5=1,ip,nw_src=10.0.0.1', actions: 'output:3' }), rules[2]!];
+    const dumps: string[][] = [
+      [...rules.slice(0, 6), floodLine(3), ...rules.slice(6)],
+      [...rules.slice(0, 6), floodLine(4), ...rules.slice(6)],
+      [...rules.slice(0, 6), floodLine(5), ...rules.slice(6)],
+      [...rules.slice(0, 6), floodLine(5), ...rules.slice(6, 11)],
+      [...rules.slice(0, 6), floodLine(6), ...rules.slice(6)],
+      [...rules.slice(0, 6), foreign, floodLine(6), ...rules.slice(6)],
+      [...rules.slice(1, 6), floodLine(6), ...rules.slice(6)],
+      twice,
+      twice,
+      [...rules.slice(0, 6), floodLine(3), ...rules.slice(6)],
+    ];
+    for (const lines of dumps) {
+      const flows = parseGatherOutput('h1', withBody(lines)).state.bridges['contiv0']!.flows;
+      expect(flows).toStrictEqual(alone(lines).flows);
+      expectListed(flows);
+    }
+    const last = parseGatherOutput('h1', withBody(twice)).state.bridges['contiv0']!.flows;
+    expect(Object.keys(last)).toHaveLength(4);
+    expect(last['table=40,priority=7,ip,nw_src=10.0.0.1,reg5=1']?.actions).toBe('output:3');
+  });
+
+  it('lets hosts with the same flow keys share one list of them', () => {
+    const one = parseGatherOutput('h1', withBody([...rules.slice(0, 6), floodLine(3), ...rules.slice(6)])).state.bridges['contiv0']!.flows;
+    const two = parseGatherOutput('h2', withBody([...rules.slice(0, 6), floodLine(4), ...rules.slice(6)])).state.bridges['contiv0']!.flows;
+    expect(flowEntries(two).keys).toBe(flowEntries(one).keys);
+    expect(flowEntries(two).flows).not.toBe(flowEntries(one).flows);
+    const three = parseGatherOutput('h3', withBody([...rules.slice(0, 6), floodLine(5), ...rules.slice(7)])).state.bridges['contiv0']!.flows;
+    expect(flowEntries(three).keys).not.toBe(flowEntries(one).keys);
+    expect(flowEntries(three).keys).toHaveLength(12);
   });
 });
