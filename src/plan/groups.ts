@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { toHostRelative, type HostRelativeChange } from './host-relative.js';
 import type { Plan } from './types.js';
 
@@ -6,7 +5,7 @@ import type { Plan } from './types.js';
  * Changes made alike on several hosts, found once. Two hosts' changes are the same change when
  * they are equal once host-relative (src/plan/host-relative.ts): same type, action, address
  * below the host, before, after, flows and reason. Linear in the size of the plan: each change
- * is keyed by a hash of its canonical JSON in one map, never compared host against host.
+ * is keyed by its canonical JSON in one map, never compared host against host.
  */
 
 export interface ChangeGroup {
@@ -25,12 +24,14 @@ export interface GroupedChanges {
 
 export function groupChanges(plan: Pick<Plan, 'hosts'>): GroupedChanges {
   const groups: ChangeGroup[] = [];
+  // Keyed by the canonical JSON itself: a Map compares two texts only when their hashes meet.
   const bySignature = new Map<string, number>();
+  const json = canonicalJsonOnce();
   const hosts = plan.hosts.map((h) => ({
     host: h.host,
     changes: h.changes.map((c) => {
       const relative = toHostRelative(c);
-      const signature = createHash('sha256').update(canonicalJson(relative)).digest('base64');
+      const signature = json(relative);
       let index = bySignature.get(signature);
       if (index === undefined) {
         index = groups.push({ hosts: [], change: relative }) - 1;
@@ -45,10 +46,36 @@ export function groupChanges(plan: Pick<Plan, 'hosts'>): GroupedChanges {
 
 /** JSON with every object's keys sorted: equal data, equal text, whatever order it was built in. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return canonicalJsonOnce()(value);
+}
+
+/**
+ * canonicalJson for data that does not change while it is used: an object met again (the
+ * Flow objects hosts share) or a long string met again (the model as applied, in each host's
+ * bridge change) is written once.
+ */
+function canonicalJsonOnce(): (value: unknown) => string {
+  const objects = new WeakMap<object, string>();
+  const longStrings = new Map<string, string>();
+  const write = (value: unknown): string => {
+    if (typeof value === 'string') {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: which strings are kept; the same text either way
+      if (value.length < 256) return JSON.stringify(value);
+      let text = longStrings.get(value);
+      if (text === undefined) longStrings.set(value, (text = JSON.stringify(value)));
+      return text;
+    }
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    let text = objects.get(value);
+    // Stryker disable next-line ConditionalExpression: a cache; writing again gives the same text
+    if (text !== undefined) return text;
+    if (Array.isArray(value)) text = `[${value.map(write).join(',')}]`;
+    else {
+      const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${write(v)}`).join(',')}}`;
+    }
+    objects.set(value, text);
+    return text;
+  };
+  return write;
 }

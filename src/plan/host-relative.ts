@@ -15,13 +15,41 @@ export const HOST_PLACEHOLDER = '{host}';
 export type HostRelativeChange = DistributiveOmit<Change, 'host'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/**
+ * The change host-relative. What it leaves as it was (a flow, a list of flows with nothing of
+ * the host in them) is the change's own object, not a copy: hosts share their Flow objects, so
+ * the changes of a thousand hosts share theirs, and groupChanges reads each once. Read-only.
+ */
 export function toHostRelative(change: Change): HostRelativeChange {
   const { host, ...rest } = change;
-  return rewritePrefix(rest, `${host}/`, `${HOST_PLACEHOLDER}/`) as HostRelativeChange;
+  return rewriteShared(rest, `${host}/`, `${HOST_PLACEHOLDER}/`) as HostRelativeChange;
 }
 
 export function forHost(change: HostRelativeChange, host: string): Change {
   return { ...(rewritePrefix(change, `${HOST_PLACEHOLDER}/`, `${host}/`) as object), host } as Change;
+}
+
+/** Plain JSON data in which every string starting with `from` starts with `to` instead; an object or array with none is itself. */
+function rewriteShared(value: unknown, from: string, to: string): unknown {
+  if (typeof value === 'string') return value.startsWith(from) ? to + value.slice(from.length) : value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = rewriteShared(value[i], from, to);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: Record<string, unknown> | undefined;
+    for (const k in value) {
+      const was = (value as Record<string, unknown>)[k];
+      const v = rewriteShared(was, from, to);
+      if (v !== was) (out ??= { ...value })[k] = v;
+    }
+    return out ?? value;
+  }
+  return value;
 }
 
 /** A copy of plain JSON data in which every string starting with `from` starts with `to` instead. */

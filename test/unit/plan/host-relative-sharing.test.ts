@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { groupChanges } from '../../../src/plan/groups.js';
+import { toHostRelative } from '../../../src/plan/host-relative.js';
+import type { BridgeChange, Change, FlowsChange } from '../../../src/plan/types.js';
+import type { Flow } from '../../../src/state/host-state.js';
+
+/*
+ * Host-relative changes share what they leave as it was (issue 14: the changes of a thousand
+ * hosts share their Flow objects), and grouping reads a shared object or a long text once:
+ * the groups are what writing everything out again gives.
+ */
+
+const flow = (priority: number): Flow => ({ cookie: 'c1', table: 40, priority, match: `reg5=${priority}`, actions: 'drop' });
+const flows = (host: string, add: Flow[]): FlowsChange => ({ type: 'flows', action: 'update', host, address: `${host}/flows/net/t/web`, bridge: 'contiv0', owner: 'net/t/web', add, modify: [], modifyBefore: [], remove: [], reason: `${add.length} to add` });
+const bridge = (host: string, model: string): BridgeChange => ({
+  type: 'bridge',
+  action: 'update',
+  host,
+  address: `${host}/bridge/contiv0`,
+  bridge: 'contiv0',
+  before: { externalIds: { 'contiv.addr': `${host}/bridge/contiv0`, 'contiv.model.0': `${model}a` } },
+  after: { externalIds: { 'contiv.addr': `${host}/bridge/contiv0`, 'contiv.model.0': `${model}b` } },
+  reason: 'records',
+});
+
+describe('host-relative changes', () => {
+  it('keep the objects they leave as they were, and copy only what holds the host', () => {
+    const add = [flow(1), flow(2)];
+    const change = flows('h1', add);
+    const relative = toHostRelative(change) as Omit<FlowsChange, 'host'>;
+    expect(relative.add).toBe(add);
+    expect(relative.remove).toBe(change.remove);
+    expect(relative.address).toBe('{host}/flows/net/t/web');
+    const b = bridge('h1', 'x'.repeat(300));
+    const rb = toHostRelative(b) as Omit<BridgeChange, 'host'>;
+    expect(rb.after!.externalIds['contiv.addr']).toBe('{host}/bridge/contiv0');
+    expect(rb.after!.externalIds['contiv.model.0']).toBe(b.after!.externalIds['contiv.model.0']);
+    // The host's own change is as it was.
+    expect(b.after!.externalIds['contiv.addr']).toBe('h1/bridge/contiv0');
+    expect(b.address).toBe('h1/bridge/contiv0');
+    expect(change.address).toBe('h1/flows/net/t/web');
+  });
+
+  it('group alike the same objects, equal copies, and equal long texts made apart; a text that differs apart', () => {
+    const shared = [flow(1), flow(2)];
+    const long = 'm'.repeat(5_000);
+    const plan = {
+      hosts: [
+        { host: 'h1', fingerprint: '', changes: [flows('h1', shared), bridge('h1', long)] as Change[] },
+        { host: 'h2', fingerprint: '', changes: [flows('h2', shared), bridge('h2', Buffer.from(long).toString())] as Change[] },
+        { host: 'h3', fingerprint: '', changes: [flows('h3', shared.map((f) => ({ ...f }))), bridge('h3', `${long.slice(1)}n`)] as Change[] },
+        { host: 'h4', fingerprint: '', changes: [flows('h4', [flow(1), { ...flow(2), actions: 'output:1' }]), bridge('h4', long)] as Change[] },
+      ],
+    };
+    const grouped = groupChanges(plan);
+    expect(grouped.groups.map((g) => g.hosts)).toEqual([['h1', 'h2', 'h3'], ['h1', 'h2', 'h4'], ['h3'], ['h4']]);
+    expect(grouped.hosts.map((h) => h.changes)).toEqual([[0, 1], [0, 1], [0, 2], [3, 1]]);
+  });
+});
