@@ -2,6 +2,7 @@ import { mergeCidr } from 'cidr-tools';
 import type { Host } from '../model/types.js';
 import { flowKey, type BridgeState, type PortState } from '../state/host-state.js';
 import { ownerIds } from '../state/marks.js';
+import { flowAt } from '../state/flow-list.js';
 import type { FlowOwner } from './flow-builder.js';
 import { T, TUNNEL_OFPORT } from './pipeline.js';
 
@@ -53,7 +54,7 @@ const FLOOD_KEY = flowKey({ table: T.tunnel, priority: 50, match: '' });
 
 /** Where each `->tun_dst` of a flood flow's actions ends its VTEP: a scan, not a regular expression (plans read one list of every peer on every host). */
 function tunDstEnds(bridge: Pick<BridgeState, 'flows'>): { text: string; ends: number[] } {
-  const text = bridge.flows[FLOOD_KEY]?.actions ?? '';
+  const text = flowAt(bridge, FLOOD_KEY)?.actions ?? '';
   const ends: number[] = [];
   for (let end = text.indexOf(TUN_DST); end !== -1; end = text.indexOf(TUN_DST, end + TUN_DST.length)) ends.push(end);
   return { text, ends };

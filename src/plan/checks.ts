@@ -10,7 +10,7 @@ import type { Allocations } from '../compile/allocate.js';
 import { parseRecords, unreadableModel, type ParsedRecord } from '../compile/records.js';
 import type { BridgeState, LiveHost } from '../state/host-state.js';
 import { KIND_KEY } from '../state/marks.js';
-import { flowEntries } from '../state/flow-list.js';
+import { bridgeFlows } from '../state/flow-list.js';
 
 /*
  * Checks across the fleet, before any change: each returns diagnostics naming hosts (and
@@ -133,7 +133,7 @@ export function underlayReady(model: Model, live: Record<string, LiveHost>): Dia
 /** The prefixes a bridge admits tunnelled traffic from (`tun_src=` in table 0). */
 function admittedPrefixes(bridge: Pick<BridgeState, 'flows'>): IntRange[] {
   const out: IntRange[] = [];
-  for (const f of flowEntries(bridge.flows).flows) {
+  for (const f of bridgeFlows(bridge).flows) {
     if (f.table !== T.classify) continue;
     const m = /(?:^|,)tun_src=([0-9.]+)(?:\/(\d+))?/.exec(f.match);
     if (m) out.push(cidrRange({ address: m[1]!, prefix: m[2] === undefined ? 32 : Number(m[2]) }));

@@ -1,7 +1,7 @@
 import type { CompiledHost } from '../compile/compile.js';
 import type { BridgeState, DockerNetworkState, DockerState, FileState, Flow, HostState, PortState } from '../state/host-state.js';
 import { flowKey } from '../state/host-state.js';
-import { flowEntries } from '../state/flow-list.js';
+import { bridgeFlows, flowAt } from '../state/flow-list.js';
 import { isRecordKey, parseRecords, type ParsedRecord } from '../compile/records.js';
 import { expandModel, isModelChunk, modelDifference, modelOf, sameModel, UNREADABLE } from '../compile/model-blob.js';
 import { VTEP_OWNER } from '../compile/tunnels.js';
@@ -35,7 +35,7 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
     // A compiled host says nothing of the commit (the plan adds its record); a state to go back to does.
     if (desired.commitRecorded) first.push(...diffCommit(host, name, want.externalIds[COMMIT_KEY], have?.externalIds[COMMIT_KEY]));
     for (const c of diffPorts(host, want, have)) (c.action === 'delete' ? last : first).push(c);
-    flows.push(...diffFlows(host, name, want.flows, have?.flows ?? {}, owners));
+    flows.push(...diffFlows(host, name, want, have ?? NO_BRIDGE, owners));
   }
   for (const c of diffFiles(host, desired.state.files, live?.files ?? {})) (c.action === 'delete' ? last : flows).push(c);
   // After the files (the plugin's file is there before it starts); networks go before the plugin stops.
@@ -49,7 +49,7 @@ export function diffHost(desired: CompiledHost, live: HostState | undefined): Ch
       address: `${host}/bridge/${name}`,
       bridge: name,
       before: bridgeFields(have),
-      reason: `no longer in the manifests (${Object.keys(have.ports).length} ports and ${Object.keys(have.flows).length} flows go with it)`,
+      reason: `no longer in the manifests (${Object.keys(have.ports).length} ports and ${bridgeFlows(have).keys.length} flows go with it)`,
     });
   }
   return [...first, ...flows, ...last.reverse()];
@@ -258,7 +258,9 @@ function diffPorts(host: string, want: BridgeState, have: BridgeState | undefine
  * modified in place; a key that moves to another owner is re-added under the new cookie (an
  * `add` of an existing key replaces it atomically), never deleted and re-added.
  */
-function diffFlows(host: string, bridge: string, want: Record<string, Flow>, have: Record<string, Flow>, owners: (cookie: string) => string | undefined): FlowsChange[] {
+const NO_BRIDGE: Pick<BridgeState, 'flows'> = { flows: {} };
+
+function diffFlows(host: string, bridge: string, want: Pick<BridgeState, 'flows'>, have: Pick<BridgeState, 'flows'>, owners: (cookie: string) => string | undefined): FlowsChange[] {
   const byOwner = new Map<string, FlowsChange>();
   const change = (cookie: string): FlowsChange => {
     let c = byOwner.get(cookie);
@@ -271,8 +273,8 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
   };
   // Lists, not for…in: a plan runs this over every flow of every host (state/flow-list.ts).
   // Cookies come in runs (an owner's flows one after another): each run's is added once.
-  const wanted = flowEntries(want);
-  const held = flowEntries(have);
+  const wanted = bridgeFlows(want);
+  const held = bridgeFlows(have);
   const wantCookies = new Set<string>();
   let wantCookie: string | undefined;
   // How many of the host's flows are wanted: all of them, and none can be left to remove.
@@ -280,7 +282,7 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
   for (let i = 0; i < wanted.keys.length; i++) {
     const flow = wanted.flows[i]!;
     if (flow.cookie !== wantCookie) wantCookies.add((wantCookie = flow.cookie));
-    const old = have[wanted.keys[i]!];
+    const old = flowAt(have, wanted.keys[i]!);
     if (old === undefined) {
       change(flow.cookie).add.push(flow);
       continue;
@@ -302,7 +304,7 @@ function diffFlows(host: string, bridge: string, want: Record<string, Flow>, hav
   for (let i = 0; i < held.keys.length; i++) {
     const flow = held.flows[i]!;
     if (flow.cookie !== liveCookie) liveCookies.add((liveCookie = flow.cookie));
-    if (removing && want[held.keys[i]!] === undefined) change(flow.cookie).remove.push(flow);
+    if (removing && flowAt(want, held.keys[i]!) === undefined) change(flow.cookie).remove.push(flow);
   }
 
   const out = [...byOwner.entries()].map(([cookie, c]) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { flowKey, type Flow, type HostState } from './host-state.js';
 import { decodeCookie, KIND_KEY } from './marks.js';
-import { flowEntries } from './flow-list.js';
+import { bridgeFlows } from './flow-list.js';
 import { isAddressRecord } from '../ipam/records.js';
 
 /**
@@ -24,7 +24,7 @@ export function fingerprintHost(state: HostState): string {
       if (port.externalIds[KIND_KEY] === 'endpoint') continue;
       lines.push(`port ${name} ${JSON.stringify({ ...port, options: sortEntries(Object.entries(port.options)), externalIds: sortEntries(Object.entries(port.externalIds)) })}`);
     }
-    lines.push(`flows ${name} ${flowsDigest(b.flows)}`);
+    lines.push(`flows ${name} ${flowsDigest(bridgeFlows(b).flows)}`);
   }
   for (const path of Object.keys(state.files ?? {}).sort()) lines.push(`file ${JSON.stringify([path, state.files![path]!.sha256, state.files![path]!.mode])}`);
   return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
@@ -39,7 +39,7 @@ export function fingerprintHost(state: HostState): string {
  * (an earlier bridge's flows, with their sums so far) counts as that run's sum, without a
  * look-up per flow.
  */
-function flowsDigest(flows: Record<string, Flow>): string {
+function flowsDigest(list: readonly Flow[]): string {
   const sum = new Uint32Array(WORDS);
   let count = 0;
   const ref = reference;
@@ -62,7 +62,6 @@ function flowsDigest(flows: Record<string, Flow>): string {
   let runStart = 0;
   let matched = 0;
   let total = 0;
-  const list = flowEntries(flows).flows;
   for (let n = 0; n < list.length; n++) {
     const f = list[n]!;
     // Stryker disable next-line UpdateOperator: counts that choose the reference only; the digest is the same
@@ -91,7 +90,7 @@ function flowsDigest(flows: Record<string, Flow>): string {
   }
   run(runStart, j);
   // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BooleanLiteral,ArithmeticOperator: which bridge is the reference; the digest is the same
-  if (!ref || matched < total / 2) reference = referenceOf(flows);
+  if (!ref || matched < total / 2) reference = referenceOf(list);
   return `${count} ${Array.from(sum, (w) => w.toString(16).padStart(8, '0')).join('')}`;
 }
 
@@ -99,8 +98,7 @@ function flowsDigest(flows: Record<string, Flow>): string {
 let reference: { flows: readonly Flow[]; sums: Uint32Array; counts: Uint32Array } | undefined;
 
 // Stryker disable next-line BlockStatement: no reference (undefined), every flow counts on its own: the same digest
-function referenceOf(flows: Record<string, Flow>): NonNullable<typeof reference> {
-  const list = flowEntries(flows).flows;
+function referenceOf(list: readonly Flow[]): NonNullable<typeof reference> {
   const sums = new Uint32Array((list.length + 1) * WORDS);
   const counts = new Uint32Array(list.length + 1);
   list.forEach((f, n) => {

@@ -5,7 +5,7 @@ import { parseFlowLine } from '../flow-canonical.js';
 import { mapOf, optional, parseOvsdbTables, setOf, str, type Row } from './ovsdb-json.js';
 import { parseDockerSections } from './docker.js';
 import { splitSections, type Section } from './sections.js';
-import { freezeFlows } from '../flow-list.js';
+import { lazyFlows, type IndexedFlows } from '../flow-list.js';
 
 /** A gather output that cannot be read: names the section, so the host error says what failed. */
 export class GatherParseError extends Error {
@@ -88,7 +88,7 @@ export function parseGatherOutput(host: string, output: string): LiveHost {
       state_.ports[portName] = toPortState(portName, port, iface, portIds);
     }
     const flows = parseFlows(flowSections.get(name), name);
-    state_.flows = flows.managed;
+    lazyFlows(state_, flows.managed);
     if (flows.foreign.length > 0) {
       unmanaged.flowCounts[name] = flows.foreign.length;
       unmanaged.flowKeys[name] = flows.foreign;
@@ -170,21 +170,20 @@ function sharedLongValues(ids: Record<string, string>): Record<string, string> {
   return ids;
 }
 
-function parseFlows(section: Section | undefined, bridge: string): { managed: Record<string, Flow>; foreign: string[] } {
-  const managed: Record<string, Flow> = {};
+function parseFlows(section: Section | undefined, bridge: string): { managed: IndexedFlows; foreign: string[] } {
   const foreign: string[] = [];
-  if (!section) return { managed: freezeFlows(managed), foreign };
-  // The managed flows' keys and flows in the record's order (flow-list.ts), collected as it is filled.
+  if (!section) return { managed: NO_FLOWS, foreign };
+  // The managed flows' keys and flows in the order read (state/flow-list.ts): no record of them.
   const keys: string[] = [];
   const flows: Flow[] = [];
-  let again = false;
-  const beforeKeys = previousDump.get(bridge)?.keys;
-  let alike = beforeKeys !== undefined;
   if (section.status !== undefined && section.status !== 0) throw new GatherParseError(`flows ${bridge}`, `dump-flows failed (exit ${section.status}): ${section.body.split('\n')[0] ?? ''}`);
   const body = section.body;
   // The lines of the bridge's previous dump (another host's, most often the same lines in the
   // same order): a line found at its place there is compared there, not looked up by its text.
   const before = previousDump.get(bridge);
+  // Keys one for one the last dump's so far (alike), or else the index of the keys read.
+  let alike = before !== undefined;
+  let index: Map<string, number> | undefined = alike ? undefined : new Map();
   // This dump's lines and reads, made only once it differs from the last (hosts of a Fabric
   // mostly print the same dump: a thousand of them, two arrays of 1,600 each for nothing). A
   // line not kept (null) in both is no difference: a null line is never compared.
@@ -243,34 +242,44 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: Re
     if (!read) continue;
     if (read.kind === 'foreign') foreign.push(read.key);
     else if (read.kind === 'managed') {
-      // Keys one for one the last dump's (distinct) are distinct: no look-up for one met again.
-      if (alike && beforeKeys![keys.length] === read.key) {
+      // Keys one for one the last dump's (distinct) are distinct: nothing to look up.
+      if (alike && before!.keys[keys.length] === read.key) {
         keys.push(read.key);
         flows.push(read.flow);
-      } else if (((alike = false), managed[read.key] === undefined)) {
+        continue;
+      }
+      if (alike) {
+        alike = false;
+        index = new Map(keys.map((k, n) => [k, n]));
+      }
+      const at = index!.get(read.key);
+      // A key met again (two lines, one canonical flow) keeps its first place with its last flow.
+      if (at !== undefined) flows[at] = read.flow;
+      else {
+        index!.set(read.key, keys.length);
         keys.push(read.key);
         flows.push(read.flow);
-      } else again = true;
-      managed[read.key] = read.flow;
+      }
     }
   }
-  // A key met again (two lines, one canonical flow) keeps its first place with its last flow, as in the record.
-  if (again) for (let i = 0; i < keys.length; i++) flows[i] = managed[keys[i]!]!;
-  // The same keys as the last dump's: one list for both (a thousand hosts, one list of 1,600 keys).
-  const sharedKeys = alike && keys.length === beforeKeys!.length ? beforeKeys! : keys;
+  // The same keys as the last dump's: one list and one index for both (a thousand hosts, one of each).
+  const same = alike && keys.length === before!.keys.length;
+  const managed: IndexedFlows = same ? { keys: before!.keys, flows, index: before!.index } : { keys, flows, index: index ?? new Map(keys.map((k, n) => [k, n])) };
   // As many lines as the last dump, every one alike: its arrays serve again.
   if (lines === undefined && i !== before!.lines.length) differ(i);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
   if (previousDump.size >= 16) previousDump.clear();
-  previousDump.set(bridge, { lines: lines ?? before!.lines, reads: reads ?? before!.reads, keys: sharedKeys });
-  return { managed: freezeFlows(managed, { keys: sharedKeys, flows }), foreign };
+  previousDump.set(bridge, { lines: lines ?? before!.lines, reads: reads ?? before!.reads, keys: managed.keys, index: managed.index });
+  return { managed, foreign };
 }
 
 /**
  * Per bridge name, the lines of the last dump read (copies: no host's output is kept; null for
  * a line not kept, never matched) and what each read as.
  */
-const previousDump = new Map<string, { lines: Array<string | null>; reads: Array<ReadFlow | null>; keys: readonly string[] }>();
+const previousDump = new Map<string, { lines: Array<string | null>; reads: Array<ReadFlow | null>; keys: readonly string[]; index: ReadonlyMap<string, number> }>();
+
+const NO_FLOWS: IndexedFlows = { keys: [], flows: [], index: new Map() };
 
 interface ReadFlow {
   kind: 'managed' | 'learned' | 'foreign';

@@ -4,7 +4,7 @@ import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
 import { formatFlow, parseFlowLine } from '../../../src/state/flow-canonical.js';
 import { flowKey, type Flow } from '../../../src/state/host-state.js';
 import { cookieFor, decodeCookie } from '../../../src/state/marks.js';
-import { flowEntries } from '../../../src/state/flow-list.js';
+import { bridgeFlows, flowAt, flowEntries, type IndexedFlows } from '../../../src/state/flow-list.js';
 
 /*
  * A bridge's flows read line by line against the bridge's last dump (issue 14): a flood list
@@ -115,13 +115,22 @@ describe('flow lines read against the last dump of the bridge', () => {
     expect(last['table=40,priority=7,ip,nw_src=10.0.0.1,reg5=1']?.actions).toBe('output:3');
   });
 
-  it('lets hosts with the same flow keys share one list of them', () => {
-    const one = parseGatherOutput('h1', withBody([...rules.slice(0, 6), floodLine(3), ...rules.slice(6)])).state.bridges['contiv0']!.flows;
-    const two = parseGatherOutput('h2', withBody([...rules.slice(0, 6), floodLine(4), ...rules.slice(6)])).state.bridges['contiv0']!.flows;
-    expect(flowEntries(two).keys).toBe(flowEntries(one).keys);
-    expect(flowEntries(two).flows).not.toBe(flowEntries(one).flows);
-    const three = parseGatherOutput('h3', withBody([...rules.slice(0, 6), floodLine(5), ...rules.slice(7)])).state.bridges['contiv0']!.flows;
-    expect(flowEntries(three).keys).not.toBe(flowEntries(one).keys);
-    expect(flowEntries(three).keys).toHaveLength(12);
+  it('lets hosts with the same flow keys share one list and one index of them, and makes no record', () => {
+    const parse = (host: string, lines: string[]) => parseGatherOutput(host, withBody(lines)).state.bridges['contiv0']!;
+    const one = parse('h1', [...rules.slice(0, 6), floodLine(3), ...rules.slice(6)]);
+    const two = parse('h2', [...rules.slice(0, 6), floodLine(4), ...rules.slice(6)]);
+    const listed = (b: typeof one) => bridgeFlows(b) as IndexedFlows;
+    expect(listed(two).keys).toBe(listed(one).keys);
+    expect(listed(two).index).toBe(listed(one).index);
+    expect(listed(two).flows).not.toBe(listed(one).flows);
+    expect(flowAt(two, flowKey(parseFlowLine(floodLine(4))!))!.actions).toBe(parseFlowLine(floodLine(4))!.actions);
+    const three = parse('h3', [...rules.slice(0, 6), floodLine(5), ...rules.slice(7)]);
+    expect(listed(three).keys).not.toBe(listed(one).keys);
+    expect(listed(three).keys).toHaveLength(12);
+    expect([...listed(three).index.keys()]).toStrictEqual(listed(three).keys);
+    expect(flowAt(three, flowKey(parseFlowLine(rules[6]!)!))).toBeUndefined();
+    expect(flowAt(three, flowKey(parseFlowLine(rules[7]!)!))).toBe(parseGatherOutput('h4', withBody(rules)).state.bridges['contiv0']!.flows[flowKey(parseFlowLine(rules[7]!)!)]);
+    // Nothing read the records.
+    for (const b of [one, two, three]) expect(typeof Object.getOwnPropertyDescriptor(b, 'flows')!.get).toBe('function');
   });
 });
