@@ -43,8 +43,17 @@ export function lookupName(address: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
+// Each pattern's expression, made once (a Fabric of 1,000 hosts checks each name against every wildcard line).
+const wildcards = new Map<string, RegExp>();
+
 function wildcardMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  let re = wildcards.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
+    if (wildcards.size >= 10_000) wildcards.clear();
+    wildcards.set(pattern, re);
+  }
   return re.test(name);
 }
 
@@ -86,9 +95,49 @@ export type HostKeyVerdict =
   | { status: 'changed'; presented: string; expected: string[] }
   | { status: 'revoked'; presented: string };
 
+/*
+ * The entries for a name without testing every line: a line of plain names (no wildcard,
+ * negation or hash; what contiv and `ssh-keyscan` write) is found by name, the others are
+ * tested one by one. A plan of 1,000 hosts against a known_hosts of 1,000 lines tested a
+ * million patterns, each a new regular expression. Entries only grow (acceptKey appends), so
+ * an index takes the lines added since it was made.
+ */
+interface KnownHostsIndex {
+  count: number;
+  byName: Map<string, number[]>;
+  others: number[];
+}
+
+const indexes = new WeakMap<readonly KnownHostEntry[], KnownHostsIndex>();
+
+function isPlainName(pattern: string): boolean {
+  return !/[*?]/.test(pattern) && !pattern.startsWith('!') && !pattern.startsWith('|1|');
+}
+
+/** The entries that match `name`, in the file's order. */
+export function entriesFor(entries: readonly KnownHostEntry[], name: string): KnownHostEntry[] {
+  let index = indexes.get(entries);
+  if (!index) indexes.set(entries, (index = { count: 0, byName: new Map(), others: [] }));
+  for (; index.count < entries.length; index.count++) {
+    const patterns = entries[index.count]!.patterns;
+    if (!patterns.every(isPlainName)) {
+      index.others.push(index.count);
+      continue;
+    }
+    for (const p of new Set(patterns.map((q) => q.toLowerCase()))) {
+      const list = index.byName.get(p);
+      if (list) list.push(index.count);
+      else index.byName.set(p, [index.count]);
+    }
+  }
+  const named = index.byName.get(name.toLowerCase()) ?? [];
+  const tested = index.others.filter((i) => entryMatches(entries[i]!, name));
+  return [...named, ...tested].sort((a, b) => a - b).map((i) => entries[i]!);
+}
+
 export function verifyHostKey(entries: readonly KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
   const presented = keyBlob.toString('base64');
-  const mine = entries.filter((e) => entryMatches(e, name));
+  const mine = entriesFor(entries, name);
   if (mine.some((e) => e.revoked && e.key === presented)) return { status: 'revoked', presented: fingerprint(keyBlob) };
   const valid = mine.filter((e) => !e.revoked);
   if (valid.some((e) => e.key === presented)) return { status: 'match' };
@@ -98,7 +147,7 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], name: string, 
 
 /** Key types known for a host, to offer them first (as OpenSSH does) so a known key is the one presented. */
 export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string): string[] {
-  return [...new Set(entries.filter((e) => !e.revoked && entryMatches(e, name)).map((e) => e.keyType))];
+  return [...new Set(entriesFor(entries, name).filter((e) => !e.revoked).map((e) => e.keyType))];
 }
 
 export async function readKnownHosts(path: string): Promise<KnownHostEntry[]> {

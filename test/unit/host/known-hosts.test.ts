@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   acceptKey,
   appendKnownHost,
+  entriesFor,
   entryMatches,
   fingerprint,
   keyTypeOf,
@@ -258,5 +259,34 @@ describe('known_hosts file', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const entries = await readKnownHosts(path);
     expect(verifyHostKey(entries, lookupName('h1.EXAMPLE.com', 2222), key)).toEqual({ status: 'match' });
+  });
+
+  it('finds by name what testing every line finds, in the file order, and the lines added since', () => {
+    const a = KEY_A.toString('base64');
+    const b = KEY_B.toString('base64');
+    const entries = parseKnownHosts(
+      [
+        `198.18.0.11 ssh-ed25519 ${a}`,
+        `H2.Example,198.18.0.12,h2.example ssh-ed25519 ${a}`,
+        `[198.18.0.13]:2222 ssh-ed25519 ${a}`,
+        `198.18.0.* ssh-rsa ${b}`,
+        `198.18.0.1?,!198.18.0.12 ssh-ed25519 ${b}`,
+        `${hashed('198.18.0.14')} ssh-ed25519 ${a}`,
+        `@revoked 198.18.0.11 ssh-ed25519 ${b}`,
+        `198.18.0.11,198.18.0.12 ecdsa-sha2-nistp256 ${b}`,
+      ].join('\n'),
+    );
+    const names = ['198.18.0.11', '198.18.0.12', 'h2.example', 'H2.EXAMPLE', '[198.18.0.13]:2222', '198.18.0.13', '198.18.0.14', '198.18.0.99', '198.18.1.1', 'other'];
+    const check = () => {
+      for (const name of names) expect([name, entriesFor(entries, name)]).toEqual([name, entries.filter((e) => entryMatches(e, name))]);
+    };
+    check();
+    expect(entriesFor(entries, '198.18.0.11').map((e) => e.keyType)).toEqual(['ssh-ed25519', 'ssh-rsa', 'ssh-ed25519', 'ssh-ed25519', 'ecdsa-sha2-nistp256']);
+    // A key accepted during the run: found from then on, by the index made before it.
+    acceptKey(entries, '198.18.1.1', KEY_A);
+    acceptKey(entries, 'other', KEY_B);
+    check();
+    expect(verifyHostKey(entries, '198.18.1.1', KEY_A)).toEqual({ status: 'match' });
+    expect(verifyHostKey(entries, 'other', KEY_A).status).toBe('changed');
   });
 });
