@@ -174,6 +174,37 @@ describe('ssh transport on the lab', () => {
     }
   });
 
+  it('logs in with RSA and ECDSA keys as with ed25519, and calls a key with a passphrase a configuration problem', async () => {
+    const authorized = labPaths(CTEST.name).authorizedKeys;
+    const before = readFileSync(authorized, 'utf8');
+    // A transport per key: one keeps its connection to a host for the run.
+    const withKey = async <T>(use: (t: SshTransport) => Promise<T>): Promise<T> => {
+      const transport = new SshTransport();
+      try {
+        return await use(transport);
+      } finally {
+        await transport.close();
+      }
+    };
+    try {
+      for (const [type, bits] of [['rsa', '2048'], ['ecdsa', '256']] as const) {
+        const key = join(tmp, `login_${type}`);
+        await run(['ssh-keygen', '-q', '-t', type, '-b', bits, '-N', '', '-f', key]);
+        // Refused before its key is authorized, let in after: the login is this key's.
+        await withKey((t) => expectHostError(t.exec(withSsh(hosts[0]!, { identityFile: key }), 'true'), 'auth'));
+        writeFileSync(authorized, `${readFileSync(authorized, 'utf8')}${readFileSync(`${key}.pub`, 'utf8')}`);
+        const r = await withKey((t) => t.exec(withSsh(hosts[0]!, { identityFile: key }), 'hostname'));
+        expect([type, r.code, r.stdout.trim()]).toEqual([type, 0, 'h1']);
+      }
+      const locked = join(tmp, 'login_locked');
+      await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', 'secret', '-f', locked]);
+      const e = await withKey((t) => expectHostError(t.exec(withSsh(hosts[0]!, { identityFile: locked }), 'true'), 'config'));
+      expect(e.message).toMatch(/^h1: cannot use identityFile .*passphrase/);
+    } finally {
+      writeFileSync(authorized, before);
+    }
+  });
+
   it('reports a host that is down while the others are gathered', async () => {
     const down: Host = withSsh({ ...hosts[2]!, name: 'h9' }, { port: 2 }); // nothing listens on port 2
     const transport = new SshTransport();
