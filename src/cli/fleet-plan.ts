@@ -17,7 +17,8 @@ export interface FleetPlanOptions {
   target?: string[];
   /** --exclude selectors. */
   exclude?: string[];
-  source: Plan['source'];
+  /** The commit planned; a promise while Git is still asked (read alongside the hosts). */
+  source: Plan['source'] | Promise<Plan['source']>;
   /** The runtime plugins' hashes; absent: read from this contiv's bundles. */
   bundles?: { cni: string; docker: string };
   /** --trust-host: whose records are taken where the hosts' records disagree (src/plan/trust.ts). */
@@ -41,6 +42,10 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
   if (untrusted) return { ok: false, diagnostics: [untrusted] };
   const request: ShardRequest = { target: options.target ?? [], exclude: options.exclude ?? [] };
   const hosts = model.fabric.hosts;
+  // Read while the hosts are: neither needs the other. A plan that stops early leaves them unread, not unhandled.
+  const source = Promise.resolve(options.source);
+  const bundlesRead = options.bundles ? Promise.resolve(options.bundles) : bundleHashes();
+  for (const p of [source, bundlesRead]) p.catch(() => undefined);
   let live: Record<string, LiveHost>;
   let cover: { hosts: string[]; target: string[]; exclude: string[] } | undefined;
   if (!isSharded(request)) {
@@ -59,8 +64,8 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
     live = read.live;
     cover = { hosts: selection.hosts, target: [...request.target], exclude: [...request.exclude] };
   }
-  const bundles = options.bundles ?? (await bundleHashes());
-  const result = makePlan({ model, live, source: options.source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}), ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
+  const bundles = await bundlesRead;
+  const result = makePlan({ model, live, source: await source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}), ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
   const destroys = destroysOf(result.plan.hosts, new Set(model.networks.map((n) => n.tenant)));
   const plan = destroys.hosts.length || destroys.tenants.length ? { ...result.plan, destroys } : result.plan;

@@ -43,9 +43,12 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
       // Who may change what is checked before any host is contacted.
       const approvals = options.base !== undefined ? await checkBaseOrReport(dir, options.base, loaded, options, setStatus) : undefined;
       if (options.base !== undefined && !approvals) return;
-      // The commit the plan is of; a saved plan must name one (before any host is contacted).
-      const source = await sourceOf(dir, options.ref, loaded.sources);
-      if (options.out) refuseDirty(source, 'plan --out', options.allowDirty);
+      // The commit the plan is of: asked of Git while the hosts are read, but a saved plan must
+      // name one, and that is checked before any host is contacted.
+      const source = sourceOf(dir, options.ref, loaded.sources);
+      // Awaited where it is used; a plan that stops first leaves it unread, not unhandled.
+      source.catch(() => undefined);
+      if (options.out) refuseDirty(await source, 'plan --out', options.allowDirty);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });
       try {
         const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
