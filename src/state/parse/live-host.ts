@@ -154,6 +154,7 @@ const lastLongValues = new Map<string, string>();
 const LONG_VALUE = 1_024;
 
 function sharedLongValues(ids: Record<string, string>): Record<string, string> {
+  // Stryker disable next-line BlockStatement: values not shared are the host's own copies, equal text
   for (const key in ids) {
     const value = ids[key]!;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: which values are shared; an equal value either way
@@ -195,7 +196,7 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: In
   };
   let i = 0;
   let shift = 0;
-  // Stryker disable next-line EqualityOperator: an empty body read as one empty line or none: no flow either way
+  // Stryker disable next-line EqualityOperator,UpdateOperator: an empty body read as one empty line or none: no flow either way; a count going down only misplaces where the last dump is looked at
   for (let start = 0; start <= body.length; i++) {
     let end = body.indexOf('\n', start);
     if (end === -1) end = body.length;
@@ -216,6 +217,7 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: In
           line = was;
           read = before.reads[i + d]!;
           shift = d;
+          // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: arrays made or not only choose what the next dump is compared with; a line is taken only when equal to the one there
           if (lines === undefined && d !== 0) differ(i);
           break;
         }
@@ -232,8 +234,10 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: In
         // Stryker disable next-line ConditionalExpression,EqualityOperator: which lines without a flow are kept to compare; they read as no flow either way
         line = text.length < 13 ? text : null;
       }
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: arrays made or not only choose what the next dump is compared with; a line is taken only when equal to the one there
       if (lines === undefined && !(line === null && before!.lines[i] === null)) differ(i);
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: arrays kept short or left as they were only choose what the next dump is compared with
     if (lines !== undefined) {
       lines.push(line);
       reads!.push(read);
@@ -266,6 +270,7 @@ function parseFlows(section: Section | undefined, bridge: string): { managed: In
   const same = alike && keys.length === before!.keys.length;
   const managed: IndexedFlows = same ? { keys: before!.keys, flows, index: before!.index } : { keys, flows, index: index ?? new Map(keys.map((k, n) => [k, n])) };
   // As many lines as the last dump, every one alike: its arrays serve again.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: arrays made or not only choose what the next dump is compared with
   if (lines === undefined && i !== before!.lines.length) differ(i);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
   if (previousDump.size >= 16) previousDump.clear();

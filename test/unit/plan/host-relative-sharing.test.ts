@@ -56,4 +56,23 @@ describe('host-relative changes', () => {
     expect(grouped.groups.map((g) => g.hosts)).toEqual([['h1', 'h2', 'h3'], ['h1', 'h2', 'h4'], ['h3'], ['h4']]);
     expect(grouped.hosts.map((h) => h.changes)).toEqual([[0, 1], [0, 1], [0, 2], [3, 1]]);
   });
+
+  it('rewrite the host inside arrays and nested objects, as arrays, and leave the host\'s change as it was', () => {
+    const same = ['b', 'c'];
+    const change = { type: 'port', action: 'update', host: 'h1', address: 'h1/port/x', list: ['h1/a', 'b', { k: ['h1/c', 'd'] }, 7, null, true], same, n: 3, none: null } as unknown as Change;
+    const relative = toHostRelative(change) as unknown as Record<string, unknown>;
+    expect(relative).toStrictEqual({ type: 'port', action: 'update', address: '{host}/port/x', list: ['{host}/a', 'b', { k: ['{host}/c', 'd'] }, 7, null, true], same, n: 3, none: null });
+    expect(Array.isArray(relative['list'])).toBe(true);
+    expect(relative['same']).toBe(same);
+    expect((change as unknown as Record<string, unknown>)['list']).toStrictEqual(['h1/a', 'b', { k: ['h1/c', 'd'] }, 7, null, true]);
+  });
+
+  it('group changes equal but for the order their keys were set in', () => {
+    const a = bridge('h1', 'x');
+    const b = bridge('h2', 'x');
+    b.after = { externalIds: { 'contiv.model.0': 'xb', 'contiv.addr': 'h2/bridge/contiv0' } };
+    const reordered = { reason: b.reason, bridge: b.bridge, after: b.after, before: b.before, address: b.address, host: b.host, action: b.action, type: b.type } as BridgeChange;
+    const grouped = groupChanges({ hosts: [{ host: 'h1', fingerprint: '', changes: [a] }, { host: 'h2', fingerprint: '', changes: [reordered] }] });
+    expect(grouped.groups.map((g) => g.hosts)).toEqual([['h1', 'h2']]);
+  });
 });

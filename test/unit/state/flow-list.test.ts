@@ -62,4 +62,15 @@ describe('flow lists', () => {
     lazyFlows(spread, { keys: ['ka'], flows: [flow(1)], index: new Map([['ka', 0]]) });
     expect(JSON.parse(JSON.stringify({ ...spread }))).toStrictEqual({ flows: { ka: flow(1) } });
   });
+
+  it('lets a parsed bridge whose flows were read take flows anew', () => {
+    const bridge = { flows: {} as Record<string, Flow> };
+    lazyFlows(bridge, { keys: ['ka'], flows: [flow(1)], index: new Map([['ka', 0]]) });
+    expect(Object.keys(bridge.flows)).toEqual(['ka']);
+    const other = { kz: flow(9) };
+    bridge.flows = other;
+    expect(bridge.flows).toBe(other);
+    expect(bridgeFlows(bridge).keys).toEqual(['kz']);
+    expect(Object.keys({ ...bridge })).toEqual(['flows']);
+  });
 });

@@ -133,4 +133,37 @@ describe('flow lines read against the last dump of the bridge', () => {
     // Nothing read the records.
     for (const b of [one, two, three]) expect(typeof Object.getOwnPropertyDescriptor(b, 'flows')!.get).toBe('function');
   });
+
+  it('reads a flow list that is the last one cut short, and a bridge without a flows section as no flows', () => {
+    const parse = (host: string, lines: string[]) => parseGatherOutput(host, withBody(lines)).state.bridges['contiv0']!;
+    parse('h1', rules);
+    const short = parse('h2', rules.slice(0, 8));
+    expect(bridgeFlows(short).keys).toStrictEqual(rules.slice(0, 8).map((l) => flowKey(parseFlowLine(l)!)));
+    expect(flowAt(short, flowKey(parseFlowLine(rules[7]!)!))).toBe(parseFlowLine(rules[7]!) && flowAt(parse('h3', rules), flowKey(parseFlowLine(rules[7]!)!)));
+    expect(flowAt(short, flowKey(parseFlowLine(rules[8]!)!))).toBeUndefined();
+    const stopped = parseGatherOutput('h3', readFileSync('fixtures/probes/gather/vswitchd-stopped.txt', 'utf8'));
+    for (const b of Object.values(stopped.state.bridges)) {
+      expect(bridgeFlows(b)).toMatchObject({ keys: [], flows: [] });
+      expect(b.flows).toStrictEqual({});
+    }
+    expect(Object.keys(stopped.state.bridges).length).toBeGreaterThan(0);
+  });
+
+  it('says which bridge a failed flow dump was of', () => {
+    const failed = withBody(['ovs-ofctl: contiv0: failed to connect to socket']).replace(/(@@contiv flows contiv0\n[^\n]*\n+@@contiv status) 0/, '$1 1');
+    expect(failed).toContain('@@contiv status 1');
+    expect(() => parseGatherOutput('h1', failed)).toThrow(/^flows contiv0: dump-flows failed \(exit 1\): ovs-ofctl: contiv0: failed to connect/);
+  });
+
+  it('keeps each host its own long external_ids values, equal or not to the last host\'s', () => {
+    const withNote = (note: string) => capture.replace('[["contiv.owner","contiv"]', `[["contiv.note","${note}"],["contiv.owner","contiv"]`);
+    const x = 'x'.repeat(3_000);
+    const y = `${'x'.repeat(2_999)}y`;
+    const note = (host: string, text: string) => parseGatherOutput(host, withNote(text)).state.bridges['contiv0']!.externalIds['contiv.note'];
+    expect(note('h1', x)).toBe(x);
+    expect(note('h2', y)).toBe(y);
+    expect(note('h3', y)).toBe(y);
+    expect(note('h4', x)).toBe(x);
+    expect(note('h5', 'short')).toBe('short');
+  });
 });

@@ -109,4 +109,13 @@ describe('long action lists', () => {
       }
     }
   });
+
+  it('reads the whole action a difference falls in, up to its comma, not only the characters that differ', () => {
+    // strip_vlan is printed pop_vlan: only "strip" differs from the last list, and "strip" alone would pass.
+    forget();
+    canonicalActions(list([...peers().slice(0, 60), 'pop_vlan', ...peers().slice(60)]));
+    const strip = list([...peers().slice(0, 60), 'strip_vlan', ...peers().slice(60)]);
+    expect(read(strip)).toEqual({ out: slow(strip), shortcut: false });
+    expect(slow(strip)).toContain(',pop_vlan,');
+  });
 });
