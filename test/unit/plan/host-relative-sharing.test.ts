@@ -75,4 +75,20 @@ describe('host-relative changes', () => {
     const grouped = groupChanges({ hosts: [{ host: 'h1', fingerprint: '', changes: [a] }, { host: 'h2', fingerprint: '', changes: [reordered] }] });
     expect(grouped.groups.map((g) => g.hosts)).toEqual([['h1', 'h2']]);
   });
+
+  it('group long changes of one length by what they say: alike together, each other one apart', () => {
+    // Flood lists: every host's names every peer but itself, all of one length (20,000 characters here).
+    const peers = Array.from({ length: 500 }, (_, i) => `set_field:198.19.${100 + (i >> 8)}.${100 + (i % 100)}->tun_dst,`);
+    const flood = (skip: number) => peers.filter((_, i) => i !== skip).join('');
+    const hosts = Array.from({ length: 30 }, (_, i) => ({ host: `h${i + 1}`, fingerprint: '', changes: [flows(`h${i + 1}`, [{ cookie: 'c9', table: 70, priority: 50, match: '', actions: flood(i % 25) }])] as Change[] }));
+    expect(new Set(hosts.map((h) => (h.changes[0] as FlowsChange).add[0]!.actions.length)).size).toBe(1);
+    const grouped = groupChanges({ hosts });
+    expect(grouped.groups).toHaveLength(25);
+    expect(grouped.groups[0]!.hosts).toEqual(['h1', 'h26']);
+    expect(grouped.groups[24]!.hosts).toEqual(['h25']);
+    // The model as applied, in every host's bridge change: one text for all, whichever host wrote it.
+    const model = 'z'.repeat(20_000);
+    const alike = groupChanges({ hosts: ['h1', 'h2', 'h3'].map((h) => ({ host: h, fingerprint: '', changes: [bridge(h, Buffer.from(model).toString())] as Change[] })) });
+    expect(alike.groups.map((g) => g.hosts)).toEqual([['h1', 'h2', 'h3']]);
+  });
 });
