@@ -76,14 +76,17 @@ const RECENT_STRINGS = 4;
 function canonicalJsonOnce(): (value: unknown) => string {
   const objects = new WeakMap<object, string>();
   // Compared one by one, never looked up by hash (see signatureOf): a few, the last ones met.
+  // Stryker disable next-line ArrayDeclaration: a cache; what it starts with is never a string met
   const recent: Array<[string, string]> = [];
   const write = (value: unknown): string => {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral,EqualityOperator,BlockStatement: a string not kept is written by JSON.stringify below: the same text
     if (typeof value === 'string' && value.length > LONGEST_KEPT) {
+      // Stryker disable next-line ArrowFunction,ConditionalExpression: a string not found is written again: the same text
       const known = recent.find(([s]) => s === value);
       // Stryker disable next-line ConditionalExpression: a cache; writing again gives the same text
       if (known) return known[1];
       const text = JSON.stringify(value);
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound of a cache
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArrayDeclaration: the bound of a cache (an empty entry matches no string)
       if (recent.unshift([value, text]) > RECENT_STRINGS) recent.pop();
       return text;
     }
@@ -92,6 +95,7 @@ function canonicalJsonOnce(): (value: unknown) => string {
     // Stryker disable next-line ConditionalExpression: a cache; writing again gives the same text
     if (text !== undefined) return text;
     if (Array.isArray(value)) return `[${value.map(write).join(',')}]`;
+    // Stryker disable next-line EqualityOperator: an object's keys are distinct, never equal
     const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${write(v)}`).join(',')}}`;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: which texts a cache keeps; the same text either way
