@@ -8,7 +8,7 @@ export interface FlowEntries {
 
 /*
  * A plan walks every flow of every host several times (diff, fingerprint, checks): over a
- * record of 1,600 keys, for…in costs as much as a look-up per key, an array a tenth of it.
+ * record of 1,600 keys, for…in costs as much as a look-up per key, an array a fifth of it.
  * Records that can no longer change (frozen) keep their lists; any other record is listed
  * anew each time it is asked, so a list never disagrees with its record.
  */
