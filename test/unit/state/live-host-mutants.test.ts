@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
 import { formatFlow, parseFlowLine } from '../../../src/state/flow-canonical.js';
 import { flowKey, type Flow } from '../../../src/state/host-state.js';
-import { cookieFor, decodeCookie } from '../../../src/state/marks.js';
+import { cookieFor } from '../../../src/state/marks.js';
+import { flowsAlone, withFlowLines } from './flow-dump.js';
 import { bridgeFlows, flowAt, flowEntries, type IndexedFlows } from '../../../src/state/flow-list.js';
 
 /*
@@ -13,9 +14,7 @@ import { bridgeFlows, flowAt, flowEntries, type IndexedFlows } from '../../../sr
  */
 
 const capture = readFileSync('fixtures/probes/gather/flow-variety.txt', 'utf8');
-const start = capture.indexOf('@@contiv flows contiv0\n') + '@@contiv flows contiv0\n'.length;
-const end = capture.indexOf('\n@@contiv status', start);
-const withBody = (lines: string[]) => `${capture.slice(0, start)}${lines.join('\n')}${capture.slice(end)}`;
+const withBody = (lines: string[]) => withFlowLines(capture, lines);
 
 const NET = cookieFor('network', 'net/t/web');
 const RULE = cookieFor('rule', 'rule/t/p/1');
@@ -26,19 +25,7 @@ const floodLine = (skip: number) => line({ cookie: NET, table: 20, priority: 15,
 const foreign = ' cookie=0x1, priority=1 actions=drop';
 const notFlows = ['', 'NXST_FLOW reply (xid=0x4):', 'x'];
 
-/** The flows each line gives on its own. */
-const alone = (lines: string[]) => {
-  const flows: Record<string, Flow> = {};
-  const foreignKeys: string[] = [];
-  for (const l of lines) {
-    const flow = l.includes('actions=') ? parseFlowLine(l) : undefined;
-    if (!flow) continue;
-    const owner = decodeCookie(flow.cookie);
-    if (!owner.ours) foreignKeys.push(flowKey(flow));
-    else if (owner.kind !== 'learned') flows[flowKey(flow)] = flow;
-  }
-  return { flows, foreign: foreignKeys.length ? { contiv0: foreignKeys } : {} };
-};
+const alone = flowsAlone;
 
 /** The lists a parsed record keeps (state/flow-list.ts) are its keys and flows, in its order; the record is frozen. */
 const expectListed = (record: Record<string, Flow>) => {

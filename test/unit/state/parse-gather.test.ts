@@ -1,10 +1,10 @@
-import { cookieFor, decodeCookie } from '../../../src/state/marks.js';
+import { cookieFor } from '../../../src/state/marks.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseGatherOutput } from '../../../src/state/parse/live-host.js';
+import { flowLinesOf, flowsAlone, withFlowLines } from './flow-dump.js';
 import { fingerprintHost } from '../../../src/state/fingerprint.js';
-import { parseFlowLine } from '../../../src/state/flow-canonical.js';
-import { flowKey, type Flow } from '../../../src/state/host-state.js';
+import type { Flow } from '../../../src/state/host-state.js';
 
 // Outputs of src/host/gather-script.ts captured on real lab hosts by scripts/capture-probes.sh.
 const probe = (name: string) => readFileSync(`fixtures/probes/gather/${name}.txt`, 'utf8');
@@ -132,24 +132,10 @@ describe('parseGatherOutput on lab captures', () => {
 
 describe('a host read after another (lines compared at their place in the last dump)', () => {
   const base = probe('contiv-bridge-10k-flows');
-  const start = base.indexOf('@@contiv flows contiv0\n') + '@@contiv flows contiv0\n'.length;
-  const end = base.indexOf('\n@@contiv status', start);
-  const lines = base.slice(start, end).split('\n');
-  const withLines = (edit: (ls: string[]) => string[]) => `${base.slice(0, start)}${edit([...lines]).join('\n')}${base.slice(end)}`;
+  const lines = flowLinesOf(base);
+  const withLines = (edit: (ls: string[]) => string[]) => withFlowLines(base, edit([...lines]));
   /** The flows each line gives on its own. */
-  const alone = (text: string) => {
-    const body = text.slice(start, text.indexOf('\n@@contiv status', start));
-    const flows: Record<string, Flow> = {};
-    const foreign: string[] = [];
-    for (const line of body.trim().split('\n')) {
-      const flow = line.includes('actions=') ? parseFlowLine(line) : undefined;
-      if (!flow) continue;
-      const owner = decodeCookie(flow.cookie);
-      if (!owner.ours) foreign.push(flowKey(flow));
-      else if (owner.kind !== 'learned') flows[flowKey(flow)] = flow;
-    }
-    return { flows, foreign: foreign.length ? { contiv0: foreign } : {} };
-  };
+  const alone = (text: string) => flowsAlone(flowLinesOf(text));
 
   it('reads every line as it reads alone, lines taken out, put in, changed or moved', () => {
     const one = (i: number) => `cookie=0xc101000000000abc, table=5, priority=${i}, metadata=${i} actions=drop`;
