@@ -8,6 +8,7 @@ import { HOST_PLACEHOLDER } from '../plan/host-relative.js';
 import type { LiveHost } from '../state/host-state.js';
 import { bundleHashes } from './fleet-plan.js';
 import { loadFromCli, type ManifestOptions } from './load-model.js';
+import { contentHash } from './source-commit.js';
 
 /*
  * Drift (issue 16): what changed on a host outside contiv since the commit it records — a flow
@@ -33,11 +34,18 @@ function isDrift(c: Change): boolean {
   return c.type !== 'address';
 }
 
+/** The plan just made, and the content of the manifests it was made of (source-commit.ts contentHash). */
+export interface CurrentPlan {
+  plan: Plan;
+  content: string;
+}
+
 /**
- * `current`: the plan just made of the manifests, when they are a commit. Hosts that record that
- * very commit need no second plan: what it changes on them is their drift.
+ * Hosts that record the very commit just planned, or a commit whose manifests are the same
+ * files (a commit that changed nothing for the hosts leaves their record as it was), need no
+ * second plan: what the current one changes on them is their drift.
  */
-export async function findDrift(dir: string, options: ManifestOptions, live: Readonly<Record<string, LiveHost>>, current?: Plan): Promise<Drift> {
+export async function findDrift(dir: string, options: ManifestOptions & { trustHost?: string }, live: Readonly<Record<string, LiveHost>>, current?: CurrentPlan): Promise<Drift> {
   const byCommit = new Map<string, string[]>();
   const none: string[] = [];
   for (const [host, l] of Object.entries(live)) {
@@ -46,34 +54,41 @@ export async function findDrift(dir: string, options: ManifestOptions, live: Rea
     else byCommit.set(c, [...(byCommit.get(c) ?? []), host]);
   }
   const drift: Drift = { plans: [], unknown: none.length ? [{ hosts: none, why: 'no commit recorded (applied before contiv recorded commits, or from uncommitted manifests)' }] : [] };
+  const found = (commit: string, plan: Plan, hosts: readonly string[]): void => {
+    const mine = new Set(hosts);
+    const only = { ...plan, hosts: plan.hosts.filter((h) => mine.has(h.host)).map((h) => ({ ...h, changes: h.changes.filter(isDrift) })) };
+    if (only.hosts.some((h) => h.changes.length)) drift.plans.push({ commit, hosts: only.hosts.map((h) => h.host), plan: only });
+  };
   let bundles: Awaited<ReturnType<typeof bundleHashes>> | undefined;
   for (const [commit, hosts] of byCommit) {
-    if (current !== undefined && current.source.commit === commit && current.shard === undefined) {
-      const mine = new Set(hosts);
-      const plan = { ...current, hosts: current.hosts.filter((h) => mine.has(h.host)).map((h) => ({ ...h, changes: h.changes.filter(isDrift) })) };
-      if (plan.hosts.some((h) => h.changes.length)) drift.plans.push({ commit, hosts: plan.hosts.map((h) => h.host), plan });
+    if (current !== undefined && current.plan.source.commit === commit) {
+      found(commit, current.plan, hosts);
       continue;
     }
-    let model;
+    let loaded;
     try {
-      model = (await loadFromCli(dir, { ...options, ref: commit })).model;
+      loaded = await loadFromCli(dir, { ...options, ref: commit });
     } catch {
-      model = undefined;
+      loaded = undefined;
     }
-    if (!model) {
+    if (!loaded?.model) {
       drift.unknown.push({ hosts, why: `the manifests at ${commit.slice(0, 12)} cannot be read or do not load` });
       continue;
     }
+    if (current !== undefined && contentHash(loaded.sources) === current.content) {
+      found(commit, current.plan, hosts);
+      continue;
+    }
+    const model = loaded.model;
     bundles ??= await bundleHashes();
     const known = new Set(model.fabric.hosts.map((h) => h.name));
     const covered = hosts.filter((h) => known.has(h));
-    const result = makePlan({ model, live: live as Record<string, LiveHost>, source: { dir, ref: commit, commit }, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, cover: { hosts: covered, target: [], exclude: [] } });
+    const result = makePlan({ model, live: live as Record<string, LiveHost>, source: { dir, ref: commit, commit }, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, cover: { hosts: covered, target: [], exclude: [] }, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
     if (!result.plan) {
       drift.unknown.push({ hosts, why: `the manifests at ${commit.slice(0, 12)} do not plan (${result.diagnostics[0]?.message ?? 'no reason given'})` });
       continue;
     }
-    const plan = { ...result.plan, hosts: result.plan.hosts.map((h) => ({ ...h, changes: h.changes.filter(isDrift) })) };
-    if (plan.hosts.some((h) => h.changes.length)) drift.plans.push({ commit, hosts: covered, plan });
+    found(commit, result.plan, covered);
   }
   return drift;
 }

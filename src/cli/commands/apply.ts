@@ -20,7 +20,7 @@ import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
 import { findDrift, repairPlan } from '../drift.js';
-import { refuseDirty, sourceOf } from '../source-commit.js';
+import { contentHash, refuseDirty, sourceOf } from '../source-commit.js';
 import { DEFAULT_CONFIRM_TIMEOUT, failpointFromEnv, INTERRUPTED, onInterrupt, parseConfirmTimeout } from '../apply-safety.js';
 
 interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOptions {
@@ -82,7 +82,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
           plan = result.plan;
           if (options.repair) {
             if (isSharded(options)) throw new UserError('--repair works on every host; --target and --exclude are not for it');
-            const drift = await findDrift(arg, options, result.live, plan);
+            const drift = await findDrift(arg, options, result.live, { plan, content: contentHash(loaded.sources) });
             for (const u of drift.unknown) process.stdout.write(`Not repaired, ${describeHosts(u.hosts, plan.connections.length)}: ${u.why}.\n`);
             plan = repairPlan(plan, drift);
           }

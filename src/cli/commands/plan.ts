@@ -12,7 +12,7 @@ import { checkBaseOrReport, loadModelOrReport, useColor } from '../load-model.js
 import { baseOptions, formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, trustOptions, type BaseCliOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
 import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
-import { refuseDirty, sourceOf } from '../source-commit.js';
+import { contentHash, refuseDirty, sourceOf } from '../source-commit.js';
 import { hostCommitsLines } from '../host-commits.js';
 import { DRIFT_THEN, driftSection, findDrift, withOrigins, type Drift } from '../drift.js';
 import { isSharded } from '../../plan/target.js';
@@ -61,7 +61,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
         if (options.out) await writePrivateFile(options.out, serializePlan(plan), 'plan --out');
         // What changed on the hosts outside contiv, ahead of what the manifests change.
         const format = formatOf(options) as 'text' | 'json' | 'markdown';
-        const drift = format !== 'markdown' && !isSharded(options) ? await findDrift(dir, options, result.live, plan) : undefined;
+        const drift = format !== 'markdown' && !isSharded(options) ? await findDrift(dir, options, result.live, { plan, content: contentHash(loaded.sources) }) : undefined;
         if (drift && format === 'text') {
           const lines = driftSection(drift, plan.connections.length);
           if (lines.length) process.stdout.write(`${lines.join('\n')}\n${DRIFT_THEN}\n\n`);

@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFromCli } from '../../../src/cli/load-model.js';
+import { contentHash } from '../../../src/cli/source-commit.js';
 import { describe, expect, it } from 'vitest';
 import { DRIFT_THEN, driftSection, findDrift, repairPlan, withOrigins, type Drift } from '../../../src/cli/drift.js';
 import type { LiveHost } from '../../../src/state/host-state.js';
@@ -57,10 +63,38 @@ describe('drift', () => {
     const record = { type: 'address', action: 'update', host: 'h2', address: 'h2/block/x/10.1.2.16', bridge: 'contiv0', key: 'contiv.block.x.y.10-1-2-16', before: 'a', after: 'b', reason: '' } as Change;
     const current = plan([host('h1', flows('h1')), host('h2', flows('h2'), record), host('h3', flows('h3'))], { source: { dir: '/nonexistent', commit: A } });
     // h3 records nothing: unknown; the directory is never read (no second plan).
-    const drift = await findDrift('/nonexistent', {}, { h1: at(A), h2: at(A), h3: at(undefined) }, current);
+    const drift = await findDrift('/nonexistent', {}, { h1: at(A), h2: at(A), h3: at(undefined) }, { plan: current, content: 'not read' });
     expect(drift.plans).toHaveLength(1);
     expect(drift.plans[0]!.hosts).toEqual(['h1', 'h2']);
     expect(drift.plans[0]!.plan.hosts.map((h) => h.changes.map((c) => c.type))).toEqual([['flows'], ['flows']]);
     expect(drift.unknown).toEqual([{ hosts: ['h3'], why: expect.stringContaining('no commit recorded') }]);
+  });
+
+  it('needs no second plan for hosts at an older commit with the same manifests; plans again where they differ', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'contiv-drift-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+      cpSync('examples/quickstart', join(root, 'm'), { recursive: true });
+      git('init', '-q', '-b', 'main');
+      git('add', '.');
+      git('commit', '-q', '-m', 'manifests');
+      const older = git('rev-parse', 'HEAD');
+      // A commit that changes nothing the hosts get: hosts keep recording the older one.
+      writeFileSync(join(root, 'README'), 'docs\n');
+      git('add', '.');
+      git('commit', '-q', '-m', 'docs');
+      const dir = join(root, 'm');
+      const loaded = await loadFromCli(dir, {});
+      const at = (commit: string): LiveHost => ({ state: { host: 'h', bridges: { contiv0: { name: 'contiv0', datapathType: 'netdev', failMode: 'secure', externalIds: { 'contiv.commit': commit }, ports: {}, flows: {} } } } } as unknown as LiveHost);
+      // The current plan's changes stand for the drift: a second plan of these hosts' states would not give them.
+      const current = plan([host('h1', flows('h1')), host('h2', flows('h2'))], { source: { dir, commit: git('rev-parse', 'HEAD') } });
+      const same = await findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: current, content: contentHash(loaded.sources) });
+      expect(same.plans.map((d) => [d.commit, d.hosts, d.plan.hosts.map((h) => h.changes.map((c) => c.address))])).toEqual([[older, ['h1', 'h2'], [['h1/flows/pipeline'], ['h2/flows/pipeline']]]]);
+      expect(same.unknown).toEqual([]);
+      // Other manifests at that commit: planned again, which needs the runtime bundles (built only in dist/, not beside src/).
+      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: current, content: 'other content' })).rejects.toThrow(/contiv-cni\.cjs is missing/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
