@@ -1,6 +1,7 @@
+import { canonicalJson } from '../plan/groups.js';
 import type { SourcePos } from '../diagnostics/diagnostic.js';
 import type { Model, Principal } from '../model/types.js';
-import { canonical, idKey, type ObjectId } from './identity.js';
+import { idKey, type ObjectId } from './identity.js';
 
 /*
  * Which objects a pull request changes: REF's model against the tree's, object by object,
@@ -36,13 +37,13 @@ interface Versioned {
 }
 
 function principals(list: Principal[] | undefined): string | undefined {
-  return list === undefined ? undefined : canonical(list.map((p) => ({ name: p.name, key: p.key })).sort((a, b) => canonical(a).localeCompare(canonical(b))));
+  return list === undefined ? undefined : canonicalJson(list.map((p) => ({ name: p.name, key: p.key })).sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b))));
 }
 
 /** The model's objects with the content that decides whether they changed. */
 function versions(model: Model): Map<string, Versioned> {
   const out = new Map<string, Versioned>();
-  const strip = (value: unknown) => canonical(JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'source' || k === 'at' ? undefined : v))));
+  const strip = (value: unknown) => canonicalJson(JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'source' || k === 'at' ? undefined : v))));
   const add = (v: Versioned) => out.set(idKey(v.id), v);
   // The Fabric's file is where it is written, not what it says (its paths are resolved already).
   const { file: _file, ...fabric } = model.fabric;

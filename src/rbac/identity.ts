@@ -23,10 +23,3 @@ export function describeId(id: ObjectId): string {
   if (id.kind === 'Tenant') return `Tenant ${id.name}`;
   return `${id.kind} ${id.tenant}/${id.name}`;
 }
-
-/** JSON with keys sorted at every level: equal data, equal text. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
-}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fingerprint as blobFingerprint } from '../host/known-hosts.js';
 
 /*
  * SSH public keys as the manifests write them (`keytype base64 [comment]`). Nothing here reads
@@ -26,5 +26,5 @@ export function keyBlob(key: string): { blob: Buffer } | { problem: string } {
 export function fingerprint(key: string): string | undefined {
   const parsed = keyBlob(key);
   if (!('blob' in parsed)) return undefined;
-  return `SHA256:${createHash('sha256').update(parsed.blob).digest('base64').replace(/=+$/, '')}`;
+  return blobFingerprint(parsed.blob);
 }

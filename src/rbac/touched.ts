@@ -1,8 +1,9 @@
+import { canonicalJson } from '../plan/groups.js';
 import { posix } from 'node:path';
 import { isKind } from '../manifest/kinds.js';
 import { parseYamlFiles } from '../manifest/parse-yaml.js';
 import { DEFAULT_TENANT } from '../model/types.js';
-import { canonical, idKey, type ObjectId } from './identity.js';
+import { idKey, type ObjectId } from './identity.js';
 
 /*
  * Which objects one commit touched, from the text of the files it changed, on its side and on
@@ -27,7 +28,7 @@ export function objectVersions(files: readonly FileAt[]): Map<string, string> {
     const id = identify(doc.value);
     if (!id) continue;
     // The Fabric's folder is part of what it says: its relative paths resolve against it.
-    const content = canonical(id.kind === 'Fabric' ? { folder: posix.dirname(doc.file.path), value: doc.value } : doc.value);
+    const content = canonicalJson(id.kind === 'Fabric' ? { folder: posix.dirname(doc.file.path), value: doc.value } : doc.value);
     const key = idKey(id);
     found.set(key, [...(found.get(key) ?? []), content]);
   }
