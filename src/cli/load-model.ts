@@ -10,6 +10,7 @@ import { GitProblem } from '../rbac/history.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { UserError } from './errors.js';
+import { filesBelow } from './source-commit.js';
 
 export interface ManifestOptions {
   ref?: string;
@@ -110,7 +111,7 @@ export async function checkBaseOrReport(dir: string, base: string, loaded: Loade
   }
   let decision;
   try {
-    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), baseModel: atBase.model, tree: loaded.model });
+    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), loaded: filesBelow(dir, loaded.files), baseModel: atBase.model, tree: loaded.model });
   } catch (e) {
     if (e instanceof GitProblem) throw new UserError(`--base: ${e.message}`);
     throw e;

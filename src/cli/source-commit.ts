@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { commitOf, GitProblem, openGit, uncommittedManifests } from '../rbac/history.js';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { SourceFile } from '../manifest/source-file.js';
+import { commitOf, GitProblem, openGit, worktreeAgainstHead } from '../rbac/history.js';
 import type { PlanSource } from '../plan/types.js';
 import { UserError } from './errors.js';
 
@@ -10,10 +12,9 @@ import { UserError } from './errors.js';
  * the commit they sit on, if DIR is in a repository at all); `plan --out` and `apply` refuse
  * such a plan unless --allow-dirty, since no commit says what was applied.
  */
-export async function sourceOf(dir: string, ref: string | undefined, files: ReadonlyMap<string, string>): Promise<PlanSource> {
+export async function sourceOf(dir: string, ref: string | undefined, loaded: { files: readonly SourceFile[]; sources: ReadonlyMap<string, string> }): Promise<PlanSource> {
   const base: PlanSource = { dir, ...(ref !== undefined ? { ref } : {}) };
   const git = await openGit(dir);
-  const inRepo = await git.checkIsRepo().catch(() => false);
   if (ref !== undefined) {
     try {
       return { ...base, commit: await commitOf(git, ref, '--ref') };
@@ -21,12 +22,21 @@ export async function sourceOf(dir: string, ref: string | undefined, files: Read
       throw new UserError(e instanceof GitProblem ? e.message : String(e));
     }
   }
-  const sha256 = contentHash(files);
-  if (!inRepo) return { ...base, uncommitted: { sha256 } };
-  const head = await commitOf(git, 'HEAD', 'HEAD').catch(() => undefined);
-  if (head === undefined) return { ...base, uncommitted: { sha256 } };
-  if ((await uncommittedManifests(git)).length > 0) return { ...base, uncommitted: { sha256, head } };
-  return { ...base, commit: head };
+  const sha256 = contentHash(loaded.sources);
+  // Not in a repository (or one Git refuses to read): no commit vouches for these manifests.
+  const state = await worktreeAgainstHead(git, filesBelow(dir, loaded.files)).catch(() => undefined);
+  if (state?.head === undefined) return { ...base, uncommitted: { sha256 } };
+  if (state.uncommitted.length > 0) return { ...base, uncommitted: { sha256, head: state.head } };
+  return { ...base, commit: state.head };
+}
+
+/** The loaded files that lie below DIR, as paths below it ('/'-separated): a --fabric file elsewhere is not DIR's. */
+export function filesBelow(dir: string, files: readonly SourceFile[]): string[] {
+  const root = resolve(dir);
+  return files
+    .map((f) => relative(root, f.absPath))
+    .filter((rel) => rel !== '' && !rel.startsWith('..') && !isAbsolute(rel))
+    .map((rel) => rel.split(sep).join('/'));
 }
 
 /** The manifests' content, by path: the same files give the same hash, wherever they are read. */

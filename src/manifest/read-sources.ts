@@ -47,14 +47,16 @@ export async function readManifestRef(dir: string, ref: string): Promise<SourceF
   // DIR is reached through a symlink (top is a real path, root may not be).
   const prefix = (await git.revparse(['--show-prefix'])).trim().replace(/\/+$/, '');
   const listing = await git.raw(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]);
+  // The loader's rule (no hidden folder, no node_modules) holds below DIR, as readManifestDir
+  // walks: a DIR inside a hidden folder (.deploy/net) is read like any other.
   const paths = listing
     .split('\0')
     .filter((p) => p !== '' && isManifestPath(p))
-    .filter((p) => !p.split('/').some((part) => part.startsWith('.') || part === 'node_modules'))
-    .sort();
+    .map((p) => ({ p, below: prefix === '' ? p : p.slice(prefix.length + 1) }))
+    .filter(({ below }) => !below.split('/').some((part) => part.startsWith('.') || part === 'node_modules'))
+    .sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
   const out: SourceFile[] = [];
-  for (const p of paths) {
-    const below = prefix === '' ? p : p.slice(prefix.length + 1);
+  for (const { p, below } of paths) {
     const text = await git.show([`${commit}:${p}`]);
     out.push({ path: displayPath(dir, below), absPath: join(top, p), text });
   }
@@ -79,7 +81,8 @@ export async function readSourceFile(path: string): Promise<SourceFile> {
   return { path, absPath: resolve(path), text: await readFile(path, 'utf8') };
 }
 
-function displayPath(dir: string, below: string): string {
+/** A file below DIR as the user would type it: DIR joined with its path below. */
+export function displayPath(dir: string, below: string): string {
   const rel = below.split(sep).join('/');
   return dir === '.' || dir === '' ? rel : `${dir.replace(/\/+$/, '')}/${rel}`;
 }

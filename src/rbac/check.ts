@@ -1,9 +1,10 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { displayPath } from '../manifest/read-sources.js';
 import type { Model } from '../model/types.js';
 import { accessAt, allowedSigners } from './access.js';
 import { changedObjects } from './changes.js';
 import { decide, type CommitCheck, type Decision } from './decide.js';
-import { commitOf, commitsInRange, openGit, uncommittedManifests } from './history.js';
+import { commitOf, commitsInRange, openGit, worktreeAgainstHead } from './history.js';
 import { signaturesInRange } from './signatures.js';
 
 /*
@@ -20,6 +21,8 @@ export interface RbacInput {
   base: string;
   /** --ref, when the tree is a commit; absent: the working tree, which must then be committed. */
   ref?: string;
+  /** The manifest files the tree was loaded from, as paths below `dir` ('/'-separated). */
+  loaded: readonly string[];
   baseModel: Model;
   tree: Model;
 }
@@ -30,7 +33,8 @@ export async function checkRbac(input: RbacInput): Promise<Decision> {
   const head = await commitOf(git, input.ref ?? 'HEAD', input.ref === undefined ? 'HEAD' : '--ref');
   const diagnostics: Diagnostic[] = [];
   if (input.ref === undefined) {
-    for (const path of await uncommittedManifests(git)) {
+    for (const below of (await worktreeAgainstHead(git, input.loaded)).uncommitted) {
+      const path = displayPath(input.dir, below);
       diagnostics.push(error('rbac-uncommitted', `${path} has changes that are not committed: with --base, every change must come from a signed commit`, { file: path, line: 1, col: 1 }, 'commit (signed) or stash them, or plan a commit with --ref'));
     }
   }

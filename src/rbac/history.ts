@@ -70,13 +70,50 @@ async function side(git: SimpleGit, parent: string | undefined, commit: string):
   return { before, after };
 }
 
-/** Manifest files below cwd that differ from HEAD (modified, staged, untracked): no commit vouches for them. */
-export async function uncommittedManifests(git: SimpleGit): Promise<string[]> {
-  const out = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.']);
-  return out
-    .split('\0')
-    .filter((entry) => entry.length > 3)
-    .map((entry) => entry.slice(3))
-    .filter(isManifest)
-    .sort();
+/**
+ * HEAD's commit (undefined before the first commit) and the manifest files that differ from it,
+ * as the loader sees them: `loaded` are the paths it read below the repository's cwd (DIR),
+ * '/'-separated. A file differs when it is modified, staged, deleted or untracked, and also
+ * when Git ignores it or it lies in a folder Git does not track (an ignored or untracked folder,
+ * a nested repository, a submodule's files): the loader reads those all the same, and no commit
+ * vouches for them. Paths are made relative to DIR before the loader's rule (no hidden folder,
+ * no node_modules) is applied, so a DIR inside a hidden folder is checked like any other.
+ */
+export async function worktreeAgainstHead(git: SimpleGit, loaded: readonly string[]): Promise<{ head: string | undefined; uncommitted: string[] }> {
+  const prefix = (await git.revparse(['--show-prefix'])).trim();
+  // v2 names HEAD's commit (`# branch.oid`, "(initial)" before the first) in the same call.
+  // --ignored=matching lists an ignored folder once, not every file in it (node_modules).
+  const out = await git.raw(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', '.']);
+  let head: string | undefined;
+  const differing = new Set<string>();
+  for (const entry of out.split('\0')) {
+    if (entry.startsWith('# branch.oid ')) {
+      const oid = entry.slice('# branch.oid '.length);
+      head = /^[0-9a-f]{40,64}$/.test(oid) ? oid : undefined;
+      continue;
+    }
+    const path = statusPath(entry);
+    if (path === undefined) continue;
+    // DIR itself lies in a folder Git does not track: nothing the loader read is committed.
+    if (path.endsWith('/') && prefix.startsWith(path)) {
+      for (const file of loaded) differing.add(file);
+      continue;
+    }
+    if (!path.startsWith(prefix)) continue;
+    const below = path.slice(prefix.length).replace(/\/$/, '');
+    // Ignored entries are not the repository's files: they count only when the loader read them.
+    if (!entry.startsWith('!') && isManifest(below)) differing.add(below);
+    for (const file of loaded) if (file === below || file.startsWith(`${below}/`)) differing.add(file);
+  }
+  return { head, uncommitted: [...differing].sort() };
+}
+
+/** The path of one `git status --porcelain=v2 -z` entry (renames are off), or undefined for a header. */
+function statusPath(entry: string): string | undefined {
+  // Fields before the path: "1 XY sub mH mI mW hH hI", "u XY sub m1 m2 m3 mW h1 h2 h3", "?", "!".
+  const fieldsBefore = { '1': 8, u: 10, '?': 1, '!': 1 }[entry[0] ?? ''];
+  if (fieldsBefore === undefined) return undefined;
+  let at = 0;
+  for (let i = 0; i < fieldsBefore; i += 1) at = entry.indexOf(' ', at) + 1;
+  return at > 0 ? entry.slice(at) : undefined;
 }

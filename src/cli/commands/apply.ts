@@ -70,7 +70,7 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
         } else {
           const loaded = await loadModelOrReport(arg, options, setStatus);
           if (!loaded) return;
-          const source = await sourceOf(arg, options.ref, loaded.sources);
+          const source = await sourceOf(arg, options.ref, loaded);
           // A repair applies commits the hosts already record, never DIR as it is now.
           if (!options.repair) refuseDirty(source, 'apply', options.allowDirty);
           const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });

@@ -45,7 +45,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
       if (options.base !== undefined && !approvals) return;
       // The commit the plan is of: asked of Git while the hosts are read, but a saved plan must
       // name one, and that is checked before any host is contacted.
-      const source = sourceOf(dir, options.ref, loaded.sources);
+      const source = sourceOf(dir, options.ref, loaded);
       // Awaited where it is used; a plan that stops first leaves it unread, not unhandled.
       source.catch(() => undefined);
       if (options.out) refuseDirty(await source, 'plan --out', options.allowDirty);

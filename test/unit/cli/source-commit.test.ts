@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash, describeSource, sourceOf } from '../../../src/cli/source-commit.js';
+import { contentHash, describeSource, filesBelow, sourceOf } from '../../../src/cli/source-commit.js';
+import { readManifestDir, readManifestRef } from '../../../src/manifest/read-sources.js';
 import { parsePlan, serializePlan } from '../../../src/plan/plan-file.js';
 import type { Plan } from '../../../src/plan/types.js';
 import { contiv } from '../../support/cli.js';
@@ -16,15 +17,25 @@ import { contiv } from '../../support/cli.js';
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
-function repo(): { root: string; dir: string; git: (...args: string[]) => string } {
+function repo(under = 'm'): { root: string; dir: string; git: (...args: string[]) => string } {
   const root = mkdtempSync(join(tmpdir(), 'contiv-source-'));
   roots.push(root);
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
-  cpSync('examples/quickstart', join(root, 'm'), { recursive: true });
+  cpSync('examples/quickstart', join(root, under), { recursive: true });
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-q', '-m', 'base');
-  return { root, dir: join(root, 'm'), git };
+  return { root, dir: join(root, under), git };
+}
+
+/** What the loader reads from DIR's working tree, as plan and apply hand it to sourceOf. */
+async function loadedAt(dir: string): Promise<{ files: Awaited<ReturnType<typeof readManifestDir>>; sources: Map<string, string> }> {
+  const read = await readManifestDir(dir);
+  return { files: read, sources: new Map(read.map((f) => [f.path, f.text])) };
+}
+
+async function sourceAt(dir: string, ref?: string): Promise<Awaited<ReturnType<typeof sourceOf>>> {
+  return sourceOf(dir, ref, await loadedAt(dir));
 }
 
 const files = new Map([['a.yaml', 'x'], ['b.yaml', 'y']]);
@@ -37,11 +48,11 @@ describe('sourceOf', () => {
 
   it('a clean checkout is its HEAD, in full; --ref is the commit it names', async () => {
     const head = r.git('rev-parse', 'HEAD');
-    expect(await sourceOf(r.dir, undefined, files)).toEqual({ dir: r.dir, commit: head });
+    expect(await sourceAt(r.dir)).toEqual({ dir: r.dir, commit: head });
     writeFileSync(join(r.root, 'README'), 'not a manifest\n');
-    expect((await sourceOf(r.dir, undefined, files)).commit).toBe(head);
-    expect(await sourceOf(r.dir, 'main', files)).toEqual({ dir: r.dir, ref: 'main', commit: head });
-    await expect(sourceOf(r.dir, 'no-such', files)).rejects.toThrow('--ref "no-such" is not a commit of the repository');
+    expect((await sourceAt(r.dir)).commit).toBe(head);
+    expect(await sourceAt(r.dir, 'main')).toEqual({ dir: r.dir, ref: 'main', commit: head });
+    await expect(sourceAt(r.dir, 'no-such')).rejects.toThrow('--ref "no-such" is not a commit of the repository');
   });
 
   it('a changed or new manifest makes it uncommitted, named by the content and the commit under it', async () => {
@@ -49,19 +60,78 @@ describe('sourceOf', () => {
     const p = join(r.dir, 'policies.yaml');
     const text = readFileSync(p, 'utf8');
     writeFileSync(p, text.replace('5432', '5433'));
-    expect(await sourceOf(r.dir, undefined, files)).toEqual({ dir: r.dir, uncommitted: { sha256: contentHash(files), head } });
+    const changed = await loadedAt(r.dir);
+    expect(await sourceOf(r.dir, undefined, changed)).toEqual({ dir: r.dir, uncommitted: { sha256: contentHash(changed.sources), head } });
     writeFileSync(p, text);
     writeFileSync(join(r.dir, 'new.yaml'), 'kind: Tenant\n');
-    expect((await sourceOf(r.dir, undefined, files)).uncommitted?.head).toBe(head);
+    expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
     rmSync(join(r.dir, 'new.yaml'));
-    expect((await sourceOf(r.dir, undefined, files)).commit).toBe(head);
+    // Staged, then deleted: both differ from HEAD.
+    writeFileSync(p, text.replace('5432', '5433'));
+    r.git('add', 'm/policies.yaml');
+    writeFileSync(p, text);
+    expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
+    r.git('reset', '-q');
+    rmSync(p);
+    expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
+    writeFileSync(p, text);
+    expect((await sourceAt(r.dir)).commit).toBe(head);
+  });
+
+  it('a manifest Git ignores, or one in a folder Git does not track, is uncommitted too: the loader reads it all the same', async () => {
+    const head = r.git('rev-parse', 'HEAD');
+    writeFileSync(join(r.root, '.git', 'info', 'exclude'), 'extra.yaml\nlocal/\nnode_modules/\n*.log\n');
+    writeFileSync(join(r.dir, 'extra.yaml'), 'kind: Tenant\nname: t\n');
+    expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
+    rmSync(join(r.dir, 'extra.yaml'));
+    mkdirSync(join(r.dir, 'local'));
+    writeFileSync(join(r.dir, 'local', 'x.yaml'), 'kind: Tenant\nname: t\n');
+    expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
+    rmSync(join(r.dir, 'local'), { recursive: true });
+    // A nested repository's files are not the outer commit's.
+    mkdirSync(join(r.dir, 'nested'));
+    execFileSync('git', ['init', '-q'], { cwd: join(r.dir, 'nested') });
+    writeFileSync(join(r.dir, 'nested', 'y.yaml'), 'kind: Tenant\nname: t\n');
+    expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
+    rmSync(join(r.dir, 'nested'), { recursive: true });
+    // What the loader does not read stays out of it, ignored or not.
+    mkdirSync(join(r.dir, 'node_modules'));
+    writeFileSync(join(r.dir, 'node_modules', 'z.yaml'), 'x: 1\n');
+    writeFileSync(join(r.dir, 'debug.log'), 'x\n');
+    mkdirSync(join(r.dir, '.cache'));
+    writeFileSync(join(r.dir, '.cache', 'c.yaml'), 'x: 1\n');
+    expect(await sourceAt(r.dir)).toEqual({ dir: r.dir, commit: head });
   });
 
   it('outside any repository: uncommitted, with no commit under it', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'contiv-plain-'));
     roots.push(plain);
-    expect(await sourceOf(plain, undefined, files)).toEqual({ dir: plain, uncommitted: { sha256: contentHash(files) } });
+    expect(await sourceOf(plain, undefined, { files: [], sources: files })).toEqual({ dir: plain, uncommitted: { sha256: contentHash(files) } });
     expect(describeSource({ dir: plain, uncommitted: { sha256: contentHash(files) } })).toBe(`uncommitted manifests (content ${contentHash(files).slice(0, 12)}, not in a Git repository)`);
+  });
+
+  it('a manifest folder inside a hidden folder or an ignored one is checked like any other, and read so at --ref', async () => {
+    const hidden = repo('.deploy/net');
+    const head = hidden.git('rev-parse', 'HEAD');
+    expect(await sourceAt(hidden.dir)).toEqual({ dir: hidden.dir, commit: head });
+    const atRef = await readManifestRef(hidden.dir, 'main');
+    expect(atRef.map((f) => f.path)).toEqual((await readManifestDir(hidden.dir)).map((f) => f.path));
+    expect(atRef.length).toBeGreaterThan(0);
+    const p = join(hidden.dir, 'policies.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace('5432', '5433'));
+    expect((await sourceAt(hidden.dir)).uncommitted?.head).toBe(head);
+
+    // DIR inside a folder Git ignores: nothing in it is committed.
+    const ignored = repo('build/net');
+    writeFileSync(join(ignored.root, '.git', 'info', 'exclude'), 'build/\n');
+    ignored.git('rm', '-q', '-r', '--cached', 'build');
+    ignored.git('commit', '-q', '-m', 'untrack');
+    expect((await sourceAt(ignored.dir)).uncommitted?.head).toBe(ignored.git('rev-parse', 'HEAD'));
+  });
+
+  it('only files below DIR are DIR\'s: a --fabric file elsewhere is not', () => {
+    const at = (absPath: string) => ({ path: absPath, absPath, text: '' });
+    expect(filesBelow('/r/m', [at('/r/m/a.yaml'), at('/r/m/sub/b.yml'), at('/r/fabric.yaml'), at('/r/mm/c.yaml')])).toEqual(['a.yaml', 'sub/b.yml']);
   });
 
   it('the content hash is of paths and texts, in any order', () => {

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnContiv } from '../../support/cli.js';
@@ -118,7 +119,14 @@ describe('contiv plan --base', () => {
       repo.write({ 'm/blue/extra.yaml': net('extra', 'blue', '10.9.0.0/24') });
       const dirty = await spawnContiv(['plan', join(repo.root, 'm'), '--base', 'main']);
       expect(dirty.status).toBe(1);
-      expect(dirty.stdout).toContain('error rbac-uncommitted: m/blue/extra.yaml has changes that are not committed');
+      // Named as the loader names it, so the message shows the file's line.
+      const extra = join(repo.root, 'm', 'blue', 'extra.yaml');
+      expect(dirty.stdout).toContain(`${extra}:1:1: error rbac-uncommitted: ${extra} has changes that are not committed`);
+      // Ignored by Git, read by the loader: no signed commit vouches for it either.
+      writeFileSync(join(repo.root, '.git', 'info', 'exclude'), 'extra.yaml\n');
+      const ignored = await spawnContiv(['plan', join(repo.root, 'm'), '--base', 'main']);
+      expect(ignored.status).toBe(1);
+      expect(ignored.stdout).toContain(`error rbac-uncommitted: ${extra} has changes that are not committed`);
       const unknown = await spawnContiv(['plan', join(repo.root, 'm'), '--base', 'no-such-branch']);
       expect(unknown.status).toBe(1);
       expect(unknown.stderr).toContain('--base: cannot read');
