@@ -4,7 +4,7 @@ import type { Model } from '../model/types.js';
 import { accessAt, allowedSigners } from './access.js';
 import { changedObjects } from './changes.js';
 import { decide, type CommitCheck, type Decision } from './decide.js';
-import { commitOf, commitsInRange, openGit, worktreeAgainstHead } from './history.js';
+import { commitOf, commitsInRange, openGit, WORKTREE_STATUS_ARGS, worktreeAgainstHead } from './history.js';
 import { signaturesInRange } from './signatures.js';
 
 /*
@@ -33,7 +33,8 @@ export async function checkRbac(input: RbacInput): Promise<Decision> {
   const head = await commitOf(git, input.ref ?? 'HEAD', input.ref === undefined ? 'HEAD' : '--ref');
   const diagnostics: Diagnostic[] = [];
   if (input.ref === undefined) {
-    for (const below of (await worktreeAgainstHead(git, input.loaded)).uncommitted) {
+    const prefix = (await git.revparse(['--show-prefix'])).trim();
+    for (const below of worktreeAgainstHead(prefix, await git.raw([...WORKTREE_STATUS_ARGS]), input.loaded).uncommitted) {
       const path = displayPath(input.dir, below);
       diagnostics.push(error('rbac-uncommitted', `${path} has changes that are not committed: with --base, every change must come from a signed commit`, { file: path, line: 1, col: 1 }, 'commit (signed) or stash them, or plan a commit with --ref'));
     }

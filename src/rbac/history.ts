@@ -71,22 +71,26 @@ async function side(git: SimpleGit, parent: string | undefined, commit: string):
 }
 
 /**
+ * `git status` of DIR for worktreeAgainstHead. v2 names HEAD's commit (`# branch.oid`,
+ * "(initial)" before the first) in the same call; --ignored=matching lists an ignored folder
+ * once, not every file in it (node_modules).
+ */
+export const WORKTREE_STATUS_ARGS: readonly string[] = ['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', '.'];
+
+/**
  * HEAD's commit (undefined before the first commit) and the manifest files that differ from it,
- * as the loader sees them: `loaded` are the paths it read below the repository's cwd (DIR),
- * '/'-separated. A file differs when it is modified, staged, deleted or untracked, and also
+ * read from DIR's prefix in the repository (`git rev-parse --show-prefix`) and the output of
+ * WORKTREE_STATUS_ARGS run in DIR. As the loader sees them: `loaded` are the paths it read
+ * below DIR, '/'-separated. A file differs when it is modified, staged, deleted or untracked, and also
  * when Git ignores it or it lies in a folder Git does not track (an ignored or untracked folder,
  * a nested repository, a submodule's files): the loader reads those all the same, and no commit
  * vouches for them. Paths are made relative to DIR before the loader's rule (no hidden folder,
  * no node_modules) is applied, so a DIR inside a hidden folder is checked like any other.
  */
-export async function worktreeAgainstHead(git: SimpleGit, loaded: readonly string[]): Promise<{ head: string | undefined; uncommitted: string[] }> {
-  const prefix = (await git.revparse(['--show-prefix'])).trim();
-  // v2 names HEAD's commit (`# branch.oid`, "(initial)" before the first) in the same call.
-  // --ignored=matching lists an ignored folder once, not every file in it (node_modules).
-  const out = await git.raw(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', '.']);
+export function worktreeAgainstHead(prefix: string, status: string, loaded: readonly string[]): { head: string | undefined; uncommitted: string[] } {
   let head: string | undefined;
   const differing = new Set<string>();
-  for (const entry of out.split('\0')) {
+  for (const entry of status.split('\0')) {
     if (entry.startsWith('# branch.oid ')) {
       const oid = entry.slice('# branch.oid '.length);
       head = /^[0-9a-f]{40,64}$/.test(oid) ? oid : undefined;

@@ -20,7 +20,7 @@ import { lockHolder } from '../lock-holder.js';
 import { shardNote } from '../shard-note.js';
 import { confirm } from '../prompt.js';
 import { findDrift, repairPlan } from '../drift.js';
-import { contentHash, refuseDirty, sourceOf } from '../source-commit.js';
+import { askGit, contentHash, refuseDirty, sourceOf } from '../source-commit.js';
 import { DEFAULT_CONFIRM_TIMEOUT, failpointFromEnv, INTERRUPTED, onInterrupt, parseConfirmTimeout } from '../apply-safety.js';
 
 interface ApplyOptions extends ManifestCliOptions, ShardCliOptions, TrustCliOptions {
@@ -68,9 +68,11 @@ export function registerApply(program: Command, setStatus: (code: number) => voi
             plan = { ...plan, hosts: plan.hosts.filter((h) => chosen.has(h.host)), shard: { target: options.target, exclude: options.exclude, hosts: selection.hosts } };
           }
         } else {
+          const git = askGit(arg, options.ref);
+          git.catch(() => undefined);
           const loaded = await loadModelOrReport(arg, options, setStatus);
           if (!loaded) return;
-          const source = await sourceOf(arg, options.ref, loaded);
+          const source = sourceOf(arg, await git, loaded);
           // A repair applies commits the hosts already record, never DIR as it is now.
           if (!options.repair) refuseDirty(source, 'apply', options.allowDirty);
           const result = await planFleet(loaded.model, transport, { parallelism: options.parallelism, target: options.target, exclude: options.exclude, source, ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });

@@ -12,7 +12,7 @@ import { checkBaseOrReport, loadModelOrReport, useColor } from '../load-model.js
 import { baseOptions, formatOf, formatOptions, hostOptions, manifestOptions, shardOptions, trustOptions, type BaseCliOptions, type FormatCliOptions, type ManifestCliOptions, type ShardCliOptions, type TrustCliOptions } from '../options.js';
 import type { Approvals } from '../../render/plan-markdown.js';
 import { shardNote } from '../shard-note.js';
-import { contentHash, refuseDirty, sourceOf } from '../source-commit.js';
+import { askGit, contentHash, refuseDirty, sourceOf } from '../source-commit.js';
 import { hostCommitsLines } from '../host-commits.js';
 import { DRIFT_THEN, driftSection, findDrift, withOrigins, type Drift } from '../drift.js';
 import { isSharded } from '../../plan/target.js';
@@ -38,15 +38,17 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
     .action(async (dir: string, options: PlanOptions) => {
       const color = useColor(options.color);
       if (options.out) checkWritablePath(options.out, 'plan --out');
+      // The commit the plan is of: Git is asked first, and answers while the manifests are read
+      // and the hosts are; but a saved plan must name one, and that is checked before any host
+      // is contacted. Awaited where it is used; a plan that stops first leaves it unread, not unhandled.
+      const git = askGit(dir, options.ref);
+      git.catch(() => undefined);
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       // Who may change what is checked before any host is contacted.
       const approvals = options.base !== undefined ? await checkBaseOrReport(dir, options.base, loaded, options, setStatus) : undefined;
       if (options.base !== undefined && !approvals) return;
-      // The commit the plan is of: asked of Git while the hosts are read, but a saved plan must
-      // name one, and that is checked before any host is contacted.
-      const source = sourceOf(dir, options.ref, loaded);
-      // Awaited where it is used; a plan that stops first leaves it unread, not unhandled.
+      const source = git.then((answer) => sourceOf(dir, answer, loaded));
       source.catch(() => undefined);
       if (options.out) refuseDirty(await source, 'plan --out', options.allowDirty);
       const transport = new SshTransport({ acceptNewHostKeys: options.acceptNewHostKeys === true });

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash, describeSource, filesBelow, sourceOf } from '../../../src/cli/source-commit.js';
+import { askGit, contentHash, describeSource, filesBelow, sourceOf } from '../../../src/cli/source-commit.js';
 import { readManifestDir, readManifestRef } from '../../../src/manifest/read-sources.js';
 import { parsePlan, serializePlan } from '../../../src/plan/plan-file.js';
 import type { Plan } from '../../../src/plan/types.js';
@@ -34,8 +34,8 @@ async function loadedAt(dir: string): Promise<{ files: Awaited<ReturnType<typeof
   return { files: read, sources: new Map(read.map((f) => [f.path, f.text])) };
 }
 
-async function sourceAt(dir: string, ref?: string): Promise<Awaited<ReturnType<typeof sourceOf>>> {
-  return sourceOf(dir, ref, await loadedAt(dir));
+async function sourceAt(dir: string, ref?: string): Promise<ReturnType<typeof sourceOf>> {
+  return sourceOf(dir, await askGit(dir, ref), await loadedAt(dir));
 }
 
 const files = new Map([['a.yaml', 'x'], ['b.yaml', 'y']]);
@@ -61,7 +61,7 @@ describe('sourceOf', () => {
     const text = readFileSync(p, 'utf8');
     writeFileSync(p, text.replace('5432', '5433'));
     const changed = await loadedAt(r.dir);
-    expect(await sourceOf(r.dir, undefined, changed)).toEqual({ dir: r.dir, uncommitted: { sha256: contentHash(changed.sources), head } });
+    expect(sourceOf(r.dir, await askGit(r.dir, undefined), changed)).toEqual({ dir: r.dir, uncommitted: { sha256: contentHash(changed.sources), head } });
     writeFileSync(p, text);
     writeFileSync(join(r.dir, 'new.yaml'), 'kind: Tenant\n');
     expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
@@ -106,7 +106,7 @@ describe('sourceOf', () => {
   it('outside any repository: uncommitted, with no commit under it', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'contiv-plain-'));
     roots.push(plain);
-    expect(await sourceOf(plain, undefined, { files: [], sources: files })).toEqual({ dir: plain, uncommitted: { sha256: contentHash(files) } });
+    expect(sourceOf(plain, await askGit(plain, undefined), { files: [], sources: files })).toEqual({ dir: plain, uncommitted: { sha256: contentHash(files) } });
     expect(describeSource({ dir: plain, uncommitted: { sha256: contentHash(files) } })).toBe(`uncommitted manifests (content ${contentHash(files).slice(0, 12)}, not in a Git repository)`);
   });
 
