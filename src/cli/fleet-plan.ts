@@ -2,8 +2,6 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { gatherAll } from '../host/gather.js';
 import { readAllRecords, readShard } from '../host/read-shard.js';
 import type { Transport } from '../host/transport.js';
-import { makePlan } from '../plan/make-plan.js';
-import { destroysOf } from '../plan/destroy.js';
 import { unknownTrustedHost } from '../plan/trust.js';
 import { isSharded, needsEndpoints, selectShard, tenantsOn, type ShardRequest } from '../plan/target.js';
 import type { Plan } from '../plan/types.js';
@@ -42,10 +40,13 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
   if (untrusted) return { ok: false, diagnostics: [untrusted] };
   const request: ShardRequest = { target: options.target ?? [], exclude: options.exclude ?? [] };
   const hosts = model.fabric.hosts;
+  // Planning is loaded while the hosts are read: it is needed only once they have all answered,
+  // and the client's one thread waits on the handshakes meanwhile (bench/plan-fleet).
+  const planning = Promise.all([import('../plan/make-plan.js'), import('../plan/destroy.js')]);
   // Read while the hosts are: neither needs the other. A plan that stops early leaves them unread, not unhandled.
   const source = Promise.resolve(options.source);
   const bundlesRead = options.bundles ? Promise.resolve(options.bundles) : bundleHashes();
-  for (const p of [source, bundlesRead]) p.catch(() => undefined);
+  for (const p of [source, bundlesRead, planning]) p.catch(() => undefined);
   let live: Record<string, LiveHost>;
   let cover: { hosts: string[]; target: string[]; exclude: string[] } | undefined;
   if (!isSharded(request)) {
@@ -65,6 +66,7 @@ export async function planFleet(model: Model, transport: Transport, options: Fle
     cover = { hosts: selection.hosts, target: [...request.target], exclude: [...request.exclude] };
   }
   const bundles = await bundlesRead;
+  const [{ makePlan }, { destroysOf }] = await planning;
   const result = makePlan({ model, live, source: await source, cni: { pluginSha256: bundles.cni }, docker: { pluginSha256: bundles.docker }, ...(cover ? { cover } : {}), ...(options.trustHost !== undefined ? { trustHost: options.trustHost } : {}) });
   if (!result.plan) return { ok: false, diagnostics: result.diagnostics };
   const destroys = destroysOf(result.plan.hosts, new Set(model.networks.map((n) => n.tenant)));

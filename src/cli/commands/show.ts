@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parsePlan } from '../../plan/plan-file.js';
 import type { Plan } from '../../plan/types.js';
-import { renderPlan } from './plan.js';
+import { renderPlan } from '../plan-report.js';
 import { gatherFleet } from '../../host/gather.js';
 import { SshTransport } from '../../host/ssh-transport.js';
 import { toJson } from '../../render/json.js';

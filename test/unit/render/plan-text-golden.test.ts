@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fullStyle } from '../../../src/cli/commands/plan.js';
+import { fullStyle } from '../../../src/cli/plan-report.js';
 import { parsePlan } from '../../../src/plan/plan-file.js';
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../../src/render/plan-text.js';
