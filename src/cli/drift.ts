@@ -8,6 +8,7 @@ import { HOST_PLACEHOLDER } from '../plan/host-relative.js';
 import type { LiveHost } from '../state/host-state.js';
 import { bundleHashes } from './fleet-plan.js';
 import { loadFromCli, type ManifestOptions } from './load-model.js';
+import { gitOutput } from './git-process.js';
 import { contentHash } from './source-commit.js';
 
 /*
@@ -61,7 +62,7 @@ export async function findDrift(dir: string, options: ManifestOptions & { trustH
   };
   let bundles: Awaited<ReturnType<typeof bundleHashes>> | undefined;
   for (const [commit, hosts] of byCommit) {
-    if (current !== undefined && current.plan.source.commit === commit) {
+    if (current !== undefined && (current.plan.source.commit === commit || (await sameManifestTree(dir, commit, current.plan.source.commit)))) {
       found(commit, current.plan, hosts);
       continue;
     }
@@ -91,6 +92,20 @@ export async function findDrift(dir: string, options: ManifestOptions & { trustH
     found(commit, result.plan, covered);
   }
   return drift;
+}
+
+/**
+ * Whether DIR holds the same tree at `commit` as at `planned`, the commit just planned (its
+ * checkout clean): then the manifests at `commit` are the same files, and the Fabric is read
+ * the same way for both. Two git processes at once, where reading and loading the manifests at
+ * `commit` took one per file and the loader's time (80 ms of plan of 10 hosts).
+ */
+async function sameManifestTree(dir: string, commit: string, planned: string | undefined): Promise<boolean> {
+  if (planned === undefined) return false;
+  const treeAt = (rev: string) => gitOutput(dir, ['rev-parse', '--verify', '--end-of-options', `${rev}:./`]).then((t) => t.trim());
+  // A commit this repository does not have is left to the full read, which says so.
+  const trees = await Promise.all([treeAt(commit), treeAt(planned)]).catch(() => undefined);
+  return trees !== undefined && trees[0] !== '' && trees[0] === trees[1];
 }
 
 /** Between the drift and the plan, which repairs it too. */

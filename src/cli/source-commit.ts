@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../manifest/source-file.js';
 import { commitOf, GitProblem, openGit, WORKTREE_STATUS_ARGS, worktreeAgainstHead } from '../rbac/history.js';
 import type { PlanSource } from '../plan/types.js';
 import { UserError } from './errors.js';
+import { gitOutput } from './git-process.js';
 
 /*
  * Which commit a plan is made from (issue 16: Git is the source of truth). The manifests as of
@@ -22,10 +22,8 @@ export type GitAnswer =
   | { none: true };
 
 /**
- * Starts asking Git about DIR. Without --ref: two plain git processes (`rev-parse
- * --show-prefix` and one `status --porcelain=v2`), not simple-git: loading simple-git and its
- * three commands cost `contiv plan` of 10 hosts about 50 ms of its 0.6 s (bench/plan-fleet),
- * most of it the client's one thread, which the handshakes need.
+ * Starts asking Git about DIR. Without --ref: `rev-parse --show-prefix` and one `status
+ * --porcelain=v2`, run at once (git-process.ts).
  */
 export async function askGit(dir: string, ref: string | undefined): Promise<GitAnswer> {
   if (ref !== undefined) {
@@ -38,12 +36,6 @@ export async function askGit(dir: string, ref: string | undefined): Promise<GitA
   const run = (args: readonly string[]) => gitOutput(dir, args);
   const answer = Promise.all([run(['rev-parse', '--show-prefix']), run(WORKTREE_STATUS_ARGS)]);
   return answer.then(([prefix, status]) => ({ prefix: prefix.trim(), status }), () => ({ none: true }) as const);
-}
-
-function gitOutput(dir: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
 }
 
 /** The plan's source: what Git said of DIR, with the manifests the loader read from it. */

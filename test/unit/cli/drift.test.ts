@@ -88,11 +88,23 @@ describe('drift', () => {
       const at = (commit: string): LiveHost => ({ state: { host: 'h', bridges: { contiv0: { name: 'contiv0', datapathType: 'netdev', failMode: 'secure', externalIds: { 'contiv.commit': commit }, ports: {}, flows: {} } } } } as unknown as LiveHost);
       // The current plan's changes stand for the drift: a second plan of these hosts' states would not give them.
       const current = plan([host('h1', flows('h1')), host('h2', flows('h2'))], { source: { dir, commit: git('rev-parse', 'HEAD') } });
-      const same = await findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: current, content: contentHash(loaded.sources) });
-      expect(same.plans.map((d) => [d.commit, d.hosts, d.plan.hosts.map((h) => h.changes.map((c) => c.address))])).toEqual([[older, ['h1', 'h2'], [['h1/flows/pipeline'], ['h2/flows/pipeline']]]]);
+      const reused = [[older, ['h1', 'h2'], [['h1/flows/pipeline'], ['h2/flows/pipeline']]]];
+      const drifts = (d: Drift) => d.plans.map((p) => [p.commit, p.hosts, p.plan.hosts.map((h) => h.changes.map((c) => c.address))]);
+      // A plan of a commit: DIR's tree at both commits tells, and the content is not read.
+      const same = await findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: current, content: 'not read' });
+      expect(drifts(same)).toEqual(reused);
       expect(same.unknown).toEqual([]);
+      // A plan of uncommitted manifests: their content, against the files at the hosts' commit.
+      const dirty = { ...current, source: { dir, uncommitted: { sha256: 'c'.repeat(64) } } };
+      expect(drifts(await findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: dirty, content: contentHash(loaded.sources) }))).toEqual(reused);
       // Other manifests at that commit: planned again, which needs the runtime bundles (built only in dist/, not beside src/).
-      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: current, content: 'other content' })).rejects.toThrow(/contiv-cni\.cjs is missing/);
+      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: dirty, content: 'other content' })).rejects.toThrow(/contiv-cni\.cjs is missing/);
+      // A commit that changes a manifest: another tree, planned again.
+      writeFileSync(join(dir, 'extra.yaml'), 'apiVersion: contiv.io/v1\nkind: Tenant\nmetadata:\n  name: extra\n');
+      git('add', '.');
+      git('commit', '-q', '-m', 'a tenant');
+      const changed = { ...current, source: { dir, commit: git('rev-parse', 'HEAD') } };
+      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: changed, content: 'not read' })).rejects.toThrow(/contiv-cni\.cjs is missing/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
