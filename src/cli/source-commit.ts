@@ -33,8 +33,7 @@ export async function askGit(dir: string, ref: string | undefined): Promise<GitA
       throw new UserError(e instanceof GitProblem ? e.message : String(e));
     }
   }
-  const run = (args: readonly string[]) => gitOutput(dir, args);
-  const answer = Promise.all([run(['rev-parse', '--show-prefix']), run(WORKTREE_STATUS_ARGS)]);
+  const answer = Promise.all([gitOutput(dir, ['rev-parse', '--show-prefix']), gitOutput(dir, WORKTREE_STATUS_ARGS)]);
   return answer.then(([prefix, status]) => ({ prefix: prefix.trim(), status }), () => ({ none: true }) as const);
 }
 
@@ -55,7 +54,7 @@ export function filesBelow(dir: string, files: readonly SourceFile[]): string[] 
   const root = resolve(dir);
   return files
     .map((f) => relative(root, f.absPath))
-    .filter((rel) => rel !== '' && !rel.startsWith('..') && !isAbsolute(rel))
+    .filter((rel) => rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
     .map((rel) => rel.split(sep).join('/'));
 }
 

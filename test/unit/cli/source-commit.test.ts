@@ -131,7 +131,7 @@ describe('sourceOf', () => {
 
   it('only files below DIR are DIR\'s: a --fabric file elsewhere is not', () => {
     const at = (absPath: string) => ({ path: absPath, absPath, text: '' });
-    expect(filesBelow('/r/m', [at('/r/m/a.yaml'), at('/r/m/sub/b.yml'), at('/r/fabric.yaml'), at('/r/mm/c.yaml')])).toEqual(['a.yaml', 'sub/b.yml']);
+    expect(filesBelow('/r/m', [at('/r/m/a.yaml'), at('/r/m/sub/b.yml'), at('/r/fabric.yaml'), at('/r/mm/c.yaml'), at('/r/m/..c.yaml')])).toEqual(['a.yaml', 'sub/b.yml', '..c.yaml']);
   });
 
   it('the content hash is of paths and texts, in any order', () => {
