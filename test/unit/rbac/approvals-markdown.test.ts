@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { renderPlan } from '../../../src/cli/plan-report.js';
+import type { Plan } from '../../../src/plan/types.js';
 import { approvalsSection } from '../../../src/render/plan-markdown.js';
 
 /* The "Approvals" section of `plan --base REF --format markdown`: whose signature each part needs. */
@@ -30,5 +32,15 @@ describe('approvals in the markdown plan', () => {
 
   it('says when nothing needing a signature changed', () => {
     expect(approvalsSection({ base: 'main', parts: [] })).toContain('Nothing that needs a signature changes since `main`.');
+  });
+});
+
+describe('plan --format markdown with --base', () => {
+  it('carries the approvals under the plan, and none without --base', () => {
+    const approvals = { base: 'main', parts: [{ tenant: 'blue', level: 'owners' as const, signers: ['alice'], open: false, objects: ['Network blue/web (create)'], refused: false }] };
+    const plan: Plan = { format_version: 1, source: { dir: 'm', commit: 'a'.repeat(40) }, connections: [], hosts: [], meaning: [], addresses: [], diagnostics: [] };
+    const withBase = renderPlan(plan, 'markdown', { color: false, full: false, approvals });
+    expect(withBase).toContain(approvalsSection(approvals));
+    expect(renderPlan(plan, 'markdown', { color: false, full: false })).not.toContain('#### Approvals');
   });
 });
