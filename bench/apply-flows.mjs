@@ -118,8 +118,12 @@ async function partB(addresses) {
   const policies = join(dir, 'policies.yaml');
   writeFileSync(policies, readFileSync(policies, 'utf8').replace('      action: allow\n', '      action: allow\n    - id: "3"\n      direction: in\n      priority: 20\n      protocol: udp\n      port: 53\n      action: allow\n'));
   const plan = JSON.parse(contiv('plan', dir, '--fabric', paths.fabric, '--json'));
+  // The JSON plan lists each change once (plan.changes) and each host by the indexes of its changes.
+  if (!Array.isArray(plan.plan?.changes)) throw new Error('contiv plan --json: no plan.changes (has the plan\'s JSON form changed?)');
   const touched = { added: 0, modified: 0, removed: 0 };
-  for (const h of plan.plan.hosts) for (const c of h.changes) if (c.type === 'flows') {
+  for (const h of plan.plan.hosts) for (const i of h.changes) {
+    const c = plan.plan.changes[i].change;
+    if (c.type !== 'flows') continue;
     touched.added += c.add.length;
     touched.modified += c.modify.length;
     touched.removed += c.remove.length;
