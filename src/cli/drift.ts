@@ -102,7 +102,7 @@ export async function findDrift(dir: string, options: ManifestOptions & { trustH
  */
 async function sameManifestTree(dir: string, commit: string, planned: string | undefined): Promise<boolean> {
   if (planned === undefined) return false;
-  const treeAt = (rev: string) => gitOutput(dir, ['rev-parse', '--verify', '--end-of-options', `${rev}:./`]).then((t) => t.trim());
+  const treeAt = (rev: string) => gitOutput(dir, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}:./`]).then((t) => t.trim());
   // A commit this repository does not have is left to the full read, which says so.
   const trees = await Promise.all([treeAt(commit), treeAt(planned)]).catch(() => undefined);
   return trees !== undefined && trees[0] !== '' && trees[0] === trees[1];

@@ -111,7 +111,7 @@ export async function checkBaseOrReport(dir: string, base: string, loaded: Loade
   }
   let decision;
   try {
-    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), loaded: filesBelow(dir, loaded.files), baseModel: atBase.model, tree: loaded.model });
+    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), loaded: filesBelow(dir, loaded.files), nestedRepository: filesBelow(dir, loaded.files.filter((f) => f.inNestedRepository)), baseModel: atBase.model, tree: loaded.model });
   } catch (e) {
     if (e instanceof GitProblem) throw new UserError(`--base: ${e.message}`);
     throw e;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { showPrefix } from '../manifest/read-sources.js';
 import type { SourceFile } from '../manifest/source-file.js';
 import { commitOf, GitProblem, openGit, WORKTREE_STATUS_ARGS, worktreeAgainstHead } from '../rbac/history.js';
 import type { PlanSource } from '../plan/types.js';
@@ -33,8 +34,17 @@ export async function askGit(dir: string, ref: string | undefined): Promise<GitA
       throw new UserError(e instanceof GitProblem ? e.message : String(e));
     }
   }
-  const answer = Promise.all([gitOutput(dir, ['rev-parse', '--show-prefix']), gitOutput(dir, WORKTREE_STATUS_ARGS)]);
-  return answer.then(([prefix, status]) => ({ prefix: prefix.trim(), status }), () => ({ none: true }) as const);
+  const prefix = gitOutput(dir, ['rev-parse', '--show-prefix']);
+  const status = gitOutput(dir, WORKTREE_STATUS_ARGS);
+  status.catch(() => undefined);
+  // Not in a repository (or one Git refuses to read: safe.directory): no commit to name.
+  const at = await prefix.then(showPrefix, () => undefined);
+  if (at === undefined) return { none: true };
+  // In one, a status Git cannot give (a damaged index) is said, not taken for "no repository".
+  const text = await status.catch((e: unknown) => {
+    throw new UserError(`git status in ${dir} failed: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  return { prefix: at, status: text };
 }
 
 /** The plan's source: what Git said of DIR, with the manifests the loader read from it. */
@@ -45,7 +55,7 @@ export function sourceOf(dir: string, answer: GitAnswer, loaded: { files: readon
   const state = worktreeAgainstHead(answer.prefix, answer.status, filesBelow(dir, loaded.files));
   // Before the first commit there is nothing to name.
   if (state.head === undefined) return { dir, uncommitted: { sha256 } };
-  if (state.uncommitted.length > 0) return { dir, uncommitted: { sha256, head: state.head } };
+  if (state.uncommitted.length > 0 || loaded.files.some((f) => f.inNestedRepository)) return { dir, uncommitted: { sha256, head: state.head } };
   return { dir, commit: state.head };
 }
 

@@ -7,23 +7,29 @@ import { isManifestPath, type SourceFile } from './source-file.js';
  * Paths shown to the user are `dir` joined with the file's path below it, as typed.
  */
 
-/** Every *.yaml / *.yml under `dir`, recursively, in a stable order. Hidden folders and node_modules are skipped. */
+/**
+ * Every *.yaml / *.yml under `dir`, recursively, in a stable order. Hidden files and folders and
+ * node_modules are skipped, as a commit is read (readManifestRef). A folder below `dir` holding
+ * a repository of its own (`.git`) is read, its files marked (SourceFile.inNestedRepository).
+ */
 export async function readManifestDir(dir: string): Promise<SourceFile[]> {
   const root = resolve(dir);
   const out: SourceFile[] = [];
-  const walk = async (folder: string): Promise<void> => {
+  const walk = async (folder: string, nested: boolean): Promise<void> => {
     const entries = await readdir(folder, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const inNested = nested || (folder !== root && entries.some((e) => e.name === '.git'));
     for (const entry of entries) {
       const abs = join(folder, entry.name);
+      if (entry.name.startsWith('.')) continue;
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(abs);
+        if (entry.name !== 'node_modules') await walk(abs, inNested);
       } else if (entry.isFile() && isManifestPath(entry.name)) {
-        out.push({ path: displayPath(dir, relative(root, abs)), absPath: abs, text: await readFile(abs, 'utf8') });
+        out.push({ path: displayPath(dir, relative(root, abs)), absPath: abs, text: await readFile(abs, 'utf8'), ...(inNested ? { inNestedRepository: true as const } : {}) });
       }
     }
   };
-  await walk(root);
+  await walk(root, false);
   return out;
 }
 
@@ -45,9 +51,9 @@ export async function readManifestRef(dir: string, ref: string): Promise<SourceF
   );
   // Git's own idea of where DIR sits in the repository: relative(top, root) would be wrong when
   // DIR is reached through a symlink (top is a real path, root may not be).
-  const prefix = (await git.revparse(['--show-prefix'])).trim().replace(/\/+$/, '');
+  const prefix = showPrefix(await git.raw(['rev-parse', '--show-prefix'])).replace(/\/$/, '');
   const listing = await git.raw(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]);
-  // The loader's rule (no hidden folder, no node_modules) holds below DIR, as readManifestDir
+  // The loader's rule (no hidden file or folder, no node_modules) holds below DIR, as readManifestDir
   // walks: a DIR inside a hidden folder (.deploy/net) is read like any other.
   const paths = listing
     .split('\0')
@@ -61,6 +67,14 @@ export async function readManifestRef(dir: string, ref: string): Promise<SourceF
     out.push({ path: displayPath(dir, below), absPath: join(top, p), text });
   }
   return out;
+}
+
+/**
+ * DIR's place in its repository from `git rev-parse --show-prefix`: `net/blue/`, or '' at the
+ * root. Only the line's end is cut: a folder's name may begin or end with a space.
+ */
+export function showPrefix(output: string): string {
+  return output.replace(/\n$/, '');
 }
 
 /** The trimmed output of a git command that prints one line, or an Error with `message` when it fails. */

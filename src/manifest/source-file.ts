@@ -5,6 +5,11 @@ export interface SourceFile {
   /** Absolute path of the file in the working tree (for a Git ref: where it would be). */
   absPath: string;
   text: string;
+  /**
+   * Read from a folder below DIR that holds a Git repository of its own (a submodule, a nested
+   * clone): no commit of DIR's repository holds this text, so a plan of it names no commit.
+   */
+  inNestedRepository?: true;
 }
 
 /** Manifest files are `*.yaml` and `*.yml`. */

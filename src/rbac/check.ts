@@ -1,5 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { displayPath } from '../manifest/read-sources.js';
+import { displayPath, showPrefix } from '../manifest/read-sources.js';
 import type { Model } from '../model/types.js';
 import { accessAt, allowedSigners } from './access.js';
 import { changedObjects } from './changes.js';
@@ -23,6 +23,8 @@ export interface RbacInput {
   ref?: string;
   /** The manifest files the tree was loaded from, as paths below `dir` ('/'-separated). */
   loaded: readonly string[];
+  /** Those of them read from a repository nested in DIR's (SourceFile.inNestedRepository). */
+  nestedRepository: readonly string[];
   baseModel: Model;
   tree: Model;
 }
@@ -33,8 +35,9 @@ export async function checkRbac(input: RbacInput): Promise<Decision> {
   const head = await commitOf(git, input.ref ?? 'HEAD', input.ref === undefined ? 'HEAD' : '--ref');
   const diagnostics: Diagnostic[] = [];
   if (input.ref === undefined) {
-    const prefix = (await git.revparse(['--show-prefix'])).trim();
-    for (const below of worktreeAgainstHead(prefix, await git.raw([...WORKTREE_STATUS_ARGS]), input.loaded).uncommitted) {
+    const prefix = showPrefix(await git.raw(['rev-parse', '--show-prefix']));
+    const differing = new Set([...worktreeAgainstHead(prefix, await git.raw([...WORKTREE_STATUS_ARGS]), input.loaded).uncommitted, ...input.nestedRepository]);
+    for (const below of [...differing].sort()) {
       const path = displayPath(input.dir, below);
       diagnostics.push(error('rbac-uncommitted', `${path} has changes that are not committed: with --base, every change must come from a signed commit`, { file: path, line: 1, col: 1 }, 'commit (signed) or stash them, or plan a commit with --ref'));
     }

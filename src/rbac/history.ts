@@ -35,7 +35,7 @@ export async function commitOf(git: SimpleGit, rev: string, what: string): Promi
   throw new GitProblem(`${what} "${rev}" is not a commit of the repository (no branch, tag or commit id by that name)`);
 }
 
-/** Manifest files as the loader reads them: *.yaml / *.yml, no hidden folder, no node_modules. */
+/** Manifest files as the loader reads them: *.yaml / *.yml, no hidden file or folder, no node_modules. */
 function isManifest(path: string): boolean {
   return isManifestPath(path) && !path.split('/').some((part) => part.startsWith('.') || part === 'node_modules');
 }
@@ -83,13 +83,15 @@ export const WORKTREE_STATUS_ARGS: readonly string[] = ['status', '--porcelain=v
  * WORKTREE_STATUS_ARGS run in DIR. As the loader sees them: `loaded` are the paths it read
  * below DIR, '/'-separated. A file differs when it is modified, staged, deleted or untracked, and also
  * when Git ignores it or it lies in a folder Git does not track (an ignored or untracked folder,
- * a nested repository, a submodule's files): the loader reads those all the same, and no commit
- * vouches for them. Paths are made relative to DIR before the loader's rule (no hidden folder,
+ * an untracked nested repository): the loader reads those all the same, and no commit vouches
+ * for them. A clean submodule gives no entry: the loader marks its files instead
+ * (SourceFile.inNestedRepository). Paths are made relative to DIR before the loader's rule (no hidden folder,
  * no node_modules) is applied, so a DIR inside a hidden folder is checked like any other.
  */
 export function worktreeAgainstHead(prefix: string, status: string, loaded: readonly string[]): { head: string | undefined; uncommitted: string[] } {
   let head: string | undefined;
   const differing = new Set<string>();
+  const read = new Set(loaded);
   for (const entry of status.split('\0')) {
     if (entry.startsWith('# branch.oid ')) {
       const oid = entry.slice('# branch.oid '.length);
@@ -104,10 +106,14 @@ export function worktreeAgainstHead(prefix: string, status: string, loaded: read
       continue;
     }
     if (!path.startsWith(prefix)) continue;
-    const below = path.slice(prefix.length).replace(/\/$/, '');
+    const below = path.slice(prefix.length);
+    // A folder (untracked, ignored, a nested repository): what the loader read in it.
+    if (below.endsWith('/')) {
+      for (const file of loaded) if (file.startsWith(below)) differing.add(file);
+      continue;
+    }
     // Ignored entries are not the repository's files: they count only when the loader read them.
-    if (!entry.startsWith('!') && isManifest(below)) differing.add(below);
-    for (const file of loaded) if (file === below || file.startsWith(`${below}/`)) differing.add(file);
+    if (read.has(below) || (!entry.startsWith('!') && isManifest(below))) differing.add(below);
   }
   return { head, uncommitted: [...differing].sort() };
 }

@@ -100,7 +100,33 @@ describe('sourceOf', () => {
     writeFileSync(join(r.dir, 'debug.log'), 'x\n');
     mkdirSync(join(r.dir, '.cache'));
     writeFileSync(join(r.dir, '.cache', 'c.yaml'), 'x: 1\n');
+    writeFileSync(join(r.dir, '.hidden.yaml'), 'x: 1\n');
+    expect((await readManifestDir(r.dir)).map((f) => f.path)).not.toContain(join(r.dir, '.hidden.yaml'));
     expect(await sourceAt(r.dir)).toEqual({ dir: r.dir, commit: head });
+  });
+
+  it('a submodule\'s manifests are uncommitted even when it is clean: the commit holds its commit, not its files', async () => {
+    const s = repo();
+    const sub = join(s.dir, 'shared');
+    mkdirSync(sub);
+    const inSub = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: sub, encoding: 'utf8' }).trim();
+    inSub('init', '-q', '-b', 'main');
+    writeFileSync(join(sub, 'common.yaml'), 'apiVersion: contiv.io/v1\nkind: Tenant\nmetadata:\n  name: common\n');
+    inSub('add', '.');
+    inSub('commit', '-q', '-m', 'common');
+    // The superproject records the submodule's commit (a gitlink), as `git submodule add` does.
+    s.git('update-index', '--add', '--cacheinfo', `160000,${inSub('rev-parse', 'HEAD')},m/shared`);
+    s.git('commit', '-q', '-m', 'submodule');
+    expect(s.git('status', '--porcelain')).toBe('');
+    const loaded = await loadedAt(s.dir);
+    expect(loaded.files.find((f) => f.absPath === join(sub, 'common.yaml'))?.inNestedRepository).toBe(true);
+    expect(sourceOf(s.dir, await askGit(s.dir, undefined), loaded).uncommitted?.head).toBe(s.git('rev-parse', 'HEAD'));
+  });
+
+  it('a status Git cannot give is said, not taken for "not in a repository"', async () => {
+    const broken = repo();
+    writeFileSync(join(broken.root, '.git', 'index'), 'not an index');
+    await expect(sourceAt(broken.dir)).rejects.toThrow(/^git status in .* failed: .*index/);
   });
 
   it('outside any repository: uncommitted, with no commit under it', async () => {
@@ -120,6 +146,14 @@ describe('sourceOf', () => {
     const p = join(hidden.dir, 'policies.yaml');
     writeFileSync(p, readFileSync(p, 'utf8').replace('5432', '5433'));
     expect((await sourceAt(hidden.dir)).uncommitted?.head).toBe(head);
+
+    // A folder whose name begins with a space is a folder like any other.
+    const spaced = repo(' lead/net');
+    expect((await sourceAt(spaced.dir)).commit).toBe(spaced.git('rev-parse', 'HEAD'));
+    const q = join(spaced.dir, 'policies.yaml');
+    writeFileSync(q, readFileSync(q, 'utf8').replace('5432', '5433'));
+    expect((await sourceAt(spaced.dir)).uncommitted?.head).toBe(spaced.git('rev-parse', 'HEAD'));
+    expect((await readManifestRef(spaced.dir, 'main')).length).toBeGreaterThan(0);
 
     // DIR inside a folder Git ignores: nothing in it is committed.
     const ignored = repo('build/net');

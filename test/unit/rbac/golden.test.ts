@@ -79,7 +79,7 @@ describe('who may change what (golden, real git and SSH signatures)', () => {
         const baseModel = load(await readManifestRef(m, 'main'), m);
         const treeFiles = await readManifestDir(m);
         const tree = load(treeFiles, m);
-        const decision = await checkRbac({ dir: m, base: 'main', loaded: filesBelow(m, treeFiles), baseModel, tree });
+        const decision = await checkRbac({ dir: m, base: 'main', loaded: filesBelow(m, treeFiles), nestedRepository: [], baseModel, tree });
 
         const named = (text: string) => {
           let out = text;

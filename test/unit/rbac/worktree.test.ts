@@ -33,6 +33,11 @@ describe('worktreeAgainstHead', () => {
     expect(worktreeAgainstHead('.deploy/net/', out, ['a.yaml', 'sub/c.yaml']).uncommitted).toEqual(['a.yaml', 'sub/c.yaml']);
   });
 
+  it('a prefix is taken as git prints it: a folder may begin with a space', () => {
+    const out = status(modified(' lead/net/a.yaml'), modified('lead/net/b.yaml'));
+    expect(worktreeAgainstHead(' lead/net/', out, ['a.yaml', 'b.yaml']).uncommitted).toEqual(['a.yaml']);
+  });
+
   it('DIR inside a folder Git ignores or does not track: everything the loader read differs', () => {
     expect(worktreeAgainstHead('build/m/', status('! build/'), ['a.yaml', 'x/b.yaml']).uncommitted).toEqual(['a.yaml', 'x/b.yaml']);
     expect(worktreeAgainstHead('build/m/', status('? build/m/'), ['a.yaml']).uncommitted).toEqual(['a.yaml']);
