@@ -80,13 +80,14 @@ export const WORKTREE_STATUS_ARGS: readonly string[] = ['status', '--porcelain=v
 /**
  * HEAD's commit (undefined before the first commit) and the manifest files that differ from it,
  * read from DIR's prefix in the repository (`git rev-parse --show-prefix`) and the output of
- * WORKTREE_STATUS_ARGS run in DIR. As the loader sees them: `loaded` are the paths it read
- * below DIR, '/'-separated. A file differs when it is modified, staged, deleted or untracked, and also
+ * WORKTREE_STATUS_ARGS run in DIR. As the loader sees them: `loaded` are the paths it read below
+ * DIR, '/'-separated. A file differs when it is modified, staged, deleted or untracked, and also
  * when Git ignores it or it lies in a folder Git does not track (an ignored or untracked folder,
  * an untracked nested repository): the loader reads those all the same, and no commit vouches
  * for them. A clean submodule gives no entry: the loader marks its files instead
- * (SourceFile.inNestedRepository). Paths are made relative to DIR before the loader's rule (no hidden folder,
- * no node_modules) is applied, so a DIR inside a hidden folder is checked like any other.
+ * (SourceFile.inNestedRepository). Paths are made relative to DIR before the loader's rule (no
+ * hidden file or folder, no node_modules) is applied, so a DIR inside a hidden folder is checked
+ * like any other.
  */
 export function worktreeAgainstHead(prefix: string, status: string, loaded: readonly string[]): { head: string | undefined; uncommitted: string[] } {
   let head: string | undefined;
