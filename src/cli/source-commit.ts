@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { showPrefix } from '../manifest/read-sources.js';
+import { displayPath, showPrefix } from '../manifest/read-sources.js';
 import type { SourceFile } from '../manifest/source-file.js';
 import { commitOf, GitProblem, openGit, WORKTREE_STATUS_ARGS, worktreeAgainstHead } from '../rbac/history.js';
 import type { PlanSource } from '../plan/types.js';
@@ -55,7 +55,8 @@ export function sourceOf(dir: string, answer: GitAnswer, loaded: { files: readon
   const state = worktreeAgainstHead(answer.prefix, answer.status, filesBelow(dir, loaded.files));
   // Before the first commit there is nothing to name.
   if (state.head === undefined) return { dir, uncommitted: { sha256 } };
-  if (state.uncommitted.length > 0 || loaded.files.some((f) => f.inNestedRepository)) return { dir, uncommitted: { sha256, head: state.head } };
+  const differing = new Set([...state.uncommitted, ...filesBelow(dir, loaded.files.filter((f) => f.inNestedRepository))]);
+  if (differing.size > 0) return { dir, uncommitted: { sha256, head: state.head, files: [...differing].sort().map((below) => displayPath(dir, below)) } };
   return { dir, commit: state.head };
 }
 
@@ -79,7 +80,13 @@ export function contentHash(files: ReadonlyMap<string, string>): string {
 export function describeSource(source: PlanSource): string {
   if (source.commit) return `commit ${source.commit.slice(0, 12)}`;
   const u = source.uncommitted;
-  return `uncommitted manifests${u ? ` (content ${u.sha256.slice(0, 12)}${u.head ? `, on ${u.head.slice(0, 12)}` : ', not in a Git repository'})` : ''}`;
+  return `uncommitted manifests${u ? ` (content ${u.sha256.slice(0, 12)}${u.head ? `, on ${u.head.slice(0, 12)}` : ', not in a Git repository'}${u.files?.length ? `; not as committed: ${namedFiles(u.files)}` : ''})` : ''}`;
+}
+
+/** The first few files, then how many more: a refusal names what to commit without a wall of paths. */
+function namedFiles(files: readonly string[]): string {
+  const SHOWN = 5;
+  return `${files.slice(0, SHOWN).join(', ')}${files.length > SHOWN ? ` and ${files.length - SHOWN} more` : ''}`;
 }
 
 /** `plan --out` and `apply` of uncommitted manifests: refused unless --allow-dirty. */

@@ -218,7 +218,7 @@ function badSource(s: unknown): string | undefined {
   if (typeof o['dir'] !== 'string' || (o['ref'] !== undefined && typeof o['ref'] !== 'string')) return 'source (its folder or ref)';
   if (o['commit'] !== undefined && !hex(o['commit'], 40) && !hex(o['commit'], 64)) return 'source (its commit is not a full commit hash)';
   const u = o['uncommitted'] as Record<string, unknown> | undefined;
-  if (u !== undefined && (typeof u !== 'object' || u === null || !hex(u['sha256'], 64) || (u['head'] !== undefined && !hex(u['head'], 40) && !hex(u['head'], 64)))) return 'source (its uncommitted content)';
+  if (u !== undefined && (typeof u !== 'object' || u === null || !hex(u['sha256'], 64) || (u['head'] !== undefined && !hex(u['head'], 40) && !hex(u['head'], 64)) || (u['files'] !== undefined && !strings(u['files'])))) return 'source (its uncommitted content)';
   return undefined;
 }
 

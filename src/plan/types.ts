@@ -180,7 +180,11 @@ export interface PlanSource {
   dir: string;
   ref?: string;
   commit?: string;
-  uncommitted?: { sha256: string; head?: string };
+  /**
+   * Manifests no commit holds: their content's hash, the commit under them, and, in a repository,
+   * the files that are not HEAD's (as DIR's files are named: DIR joined with the path below it).
+   */
+  uncommitted?: { sha256: string; head?: string; files?: string[] };
 }
 
 export interface Plan {

@@ -53,7 +53,7 @@ describe('commits on the hosts', () => {
     const dirty = run(['apply', dir, '--auto-approve']);
     expect(dirty.status).toBe(1);
     expect(dirty.stderr).toContain(`apply of uncommitted manifests (content `);
-    expect(dirty.stderr).toContain(`, on ${third.slice(0, 12)}): no commit would say what was applied`);
+    expect(dirty.stderr).toContain(`, on ${third.slice(0, 12)}; not as committed: ${join(dir, 'policies.yaml')}): no commit would say what was applied`);
     expect(await recorded('h1')).toBe(second);
     // Given anyway, the hosts say they are at no commit (not at the one before, which they no longer match).
     expect(ok(run(['apply', dir, '--auto-approve', '--allow-dirty']))).toContain('Apply complete: 3 hosts changed.');

@@ -98,13 +98,13 @@ describe('drift', () => {
       const dirty = { ...current, source: { dir, uncommitted: { sha256: 'c'.repeat(64) } } };
       expect(drifts(await findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: dirty, content: contentHash(loaded.sources) }))).toEqual(reused);
       // Other manifests at that commit: planned again, which needs the runtime bundles (built only in dist/, not beside src/).
-      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: dirty, content: 'other content' })).rejects.toThrow(/contiv-cni\.cjs is missing/);
+      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: dirty, content: 'other content' })).rejects.toThrow(/contiv-(cni|docker)\.cjs is missing/);
       // A commit that changes a manifest: another tree, planned again.
       writeFileSync(join(dir, 'extra.yaml'), 'apiVersion: contiv.io/v1\nkind: Tenant\nmetadata:\n  name: extra\n');
       git('add', '.');
       git('commit', '-q', '-m', 'a tenant');
       const changed = { ...current, source: { dir, commit: git('rev-parse', 'HEAD') } };
-      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: changed, content: 'not read' })).rejects.toThrow(/contiv-cni\.cjs is missing/);
+      await expect(findDrift(dir, {}, { h1: at(older), h2: at(older) }, { plan: changed, content: 'not read' })).rejects.toThrow(/contiv-(cni|docker)\.cjs is missing/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -61,7 +61,10 @@ describe('sourceOf', () => {
     const text = readFileSync(p, 'utf8');
     writeFileSync(p, text.replace('5432', '5433'));
     const changed = await loadedAt(r.dir);
-    expect(sourceOf(r.dir, await askGit(r.dir, undefined), changed)).toEqual({ dir: r.dir, uncommitted: { sha256: contentHash(changed.sources), head } });
+    const dirty = sourceOf(r.dir, await askGit(r.dir, undefined), changed);
+    expect(dirty).toEqual({ dir: r.dir, uncommitted: { sha256: contentHash(changed.sources), head, files: [p] } });
+    // What to commit is named where the plan is refused.
+    expect(describeSource(dirty)).toBe(`uncommitted manifests (content ${contentHash(changed.sources).slice(0, 12)}, on ${head.slice(0, 12)}; not as committed: ${p})`);
     writeFileSync(p, text);
     writeFileSync(join(r.dir, 'new.yaml'), 'kind: Tenant\n');
     expect((await sourceAt(r.dir)).uncommitted?.head).toBe(head);
@@ -120,7 +123,7 @@ describe('sourceOf', () => {
     expect(s.git('status', '--porcelain')).toBe('');
     const loaded = await loadedAt(s.dir);
     expect(loaded.files.find((f) => f.absPath === join(sub, 'common.yaml'))?.inNestedRepository).toBe(true);
-    expect(sourceOf(s.dir, await askGit(s.dir, undefined), loaded).uncommitted?.head).toBe(s.git('rev-parse', 'HEAD'));
+    expect(sourceOf(s.dir, await askGit(s.dir, undefined), loaded).uncommitted).toEqual({ sha256: contentHash(loaded.sources), head: s.git('rev-parse', 'HEAD'), files: [join(s.dir, 'shared', 'common.yaml')] });
   });
 
   it('a status Git cannot give is said, not taken for "not in a repository"', async () => {
@@ -206,6 +209,10 @@ describe('what needs a commit', () => {
     // A commit that is not a full hash, or content that is not a hash, is a damaged plan.
     expect(parsePlan(serializePlan({ ...plan, source: { dir: 'm', commit: 'abc123' } })).problem).toContain('source (its commit is not a full commit hash)');
     expect(parsePlan(serializePlan({ ...plan, source: { dir: 'm', uncommitted: { sha256: 'zz' } } })).problem).toContain('source (its uncommitted content)');
+    expect(parsePlan(serializePlan({ ...plan, source: { dir: 'm', uncommitted: { sha256: 'a'.repeat(64), files: [1] as unknown as string[] } } })).problem).toContain('source (its uncommitted content)');
+    expect(parsePlan(serializePlan({ ...plan, source: { dir: 'm', uncommitted: { sha256: 'a'.repeat(64), files: ['m/a.yaml'] } } })).plan?.source.uncommitted?.files).toEqual(['m/a.yaml']);
+    const many = Array.from({ length: 7 }, (_, i) => `m/${i}.yaml`);
+    expect(describeSource({ dir: 'm', uncommitted: { sha256: 'a'.repeat(64), head: 'b'.repeat(40), files: many } })).toBe(`uncommitted manifests (content aaaaaaaaaaaa, on bbbbbbbbbbbb; not as committed: m/0.yaml, m/1.yaml, m/2.yaml, m/3.yaml, m/4.yaml and 2 more)`);
     expect(parsePlan(serializePlan({ ...plan, source: { dir: 'm', commit: 'b'.repeat(40) } })).plan?.source.commit).toBe('b'.repeat(40));
   });
 });
