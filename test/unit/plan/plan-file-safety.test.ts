@@ -44,4 +44,24 @@ describe('saved plans are checked before anything runs', () => {
     expect(record('contiv.block.default.net.10-1-2-16', '$(reboot)')).toMatch(/^refused: address record/);
     expect(flows.add.length).toBeGreaterThan(0);
   });
+
+  it('checks the source: a folder, a full commit hash, or uncommitted content with its hash, head and files', () => {
+    const [, text] = saved.find(([name]) => name === 'fresh-fabric')!;
+    const withSource = (source: unknown) => parsePlan(JSON.stringify({ ...JSON.parse(text), source })).problem?.replace(' (a damaged plan; make a new plan)', '');
+    const [c40, c64, s64] = ['a'.repeat(40), 'b'.repeat(64), 'c'.repeat(64)];
+    for (const good of [{ dir: 'm' }, { dir: 'm', ref: 'main', commit: c40 }, { dir: 'm', commit: c64 }, { dir: 'm', uncommitted: { sha256: s64 } }, { dir: 'm', uncommitted: { sha256: s64, head: c40, files: ['m/a.yaml'] } }, { dir: 'm', uncommitted: { sha256: s64, head: c64, files: [] } }]) {
+      expect(withSource(good)).toBeUndefined();
+    }
+    expect(withSource(null)).toBe('refused: source');
+    expect(withSource('m')).toBe('refused: source');
+    // A hash inside an array is no hash, though it reads as one in a string.
+    expect(withSource({ dir: 'm', commit: [c40] })).toBe('refused: source (its commit is not a full commit hash)');
+    expect(withSource({ ref: 'main' })).toBe('refused: source (its folder or ref)');
+    expect(withSource({ dir: 'm', ref: 7 })).toBe('refused: source (its folder or ref)');
+    expect(withSource({ dir: 'm', commit: 'abc123' })).toBe('refused: source (its commit is not a full commit hash)');
+    expect(withSource({ dir: 'm', commit: 'A'.repeat(40) })).toBe('refused: source (its commit is not a full commit hash)');
+    for (const bad of [null, 'x', { sha256: 'zz' }, { sha256: s64, head: 'abc' }, { sha256: s64, files: 'm/a.yaml' }, { sha256: s64, files: [1] }]) {
+      expect(withSource({ dir: 'm', uncommitted: bad })).toBe('refused: source (its uncommitted content)');
+    }
+  });
 });
