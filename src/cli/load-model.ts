@@ -10,7 +10,7 @@ import { GitProblem } from '../rbac/history.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { UserError } from './errors.js';
-import { filesBelow } from './source-commit.js';
+import { notAsCommitted, type GitAnswer } from './source-commit.js';
 
 export interface ManifestOptions {
   ref?: string;
@@ -92,9 +92,10 @@ export async function loadModelOrReport(dir: string, options: ManifestOptions & 
  * are read with the same --fabric/--fabric-ref as the tree's, so only what the repository
  * changes is compared. A refusal is printed like the loader's problems (REF's files named
  * `FILE@REF`) with exit status 1, and undefined returned; warnings go to stderr and the
- * approvals each part needs are returned.
+ * approvals each part needs are returned. `git` is what the plan asked Git of DIR (askGit): the
+ * working tree's uncommitted files come from it, not from a second git status.
  */
-export async function checkBaseOrReport(dir: string, base: string, loaded: LoadedManifests & { model: Model }, options: ManifestOptions & { color?: boolean }, setStatus: (code: number) => void): Promise<{ base: string; parts: Approval[] } | undefined> {
+export async function checkBaseOrReport(dir: string, base: string, loaded: LoadedManifests & { model: Model }, git: GitAnswer, options: ManifestOptions & { color?: boolean }, setStatus: (code: number) => void): Promise<{ base: string; parts: Approval[] } | undefined> {
   let atBase: LoadedManifests;
   try {
     atBase = await loadFromCli(dir, { ...options, ref: base });
@@ -111,7 +112,7 @@ export async function checkBaseOrReport(dir: string, base: string, loaded: Loade
   }
   let decision;
   try {
-    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), loaded: filesBelow(dir, loaded.files), nestedRepository: filesBelow(dir, loaded.files.filter((f) => f.inNestedRepository)), baseModel: atBase.model, tree: loaded.model });
+    decision = await checkRbac({ dir, base, ...(options.ref !== undefined ? { ref: options.ref } : {}), uncommitted: 'status' in git ? notAsCommitted(dir, git, loaded.files).files : [], baseModel: atBase.model, tree: loaded.model });
   } catch (e) {
     if (e instanceof GitProblem) throw new UserError(`--base: ${e.message}`);
     throw e;

@@ -52,12 +52,23 @@ export function sourceOf(dir: string, answer: GitAnswer, loaded: { files: readon
   if ('commit' in answer) return { dir, ref: answer.ref, commit: answer.commit };
   const sha256 = contentHash(loaded.sources);
   if ('none' in answer) return { dir, uncommitted: { sha256 } };
-  const state = worktreeAgainstHead(answer.prefix, answer.status, filesBelow(dir, loaded.files));
+  const { head, files } = notAsCommitted(dir, answer, loaded.files);
   // Before the first commit there is nothing to name.
-  if (state.head === undefined) return { dir, uncommitted: { sha256 } };
-  const differing = new Set([...state.uncommitted, ...filesBelow(dir, loaded.files.filter((f) => f.inNestedRepository))]);
-  if (differing.size > 0) return { dir, uncommitted: { sha256, head: state.head, files: [...differing].sort().map((below) => displayPath(dir, below)) } };
-  return { dir, commit: state.head };
+  if (head === undefined) return { dir, uncommitted: { sha256 } };
+  if (files.length > 0) return { dir, uncommitted: { sha256, head, files: files.map((below) => displayPath(dir, below)) } };
+  return { dir, commit: head };
+}
+
+/**
+ * HEAD, and the files the loader read that are not as HEAD holds them (paths below DIR, sorted):
+ * what git status says (rbac/history.ts worktreeAgainstHead), and every file of a repository
+ * nested in DIR's, which a clean submodule's status does not show. Used by the plan's source
+ * and by --base's check alike.
+ */
+export function notAsCommitted(dir: string, answer: { prefix: string; status: string }, files: readonly SourceFile[]): { head: string | undefined; files: string[] } {
+  const state = worktreeAgainstHead(answer.prefix, answer.status, filesBelow(dir, files));
+  const nested = filesBelow(dir, files.filter((f) => f.inNestedRepository));
+  return { head: state.head, files: [...new Set([...state.uncommitted, ...nested])].sort() };
 }
 
 /** The loaded files that lie below DIR, as paths below it ('/'-separated): a --fabric file elsewhere is not DIR's. */

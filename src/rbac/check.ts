@@ -1,10 +1,10 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { displayPath, showPrefix } from '../manifest/read-sources.js';
+import { displayPath } from '../manifest/read-sources.js';
 import type { Model } from '../model/types.js';
 import { accessAt, allowedSigners } from './access.js';
 import { changedObjects } from './changes.js';
 import { decide, type CommitCheck, type Decision } from './decide.js';
-import { commitOf, commitsInRange, openGit, WORKTREE_STATUS_ARGS, worktreeAgainstHead } from './history.js';
+import { commitOf, commitsInRange, openGit } from './history.js';
 import { signaturesInRange } from './signatures.js';
 
 /*
@@ -21,10 +21,8 @@ export interface RbacInput {
   base: string;
   /** --ref, when the tree is a commit; absent: the working tree, which must then be committed. */
   ref?: string;
-  /** The manifest files the tree was loaded from, as paths below `dir` ('/'-separated). */
-  loaded: readonly string[];
-  /** Those of them read from a repository nested in DIR's (SourceFile.inNestedRepository). */
-  nestedRepository: readonly string[];
+  /** The working tree's manifest files that are not as HEAD holds them, as paths below `dir` (source-commit.ts notAsCommitted). */
+  uncommitted: readonly string[];
   baseModel: Model;
   tree: Model;
 }
@@ -35,9 +33,7 @@ export async function checkRbac(input: RbacInput): Promise<Decision> {
   const head = await commitOf(git, input.ref ?? 'HEAD', input.ref === undefined ? 'HEAD' : '--ref');
   const diagnostics: Diagnostic[] = [];
   if (input.ref === undefined) {
-    const prefix = showPrefix(await git.raw(['rev-parse', '--show-prefix']));
-    const differing = new Set([...worktreeAgainstHead(prefix, await git.raw([...WORKTREE_STATUS_ARGS]), input.loaded).uncommitted, ...input.nestedRepository]);
-    for (const below of [...differing].sort()) {
+    for (const below of input.uncommitted) {
       const path = displayPath(input.dir, below);
       diagnostics.push(error('rbac-uncommitted', `${path} has changes that are not committed: with --base, every change must come from a signed commit`, { file: path, line: 1, col: 1 }, 'commit (signed) or stash them, or plan a commit with --ref'));
     }

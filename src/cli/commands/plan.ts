@@ -36,7 +36,7 @@ export function registerPlan(program: Command, setStatus: (code: number) => void
       const loaded = await loadModelOrReport(dir, options, setStatus);
       if (!loaded) return;
       // Who may change what is checked before any host is contacted.
-      const approvals = options.base !== undefined ? await checkBaseOrReport(dir, options.base, loaded, options, setStatus) : undefined;
+      const approvals = options.base !== undefined ? await checkBaseOrReport(dir, options.base, loaded, await git, options, setStatus) : undefined;
       if (options.base !== undefined && !approvals) return;
       const source = git.then((answer) => sourceOf(dir, answer, loaded));
       source.catch(() => undefined);

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../../../src/manifest/load.js';
 import { readManifestDir, readManifestRef } from '../../../src/manifest/read-sources.js';
 import type { Model } from '../../../src/model/types.js';
-import { filesBelow } from '../../../src/cli/source-commit.js';
 import { checkRbac } from '../../../src/rbac/check.js';
 import { changedObjects } from '../../../src/rbac/changes.js';
 import { describeId } from '../../../src/rbac/identity.js';
@@ -77,9 +76,8 @@ describe('who may change what (golden, real git and SSH signatures)', () => {
 
         const m = join(repo.root, 'm');
         const baseModel = load(await readManifestRef(m, 'main'), m);
-        const treeFiles = await readManifestDir(m);
-        const tree = load(treeFiles, m);
-        const decision = await checkRbac({ dir: m, base: 'main', loaded: filesBelow(m, treeFiles), nestedRepository: [], baseModel, tree });
+        const tree = load(await readManifestDir(m), m);
+        const decision = await checkRbac({ dir: m, base: 'main', uncommitted: [], baseModel, tree });
 
         const named = (text: string) => {
           let out = text;
